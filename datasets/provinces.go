@@ -1,0 +1,348 @@
+package datasets
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/agnivade/levenshtein"
+	"golang.org/x/text/unicode/norm"
+)
+
+// A Unit is a provincial-level unit: a code plus the period in which it was in force.
+// The same code may name different units before and after 2025-07-01.
+type Unit struct {
+	ID        string    `json:"id"`
+	Code      string    `json:"code"`
+	Set       string    `json:"unit_set"` // "63" or "34"
+	NameVI    string    `json:"name_vi"`
+	NameEN    string    `json:"name_en"`
+	Slug      string    `json:"slug"`
+	Kind      string    `json:"kind"`
+	Region    string    `json:"region,omitempty"`
+	ValidFrom time.Time `json:"-"` // zero: in force before the data begins
+	ValidTo   time.Time `json:"-"` // zero: still in force
+	Source    string    `json:"source"`
+}
+
+// InForce reports whether u was in force on day d.
+func (u Unit) InForce(d time.Time) bool {
+	if !u.ValidFrom.IsZero() && d.Before(u.ValidFrom) {
+		return false
+	}
+	if !u.ValidTo.IsZero() && d.After(u.ValidTo) {
+		return false
+	}
+	return true
+}
+
+// A Link is one step of lineage: the old unit became (part of) the new unit on Effective.
+type Link struct {
+	Old       string    `json:"old_unit"`
+	New       string    `json:"new_unit"`
+	Effective time.Time `json:"-"`
+	Kind      string    `json:"kind"` // "merger", "unchanged" or "rename"
+	Source    string    `json:"source"`
+}
+
+// YearEnd returns 31 December of year: a figure for a year belongs to the unit in force then.
+func YearEnd(year int) time.Time {
+	return time.Date(year, time.December, 31, 0, 0, 0, 0, time.UTC)
+}
+
+// Name-resolution failures.
+var (
+	ErrUnknownProvince   = errors.New("unknown province")
+	ErrAmbiguousProvince = errors.New("ambiguous province")
+	ErrNotInForce        = errors.New("province not in force")
+)
+
+// A NameError reports a province name or code that does not resolve to exactly one unit.
+type NameError struct {
+	Name       string
+	At         time.Time // zero when no date was involved
+	Err        error     // ErrUnknownProvince, ErrAmbiguousProvince or ErrNotInForce
+	Candidates []Unit    // the units the name matched (ambiguous, not in force)
+	Nearest    []string  // the nearest known names (unknown)
+	Successor  []Unit    // for ErrNotInForce: what the unit became
+}
+
+func (e *NameError) Error() string {
+	switch e.Err {
+	case ErrAmbiguousProvince:
+		return fmt.Sprintf("ambiguous province %q: it matches %s", e.Name, listUnits(e.Candidates))
+	case ErrNotInForce:
+		msg := fmt.Sprintf("province %q (%s) was not in force on %s", e.Name, listUnits(e.Candidates), e.At.Format(time.DateOnly))
+		if len(e.Successor) > 0 {
+			msg += fmt.Sprintf("; it became part of %s", listUnits(e.Successor))
+		}
+		return msg
+	default:
+		if len(e.Nearest) == 0 {
+			return fmt.Sprintf("unknown province %q", e.Name)
+		}
+		return fmt.Sprintf("unknown province %q; nearest known names: %s", e.Name, strings.Join(e.Nearest, ", "))
+	}
+}
+
+func (e *NameError) Unwrap() error { return e.Err }
+
+func listUnits(us []Unit) string {
+	parts := make([]string, len(us))
+	for i, u := range us {
+		parts[i] = fmt.Sprintf("%s (%s, %s)", u.NameVI, u.Code, validity(u))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func validity(u Unit) string {
+	from, to := "…", "today"
+	if !u.ValidFrom.IsZero() {
+		from = u.ValidFrom.Format(time.DateOnly)
+	}
+	if !u.ValidTo.IsZero() {
+		to = u.ValidTo.Format(time.DateOnly)
+	}
+	return from + " to " + to
+}
+
+// A Registry holds the provincial units and their lineage and resolves names to units.
+// It is immutable once built and safe for concurrent use.
+type Registry struct {
+	units   []Unit
+	byID    map[string]int
+	aliases map[string][]int // normalised alias → indices into units
+	names   []string         // distinct display names, for suggestions
+	links   []Link
+}
+
+// extraAliases are spellings in common use that the names and initials do not produce.
+// Keys are unit ids.
+var extraAliases = map[string][]string{
+	"vn63.79":      {"TPHCM", "HCMC", "Sài Gòn", "Saigon", "TP HCM"},
+	"vn34.79":      {"TPHCM", "HCMC", "Sài Gòn", "Saigon", "TP HCM"},
+	"vn63.46":      {"Huế", "TT-Huế", "TT Huế", "Thừa Thiên - Huế"},
+	"vn63.06":      {"Bắc Cạn"},
+	"vn63.66":      {"Đắc Lắk", "Daklak", "Đắk Lăk"},
+	"vn34.66":      {"Đắc Lắk", "Daklak", "Đắk Lăk"},
+	"vn63.67":      {"Đắc Nông", "Daknong"},
+	"vn63.77":      {"Vũng Tàu", "BR-VT"},
+	"vn63.46.2025": {"Thừa Thiên Huế"},
+	"vn34.46":      {"Thừa Thiên Huế"},
+}
+
+// NewRegistry builds a registry from units and lineage links. Unit ids must be unique.
+func NewRegistry(units []Unit, links []Link) (*Registry, error) {
+	r := &Registry{
+		units:   slices.Clone(units),
+		byID:    make(map[string]int, len(units)),
+		aliases: make(map[string][]int),
+		links:   slices.Clone(links),
+	}
+	seen := map[string]bool{}
+	for i, u := range r.units {
+		if _, dup := r.byID[u.ID]; dup {
+			return nil, fmt.Errorf("duplicate unit id %q", u.ID)
+		}
+		r.byID[u.ID] = i
+		for _, a := range unitAliases(u) {
+			key := Normalize(a)
+			if key == "" || slices.Contains(r.aliases[key], i) {
+				continue
+			}
+			r.aliases[key] = append(r.aliases[key], i)
+		}
+		if !seen[u.NameVI] {
+			seen[u.NameVI] = true
+			r.names = append(r.names, u.NameVI)
+		}
+	}
+	for _, l := range r.links {
+		if _, ok := r.byID[l.Old]; !ok {
+			return nil, fmt.Errorf("lineage: unknown unit %q", l.Old)
+		}
+		if _, ok := r.byID[l.New]; !ok {
+			return nil, fmt.Errorf("lineage: unknown unit %q", l.New)
+		}
+	}
+	return r, nil
+}
+
+func unitAliases(u Unit) []string {
+	as := []string{u.ID, u.Code, u.NameVI, u.NameEN, u.Slug}
+	if ini := initials(u.NameVI); ini != "" {
+		as = append(as, ini)
+	}
+	return append(as, extraAliases[u.ID]...)
+}
+
+// initials returns the first letters of the words of a name of two or more words,
+// after the "Thành phố" prefix: "Bà Rịa - Vũng Tàu" → "brvt", "Thành phố Hồ Chí Minh" → "hcm".
+func initials(name string) string {
+	words := nameWords(name)
+	if len(words) < 2 {
+		return ""
+	}
+	var b strings.Builder
+	for _, w := range words {
+		b.WriteByte(w[0])
+	}
+	return b.String()
+}
+
+// Normalize folds a province name for matching: no diacritics, lower case, no spaces or
+// punctuation, and without the words "tỉnh", "thành phố"/"TP" in front or "city"/"province"
+// at the end. A one-digit code gets its leading zero.
+func Normalize(name string) string {
+	words := nameWords(name)
+	s := strings.Join(words, "")
+	if len(s) == 1 && s[0] >= '0' && s[0] <= '9' {
+		return "0" + s
+	}
+	return s
+}
+
+func nameWords(name string) []string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(name) {
+		switch {
+		case r == 'đ' || r == 'Đ':
+			b.WriteByte('d')
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	words := strings.Fields(b.String())
+	trimmed := words
+	switch {
+	case len(trimmed) > 2 && trimmed[0] == "thanh" && trimmed[1] == "pho":
+		trimmed = trimmed[2:]
+	case len(trimmed) > 1 && (trimmed[0] == "tp" || trimmed[0] == "tinh"):
+		trimmed = trimmed[1:]
+	}
+	if n := len(trimmed); n > 1 && (trimmed[n-1] == "city" || trimmed[n-1] == "province") {
+		trimmed = trimmed[:n-1]
+	}
+	return trimmed
+}
+
+// Units returns all units, the 63 and the 34, in registry order.
+func (r *Registry) Units() []Unit { return slices.Clone(r.units) }
+
+// Unit returns the unit with the given id.
+func (r *Registry) Unit(id string) (Unit, bool) {
+	i, ok := r.byID[id]
+	if !ok {
+		return Unit{}, false
+	}
+	return r.units[i], true
+}
+
+// InForce returns the units in force on day d, ordered by code.
+func (r *Registry) InForce(d time.Time) []Unit {
+	var out []Unit
+	for _, u := range r.units {
+		if u.InForce(d) {
+			out = append(out, u)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// Matches returns every unit, at any time, that name (a code, slug, id or any spelling of a
+// name) refers to. An unknown name gives a *NameError with the nearest known names.
+func (r *Registry) Matches(name string) ([]Unit, error) {
+	idx := r.aliases[Normalize(name)]
+	if len(idx) == 0 {
+		return nil, &NameError{Name: name, Err: ErrUnknownProvince, Nearest: r.nearest(name, 3)}
+	}
+	out := make([]Unit, len(idx))
+	for i, j := range idx {
+		out[i] = r.units[j]
+	}
+	return out, nil
+}
+
+// Resolve returns the one unit in force on day d that name refers to.
+func (r *Registry) Resolve(name string, d time.Time) (Unit, error) {
+	all, err := r.Matches(name)
+	if err != nil {
+		return Unit{}, err
+	}
+	var live []Unit
+	for _, u := range all {
+		if u.InForce(d) {
+			live = append(live, u)
+		}
+	}
+	switch len(live) {
+	case 1:
+		return live[0], nil
+	case 0:
+		e := &NameError{Name: name, At: d, Err: ErrNotInForce, Candidates: all}
+		for _, u := range all {
+			e.Successor = append(e.Successor, r.Successors(u.ID)...)
+		}
+		return Unit{}, e
+	default:
+		return Unit{}, &NameError{Name: name, At: d, Err: ErrAmbiguousProvince, Candidates: live}
+	}
+}
+
+// Successors returns the units that the unit with the given id became, following lineage
+// until a unit still in force (or the end of the chain).
+func (r *Registry) Successors(id string) []Unit {
+	var out []Unit
+	for _, l := range r.links {
+		if l.Old != id {
+			continue
+		}
+		u := r.units[r.byID[l.New]]
+		if next := r.Successors(u.ID); len(next) > 0 && !u.ValidTo.IsZero() {
+			out = append(out, next...)
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// Links returns the lineage steps into (predecessors) and out of (successors) the unit.
+func (r *Registry) Links(id string) (in, out []Link) {
+	for _, l := range r.links {
+		if l.New == id {
+			in = append(in, l)
+		}
+		if l.Old == id {
+			out = append(out, l)
+		}
+	}
+	return in, out
+}
+
+// nearest returns up to n known names closest to name by edit distance of their normal forms.
+func (r *Registry) nearest(name string, n int) []string {
+	key := Normalize(name)
+	type cand struct {
+		name string
+		d    int
+	}
+	cs := make([]cand, 0, len(r.names))
+	for _, nm := range r.names {
+		cs = append(cs, cand{nm, levenshtein.ComputeDistance(key, Normalize(nm))})
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	out := make([]string, 0, n)
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, c.name)
+	}
+	return out
+}

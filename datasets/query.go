@@ -1,0 +1,200 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrNotFound reports an unknown indicator, unit or other named thing.
+var ErrNotFound = errors.New("not found")
+
+// An Indicator is one entry of the indicator catalogue.
+type Indicator struct {
+	ID              string   `json:"id"`
+	Parent          string   `json:"parent,omitempty"`
+	NameVI          string   `json:"name_vi"`
+	NameEN          string   `json:"name_en"`
+	UnitOfMeasure   string   `json:"unit_of_measure"`
+	Measure         string   `json:"measure"` // "index", "rate" or "level"
+	HigherIsBetter  *bool    `json:"higher_is_better"`
+	Publisher       string   `json:"publisher"`
+	ScaleMin        *float64 `json:"scale_min"`
+	ScaleMax        *float64 `json:"scale_max"`
+	FirstYear       int      `json:"first_year"`
+	AggregationRule string   `json:"aggregation_rule"`
+	Description     string   `json:"description"`
+	Breaks          []Break  `json:"breaks"`
+}
+
+// A Break is a methodology or publication change of an indicator from Year on.
+type Break struct {
+	Year   int    `json:"year"`
+	Kind   string `json:"kind"` // "method" or "publication"
+	Note   string `json:"note"`
+	Source string `json:"source"`
+}
+
+// Indicators returns the indicator catalogue with each indicator's breaks, ordered by id.
+func (s *Store) Indicators(ctx context.Context) ([]Indicator, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, coalesce(parent, ''), name_vi, name_en, unit_of_measure,
+		measure, higher_is_better, publisher, scale_min, scale_max, first_year, aggregation_rule, description
+		FROM indicator ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("query indicators: %w", err)
+	}
+	defer rows.Close()
+	var out []Indicator
+	index := map[string]int{}
+	for rows.Next() {
+		var in Indicator
+		var hib sql.NullBool
+		var smin, smax sql.NullFloat64
+		if err := rows.Scan(&in.ID, &in.Parent, &in.NameVI, &in.NameEN, &in.UnitOfMeasure, &in.Measure, &hib,
+			&in.Publisher, &smin, &smax, &in.FirstYear, &in.AggregationRule, &in.Description); err != nil {
+			return nil, fmt.Errorf("scan indicator: %w", err)
+		}
+		if hib.Valid {
+			in.HigherIsBetter = &hib.Bool
+		}
+		if smin.Valid {
+			in.ScaleMin = &smin.Float64
+		}
+		if smax.Valid {
+			in.ScaleMax = &smax.Float64
+		}
+		in.Breaks = []Break{}
+		index[in.ID] = len(out)
+		out = append(out, in)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query indicators: %w", err)
+	}
+	brows, err := s.db.QueryContext(ctx, `SELECT indicator_id, year, kind, note, source FROM indicator_break ORDER BY indicator_id, year`)
+	if err != nil {
+		return nil, fmt.Errorf("query breaks: %w", err)
+	}
+	defer brows.Close()
+	for brows.Next() {
+		var id string
+		var b Break
+		if err := brows.Scan(&id, &b.Year, &b.Kind, &b.Note, &b.Source); err != nil {
+			return nil, fmt.Errorf("scan break: %w", err)
+		}
+		if i, ok := index[id]; ok {
+			out[i].Breaks = append(out[i].Breaks, b)
+		}
+	}
+	return out, brows.Err()
+}
+
+// A Source is the citation of a figure.
+type Source struct {
+	ID       string `json:"id"`
+	Citation string `json:"citation"`
+	URL      string `json:"url,omitempty"`
+}
+
+// A Figure is one source's figure for an (indicator, unit, year).
+type Figure struct {
+	Value    *float64 `json:"value"`
+	Rank     *int     `json:"rank"`
+	RankOf   *int     `json:"rank_of"`
+	Status   string   `json:"status"`   // "published" or "not_published"
+	Verified bool     `json:"verified"` // false: only from a report the publisher's tables do not confirm
+	Source   Source   `json:"source"`
+}
+
+// An Observation is the preferred figure for an (indicator, unit, year) and the figures of
+// the other sources that disagree with or repeat it.
+type Observation struct {
+	Indicator    string   `json:"indicator"`
+	Unit         Unit     `json:"unit"`
+	Year         int      `json:"year"`
+	Figure                // the preferred figure
+	Alternatives []Figure `json:"alternatives"`
+}
+
+// An ObservationQuery selects observations. Empty fields select everything.
+type ObservationQuery struct {
+	Indicators []string
+	UnitIDs    []string
+	From, To   int // inclusive; 0 leaves that end open
+}
+
+// Observations returns the observations that q selects, ordered by indicator, unit code and
+// year, each with its preferred figure first and the other sources' figures beside it.
+func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observation, error) {
+	var where []string
+	var args []any
+	in := func(col string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		where = append(where, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	in("o.indicator_id", q.Indicators)
+	in("o.unit_id", q.UnitIDs)
+	if q.From != 0 {
+		where = append(where, "o.year >= ?")
+		args = append(args, q.From)
+	}
+	if q.To != 0 {
+		where = append(where, "o.year <= ?")
+		args = append(args, q.To)
+	}
+	query := `SELECT o.indicator_id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
+		o.preferred, s.id, s.citation, coalesce(s.url, '')
+		FROM observation o JOIN source s ON s.id = o.source_id`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY o.indicator_id, o.unit_id, o.year, o.preferred DESC, o.source_id"
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query observations: %w", err)
+	}
+	defer rows.Close()
+	var out []Observation
+	for rows.Next() {
+		var ind, unitID string
+		var year int
+		var preferred bool
+		var f Figure
+		var v sql.NullFloat64
+		var r, n sql.NullInt64
+		if err := rows.Scan(&ind, &unitID, &year, &v, &r, &n, &f.Status, &f.Verified, &preferred,
+			&f.Source.ID, &f.Source.Citation, &f.Source.URL); err != nil {
+			return nil, fmt.Errorf("scan observation: %w", err)
+		}
+		if v.Valid {
+			f.Value = &v.Float64
+		}
+		if r.Valid {
+			x := int(r.Int64)
+			f.Rank = &x
+		}
+		if n.Valid {
+			x := int(n.Int64)
+			f.RankOf = &x
+		}
+		if k := len(out) - 1; k >= 0 && out[k].Indicator == ind && out[k].Unit.ID == unitID && out[k].Year == year {
+			out[k].Alternatives = append(out[k].Alternatives, f)
+			continue
+		}
+		u, ok := s.registry.Unit(unitID)
+		if !ok {
+			return nil, fmt.Errorf("observation %s/%s/%d: unknown unit", ind, unitID, year)
+		}
+		out = append(out, Observation{Indicator: ind, Unit: u, Year: year, Figure: f, Alternatives: []Figure{}})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query observations: %w", err)
+	}
+	return out, nil
+}

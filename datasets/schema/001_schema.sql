@@ -1,0 +1,76 @@
+-- chiso schema. A unit is a code plus its validity period: after 2025-07-01 some codes name
+-- another unit, so every join goes through unit.id, never through the bare code.
+
+CREATE TABLE IF NOT EXISTS unit (
+    id          VARCHAR PRIMARY KEY,  -- 'vn63.15' (Yên Bái until 2025-06-30), 'vn34.15' (Lào Cai from 2025-07-01)
+    code        VARCHAR NOT NULL,     -- 2-digit GSO code, reused across unit sets
+    unit_set    VARCHAR NOT NULL,     -- '63' or '34'
+    name_vi     VARCHAR NOT NULL,
+    name_en     VARCHAR NOT NULL,
+    slug        VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,     -- 'province' or 'city'
+    region      VARCHAR,              -- GSO socio-economic region (63-unit system only)
+    valid_from  DATE,                 -- NULL: in force before the data begins
+    valid_to    DATE,                 -- NULL: still in force
+    source      VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS lineage (
+    old_unit   VARCHAR NOT NULL,
+    new_unit   VARCHAR NOT NULL,
+    effective  DATE NOT NULL,
+    kind       VARCHAR NOT NULL,      -- 'merger', 'unchanged' or 'rename'
+    source     VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS indicator (
+    id                VARCHAR PRIMARY KEY,
+    parent            VARCHAR,
+    name_vi           VARCHAR NOT NULL,
+    name_en           VARCHAR NOT NULL,
+    unit_of_measure   VARCHAR NOT NULL,
+    measure           VARCHAR NOT NULL,  -- 'index', 'rate' or 'level'
+    higher_is_better  BOOLEAN,           -- NULL: neither (population, area)
+    publisher         VARCHAR NOT NULL,
+    scale_min         DOUBLE,
+    scale_max         DOUBLE,
+    first_year        INTEGER NOT NULL,
+    aggregation_rule  VARCHAR NOT NULL,
+    description       VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS indicator_break (
+    indicator_id  VARCHAR NOT NULL,
+    year          INTEGER NOT NULL,
+    kind          VARCHAR NOT NULL,      -- 'method' or 'publication'
+    note          VARCHAR NOT NULL,
+    source        VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS source (
+    id        VARCHAR PRIMARY KEY,       -- content hash of the citation
+    citation  VARCHAR NOT NULL,
+    url       VARCHAR                    -- first address in the citation, if any
+);
+
+-- Several sources may give a figure for the same (indicator, unit, year): all are kept and
+-- exactly one of them is preferred. status 'not_published' records a figure that the publisher
+-- withholds by design (PCI from 2023 outside the top 30), which differs from no row at all.
+CREATE TABLE IF NOT EXISTS observation (
+    indicator_id  VARCHAR NOT NULL,
+    unit_id       VARCHAR NOT NULL,
+    year          INTEGER NOT NULL,
+    value         DOUBLE,
+    rank          INTEGER,
+    rank_of       INTEGER,
+    status        VARCHAR NOT NULL,      -- 'published' or 'not_published'
+    verified      BOOLEAN NOT NULL,      -- false: only from a report the publisher's tables do not confirm
+    preferred     BOOLEAN NOT NULL,
+    source_id     VARCHAR NOT NULL,
+    batch         VARCHAR NOT NULL       -- 'bundled' or the ingest batch that brought it
+);
+
+CREATE TABLE IF NOT EXISTS meta (
+    key    VARCHAR PRIMARY KEY,
+    value  VARCHAR NOT NULL
+);

@@ -1,0 +1,295 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+//go:embed schema/*.sql
+var schemaFS embed.FS
+
+//go:embed bundled/*.csv
+var bundledFS embed.FS
+
+// ErrLocked reports that another process holds the database file.
+var ErrLocked = errors.New("database is in use by another process (is `chiso serve` running?)")
+
+// A Store owns the DuckDB database: the schema, the province registry and every query.
+// It is safe for concurrent use.
+type Store struct {
+	db       *sql.DB
+	conn     *duckdb.Connector
+	path     string
+	registry *Registry
+
+	mu      sync.RWMutex // guards version; ingest holds it for writing
+	version string
+}
+
+// Open opens the DuckDB database at path ("" for an in-memory database), creates the schema
+// if it is new and loads the bundled dataset into a database that has none.
+func Open(ctx context.Context, path string) (*Store, error) {
+	connector, err := duckdb.NewConnector(path, nil)
+	if err != nil {
+		if strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock") {
+			return nil, fmt.Errorf("open %s: %w", path, ErrLocked)
+		}
+		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
+	}
+	s := &Store{db: sql.OpenDB(connector), conn: connector, path: path}
+	if err := s.init(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func displayPath(path string) string {
+	if path == "" {
+		return "in-memory database"
+	}
+	return path
+}
+
+func (s *Store) init(ctx context.Context) error {
+	files, err := fs.Glob(schemaFS, "schema/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		ddl, err := schemaFS.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if _, err := s.db.ExecContext(ctx, string(ddl)); err != nil {
+			return fmt.Errorf("apply %s: %w", f, err)
+		}
+	}
+	var loaded int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'bundled'`).Scan(&loaded); err != nil {
+		return fmt.Errorf("read meta: %w", err)
+	}
+	if loaded == 0 {
+		sub, err := fs.Sub(bundledFS, "bundled")
+		if err != nil {
+			return err
+		}
+		if err := s.loadBundled(ctx, sub); err != nil {
+			return fmt.Errorf("load bundled dataset: %w", err)
+		}
+	}
+	if s.registry, err = s.readRegistry(ctx); err != nil {
+		return err
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&s.version); err != nil {
+		return fmt.Errorf("read dataset version: %w", err)
+	}
+	// The first query after opening is slower: warm the observation scan up now.
+	_, err = s.db.ExecContext(ctx, `SELECT count(*), sum(value) FROM observation WHERE indicator_id = 'pci'`)
+	return err
+}
+
+// Close closes the database; for a file database this flushes the write-ahead log.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if cerr := s.conn.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Registry returns the province registry: the 63 and the 34 units and their lineage.
+func (s *Store) Registry() *Registry { return s.registry }
+
+// Version returns the dataset version: a content hash of the observations loaded.
+func (s *Store) Version() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.version
+}
+
+func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
+	b, err := loadBundle(fsys)
+	if err != nil {
+		return err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return inTx(ctx, conn, func() error {
+		var rows [][]any
+		for _, u := range b.units {
+			rows = append(rows, []any{u.ID, u.Code, u.Set, u.NameVI, u.NameEN, u.Slug, u.Kind,
+				nullString(u.Region), nullTime(u.ValidFrom), nullTime(u.ValidTo), u.Source})
+		}
+		if err := appendRows(ctx, conn, "unit", rows); err != nil {
+			return err
+		}
+		rows = rows[:0]
+		for _, l := range b.links {
+			rows = append(rows, []any{l.Old, l.New, l.Effective, l.Kind, l.Source})
+		}
+		if err := appendRows(ctx, conn, "lineage", rows); err != nil {
+			return err
+		}
+		if err := appendRows(ctx, conn, "indicator", b.indicators); err != nil {
+			return err
+		}
+		if err := appendRows(ctx, conn, "indicator_break", b.breaks); err != nil {
+			return err
+		}
+		rows = rows[:0]
+		for id, c := range b.sources {
+			rows = append(rows, []any{id, c, nullString(citationURL(c))})
+		}
+		if err := appendRows(ctx, conn, "source", rows); err != nil {
+			return err
+		}
+		rows = rows[:0]
+		for _, o := range b.obs {
+			rows = append(rows, o.values())
+		}
+		if err := appendRows(ctx, conn, "observation", rows); err != nil {
+			return err
+		}
+		if err := resortObservations(ctx, conn); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO meta VALUES ('bundled', ?)`, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			return err
+		}
+		return updateVersion(ctx, conn)
+	})
+}
+
+// inTx runs fn inside one transaction on conn: all of it lands, or none of it.
+func inTx(ctx context.Context, conn *sql.Conn, fn func() error) error {
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(); err != nil {
+		// A cancelled ctx must not keep the rollback from running.
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+		}
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// appendRows bulk-loads rows into table through the DuckDB Appender.
+func appendRows(ctx context.Context, conn *sql.Conn, table string, rows [][]any) error {
+	return conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		if err != nil {
+			return fmt.Errorf("appender %s: %w", table, err)
+		}
+		vals := make([]driver.Value, 0, 16)
+		for _, r := range rows {
+			vals = vals[:0]
+			for _, v := range r {
+				vals = append(vals, v)
+			}
+			if err := a.AppendRow(vals...); err != nil {
+				a.Close()
+				return fmt.Errorf("append %s: %w", table, err)
+			}
+		}
+		if err := a.CloseWithCancel(ctx); err != nil {
+			return fmt.Errorf("append %s: %w", table, err)
+		}
+		return nil
+	})
+}
+
+// resortObservations keeps the observation table physically ordered by (indicator, unit,
+// year), so that DuckDB's zone maps answer a comparison or a ranking from a few row groups.
+func resortObservations(ctx context.Context, conn *sql.Conn) error {
+	for _, q := range []string{
+		`CREATE TEMP TABLE obs_sorted AS SELECT * FROM observation ORDER BY indicator_id, unit_id, year, preferred DESC, source_id`,
+		`DELETE FROM observation`,
+		`INSERT INTO observation SELECT * FROM obs_sorted`,
+		`DROP TABLE obs_sorted`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("sort observations: %w", err)
+		}
+	}
+	return nil
+}
+
+// updateVersion recomputes the dataset version from the observations and their sources.
+func updateVersion(ctx context.Context, conn *sql.Conn) error {
+	_, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta
+		SELECT 'version', left(md5(coalesce(string_agg(
+			concat_ws('|', indicator_id, unit_id, year, value, rank, rank_of, status, verified, preferred, source_id),
+			chr(10) ORDER BY indicator_id, unit_id, year, source_id, value, rank), '')), 16)
+		FROM observation`)
+	if err != nil {
+		return fmt.Errorf("dataset version: %w", err)
+	}
+	return nil
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+func (s *Store) readRegistry(ctx context.Context) (*Registry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, code, unit_set, name_vi, name_en, slug, kind,
+		coalesce(region, ''), valid_from, valid_to, source FROM unit ORDER BY unit_set DESC, code, valid_from NULLS FIRST`)
+	if err != nil {
+		return nil, fmt.Errorf("read units: %w", err)
+	}
+	defer rows.Close()
+	var units []Unit
+	for rows.Next() {
+		var u Unit
+		var from, to sql.NullTime
+		if err := rows.Scan(&u.ID, &u.Code, &u.Set, &u.NameVI, &u.NameEN, &u.Slug, &u.Kind, &u.Region, &from, &to, &u.Source); err != nil {
+			return nil, fmt.Errorf("read units: %w", err)
+		}
+		u.ValidFrom, u.ValidTo = from.Time, to.Time
+		units = append(units, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read units: %w", err)
+	}
+	lrows, err := s.db.QueryContext(ctx, `SELECT old_unit, new_unit, effective, kind, source FROM lineage ORDER BY effective, old_unit`)
+	if err != nil {
+		return nil, fmt.Errorf("read lineage: %w", err)
+	}
+	defer lrows.Close()
+	var links []Link
+	for lrows.Next() {
+		var l Link
+		if err := lrows.Scan(&l.Old, &l.New, &l.Effective, &l.Kind, &l.Source); err != nil {
+			return nil, fmt.Errorf("read lineage: %w", err)
+		}
+		links = append(links, l)
+	}
+	if err := lrows.Err(); err != nil {
+		return nil, fmt.Errorf("read lineage: %w", err)
+	}
+	return NewRegistry(units, links)
+}

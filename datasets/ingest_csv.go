@@ -1,0 +1,260 @@
+package datasets
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/unicode/norm"
+)
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// csvLayout is what a structural scan of a CSV file found.
+type csvLayout struct {
+	delim   byte
+	header  []string
+	records int     // data records, not counting the header
+	lines   []int32 // data record i (0-based) starts on line lines[i]
+}
+
+// readCSVFile reads a CSV file, decodes it to UTF-8 NFC (from enc if given), checks its
+// structure and loads its data records as text into the temporary table raw.
+func readCSVFile(ctx context.Context, conn *sql.Conn, in *inputFile, enc string, tmpDir string, probs *problems) error {
+	data, err := os.ReadFile(in.path)
+	if err != nil {
+		return err
+	}
+	changed := false
+	if enc != "" && !strings.EqualFold(enc, "utf-8") && !strings.EqualFold(enc, "utf8") {
+		e, err := htmlindex.Get(enc)
+		if err != nil {
+			return fmt.Errorf("--encoding %q: unknown encoding (try windows-1258, windows-1252, utf-16)", enc)
+		}
+		if data, err = decode(e, data); err != nil {
+			probs.add(&ParseError{File: in.name, Line: 1, Want: "text in " + enc, Got: err.Error()})
+			return nil
+		}
+		changed = true
+	}
+	if bytes.HasPrefix(data, utf8BOM) {
+		data = data[len(utf8BOM):]
+		changed = true
+	}
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "UTF-8 text", Got: "UTF-16 (pass --encoding utf-16)"})
+		return nil
+	}
+	if !utf8.Valid(data) {
+		off := invalidUTF8At(data)
+		line, col := positionOf(data, off)
+		probs.add(&ParseError{File: in.name, Line: line, Column: col, Want: "UTF-8 text",
+			Got: fmt.Sprintf("byte 0x%02X (for a legacy file pass --encoding, e.g. --encoding windows-1258)", data[off])})
+		return nil
+	}
+	if !norm.NFC.IsNormal(data) {
+		// Vietnamese legacy files and some editors write decomposed tone marks.
+		data = norm.NFC.Bytes(data)
+		changed = true
+	}
+	lay, ok := scanCSV(data, in.name, probs)
+	if !ok {
+		return nil
+	}
+	in.header, in.lines, in.records = lay.header, lay.lines, lay.records
+	if lay.records == 0 {
+		return nil
+	}
+	path := in.path
+	if changed {
+		f, err := os.CreateTemp(tmpDir, "chiso-ingest-*.csv")
+		if err != nil {
+			return err
+		}
+		path = f.Name()
+		defer os.Remove(path)
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	cols := make([]string, len(lay.header))
+	for i := range cols {
+		cols[i] = fmt.Sprintf("'c%d': 'VARCHAR'", i+1)
+	}
+	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+		SELECT * FROM read_csv(%s, delim = %s, header = true, auto_detect = false,
+			quote = '"', escape = '"', strict_mode = false, columns = {%s})`,
+		in.raw, sqlString(abs), sqlString(string(lay.delim)), strings.Join(cols, ", "))
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("%s: read: %w", in.name, err)
+	}
+	return nil
+}
+
+func decode(e encoding.Encoding, data []byte) ([]byte, error) {
+	out, err := e.NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+// positionOf returns the 1-based line and field of byte offset off (fields split on , ; or tab).
+func positionOf(data []byte, off int) (line, col int) {
+	start := bytes.LastIndexByte(data[:off], '\n') + 1
+	line = bytes.Count(data[:start], []byte{'\n'}) + 1
+	delim := detectDelimiter(data[:min(len(data), firstLineEnd(data))])
+	return line, bytes.Count(data[start:off], []byte{delim}) + 1
+}
+
+func firstLineEnd(data []byte) int {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i
+	}
+	return len(data)
+}
+
+// detectDelimiter picks the most frequent of , ; and tab outside quotes in the header line.
+func detectDelimiter(header []byte) byte {
+	best, bestN := byte(','), 0
+	for _, d := range []byte{',', ';', '\t'} {
+		n, inQ := 0, false
+		for _, c := range header {
+			switch {
+			case c == '"':
+				inQ = !inQ
+			case c == d && !inQ:
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = d, n
+		}
+	}
+	return best
+}
+
+// scanCSV checks the structure of a CSV file: a header, and the same number of fields in
+// every record. Blank lines are skipped, as DuckDB's reader skips them. It reports up to
+// MaxProblems ragged records.
+func scanCSV(data []byte, name string, probs *problems) (csvLayout, bool) {
+	var lay csvLayout
+	if len(bytes.TrimSpace(data)) == 0 {
+		probs.add(&ParseError{File: name, Line: 1, Want: "a header row", Got: "an empty file"})
+		return lay, false
+	}
+	lay.delim = detectDelimiter(data[:firstLineEnd(data)])
+	ok := true
+	line, i := 1, 0
+	wantFields := -1
+	for i < len(data) {
+		startLine := line
+		// Fast path: a line without quotes is one record.
+		end := bytes.IndexByte(data[i:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += i
+		}
+		rec := bytes.TrimSuffix(data[i:end], []byte{'\r'})
+		var fields int
+		var fieldsText [][]byte
+		next := end + 1
+		if bytes.IndexByte(rec, '"') < 0 {
+			if len(rec) == 0 {
+				i, line = next, line+1
+				continue
+			}
+			fields = bytes.Count(rec, []byte{lay.delim}) + 1
+			if wantFields < 0 {
+				fieldsText = bytes.Split(rec, []byte{lay.delim})
+			}
+			line++
+		} else {
+			var n int
+			fields, n, fieldsText = scanQuotedRecord(data[i:], lay.delim, wantFields < 0)
+			line += bytes.Count(data[i:i+n], []byte{'\n'})
+			next = i + n
+		}
+		if wantFields < 0 {
+			wantFields = fields
+			for _, f := range fieldsText {
+				lay.header = append(lay.header, strings.TrimSpace(strings.Trim(string(f), `"`)))
+			}
+		} else {
+			if fields != wantFields {
+				ok = false
+				probs.add(&ParseError{File: name, Line: startLine, Column: min(fields, wantFields) + 1,
+					Want: fmt.Sprintf("%d fields, as in the header", wantFields), Got: fmt.Sprintf("%d fields", fields)})
+			}
+			lay.lines = append(lay.lines, int32(startLine))
+			lay.records++
+		}
+		i = next
+	}
+	if ok && lay.records == 0 {
+		probs.add(&ParseError{File: name, Line: 2, Want: "at least one data row after the header", Got: "only the header"})
+		ok = false
+	}
+	return lay, ok
+}
+
+// scanQuotedRecord scans one record that may hold quoted fields (with delimiters, doubled
+// quotes and newlines inside). It returns the number of fields, the bytes consumed including
+// the record's newline, and, if keep, the fields' text.
+func scanQuotedRecord(data []byte, delim byte, keep bool) (fields, n int, text [][]byte) {
+	inQ := false
+	start := 0
+	fields = 1
+	for n = 0; n < len(data); n++ {
+		c := data[n]
+		switch {
+		case c == '"':
+			inQ = !inQ
+		case inQ:
+		case c == delim:
+			if keep {
+				text = append(text, data[start:n])
+			}
+			start = n + 1
+			fields++
+		case c == '\n':
+			if keep {
+				text = append(text, bytes.TrimSuffix(data[start:n], []byte{'\r'}))
+			}
+			return fields, n + 1, text
+		}
+	}
+	if keep {
+		text = append(text, bytes.TrimSuffix(data[start:], []byte{'\r'}))
+	}
+	return fields, n, text
+}

@@ -1,0 +1,123 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// readXLSXFile reads one sheet of a workbook (the first, or the one named) and loads its data
+// rows as text into the temporary table raw. The first non-empty row is the header.
+func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet string, probs *problems) error {
+	f, err := excelize.OpenFile(in.path)
+	if err != nil {
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "an XLSX workbook", Got: err.Error()})
+		return nil
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	switch {
+	case sheet == "" && len(sheets) > 0:
+		sheet = sheets[0]
+	case !slices.Contains(sheets, sheet):
+		probs.add(&ParseError{File: in.name, Line: 1, Field: "--sheet", Want: "one of " + strings.Join(quoteAll(sheets), ", "), Got: quote(sheet)})
+		return nil
+	}
+	in.sheet = sheet
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return fmt.Errorf("%s: sheet %q: %w", in.name, sheet, err)
+	}
+	defer rows.Close()
+	var data [][]string
+	headerLine := 0
+	ragged := false
+	for line := 1; rows.Next(); line++ {
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return fmt.Errorf("%s: sheet %q row %d: %w", in.name, sheet, line, err)
+		}
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		for len(cells) > 0 && cells[len(cells)-1] == "" {
+			cells = cells[:len(cells)-1]
+		}
+		if len(cells) == 0 {
+			continue
+		}
+		if headerLine == 0 {
+			headerLine = line
+			in.header = cells
+			continue
+		}
+		if len(cells) > len(in.header) {
+			ragged = true
+			probs.add(&ParseError{File: in.name, Sheet: sheet, Line: line, Column: len(in.header) + 1,
+				Want: fmt.Sprintf("%d cells, as in the header", len(in.header)), Got: fmt.Sprintf("%d cells", len(cells))})
+			continue
+		}
+		data = append(data, cells)
+		in.lines = append(in.lines, int32(line))
+	}
+	if err := rows.Error(); err != nil {
+		return fmt.Errorf("%s: sheet %q: %w", in.name, sheet, err)
+	}
+	if headerLine == 0 {
+		probs.add(&ParseError{File: in.name, Sheet: sheet, Line: 1, Column: 1, Want: "a header row", Got: "an empty sheet"})
+		return nil
+	}
+	in.headerLine = headerLine
+	merged, err := f.GetMergeCells(sheet)
+	if err != nil {
+		return fmt.Errorf("%s: sheet %q: merged cells: %w", in.name, sheet, err)
+	}
+	for _, mc := range merged {
+		c1, r1, err1 := excelize.CellNameToCoordinates(mc.GetStartAxis())
+		_, r2, err2 := excelize.CellNameToCoordinates(mc.GetEndAxis())
+		if err1 != nil || err2 != nil || r1 > headerLine || r2 < headerLine {
+			continue
+		}
+		probs.add(&ParseError{File: in.name, Sheet: sheet, Line: r1, Column: c1,
+			Want: "one header cell per column", Got: fmt.Sprintf("merged cells %s:%s", mc.GetStartAxis(), mc.GetEndAxis())})
+		ragged = true
+	}
+	if ragged {
+		return nil
+	}
+	if len(data) == 0 {
+		probs.add(&ParseError{File: in.name, Sheet: sheet, Line: headerLine + 1, Column: 1, Want: "at least one data row after the header", Got: "only the header"})
+		return nil
+	}
+	in.records = len(data)
+	cols := make([]string, len(in.header))
+	for i := range cols {
+		cols[i] = fmt.Sprintf("c%d VARCHAR", i+1)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (%s)", in.raw, strings.Join(cols, ", "))); err != nil {
+		return err
+	}
+	vals := make([][]any, len(data))
+	for i, cells := range data {
+		row := make([]any, len(in.header))
+		for j, c := range cells {
+			if c != "" {
+				row[j] = c
+			}
+		}
+		vals[i] = row
+	}
+	return appendRows(ctx, conn, in.raw, vals)
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = quote(s)
+	}
+	return out
+}

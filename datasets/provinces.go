@@ -346,3 +346,35 @@ func (r *Registry) nearest(name string, n int) []string {
 	}
 	return out
 }
+
+// Lookup returns the units that name refers to over time: one unit, or units with that code or
+// name that followed one another (code 15: Yên Bái until 2025-06-30, then Lào Cai). A name
+// that matches two units in force at the same time is ambiguous.
+func (r *Registry) Lookup(name string) ([]Unit, error) {
+	all, err := r.Matches(name)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		for j := i + 1; j < len(all); j++ {
+			if overlap(all[i], all[j]) {
+				return nil, &NameError{Name: name, Err: ErrAmbiguousProvince, Candidates: all}
+			}
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ValidFrom.Before(all[j].ValidFrom) })
+	return all, nil
+}
+
+func overlap(a, b Unit) bool {
+	aFrom, bFrom := a.ValidFrom, b.ValidFrom
+	aTo, bTo := a.ValidTo, b.ValidTo
+	far := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if aTo.IsZero() {
+		aTo = far
+	}
+	if bTo.IsZero() {
+		bTo = far
+	}
+	return !aFrom.After(bTo) && !bFrom.After(aTo)
+}

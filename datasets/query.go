@@ -38,7 +38,17 @@ type Break struct {
 }
 
 // Indicators returns the indicator catalogue with each indicator's breaks, ordered by id.
+// The catalogue is read once when the store opens; the result is the caller's to keep.
 func (s *Store) Indicators(ctx context.Context) ([]Indicator, error) {
+	out := make([]Indicator, len(s.catalogue))
+	for i, in := range s.catalogue {
+		in.Breaks = append([]Break{}, in.Breaks...)
+		out[i] = in
+	}
+	return out, nil
+}
+
+func (s *Store) readIndicators(ctx context.Context) ([]Indicator, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, coalesce(parent, ''), name_vi, name_en, unit_of_measure,
 		measure, higher_is_better, publisher, scale_min, scale_max, first_year, aggregation_rule, description
 		FROM indicator ORDER BY id`)

@@ -28,10 +28,11 @@ var ErrLocked = errors.New("database is in use by another process (is `chiso ser
 // A Store owns the DuckDB database: the schema, the province registry and every query.
 // It is safe for concurrent use.
 type Store struct {
-	db       *sql.DB
-	conn     *duckdb.Connector
-	path     string
-	registry *Registry
+	db        *sql.DB
+	conn      *duckdb.Connector
+	path      string
+	registry  *Registry
+	catalogue []Indicator
 
 	mu      sync.RWMutex // guards version; ingest holds it for writing
 	version string
@@ -91,6 +92,9 @@ func (s *Store) init(ctx context.Context) error {
 		}
 	}
 	if s.registry, err = s.readRegistry(ctx); err != nil {
+		return err
+	}
+	if s.catalogue, err = s.readIndicators(ctx); err != nil {
 		return err
 	}
 	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&s.version); err != nil {

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"chiso/datasets"
+)
+
+// runIngest adds the figures of CSV and XLSX files to a DuckDB file, or with validateOnly
+// (chiso validate) checks them and changes nothing.
+func runIngest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, validateOnly bool) error {
+	name := "ingest"
+	if validateOnly {
+		name = "validate"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", getenv("CHISO_DB"), "DuckDB file to add to (env CHISO_DB)")
+	var opts datasets.IngestOptions
+	fs.StringVar(&opts.Indicator, "indicator", "", "indicator id of a wide file, or of rows without an indicator column")
+	fs.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet to read (default: the first)")
+	fs.StringVar(&opts.Units, "units", "", `unit set the rows refer to: "63", "34", a year (2025) or a date (default: the units in force in each row's year)`)
+	fs.StringVar(&opts.Encoding, "encoding", "", "encoding of CSV files, e.g. windows-1258 (default UTF-8)")
+	fs.StringVar(&opts.Source, "source", "", "source of rows that have no source of their own")
+	fs.BoolVar(&opts.Prefer, "prefer", false, "make the new figures preferred over figures already loaded for the same key")
+	fs.BoolVar(&opts.DryRun, "dry-run", validateOnly, "validate only; change nothing")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		fs.Usage()
+		return errors.New(name + ": no files")
+	}
+	if validateOnly {
+		opts.DryRun = true
+	}
+	if !opts.DryRun && *dbPath == "" {
+		return errors.New("ingest needs --db FILE (or CHISO_DB): without a database file nothing would be kept; `chiso validate FILE` checks a file")
+	}
+	store, err := datasets.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSpinnerType(14),
+			progressbar.OptionSetElapsedTime(true), progressbar.OptionClearOnFinish())
+		defer bar.Finish()
+		opts.Progress = func(step string) { bar.Describe(step) }
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			t := time.NewTicker(100 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+					bar.Add(1)
+				}
+			}
+		}()
+	}
+	rep, err := store.Ingest(ctx, files, opts)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	for _, f := range rep.Files {
+		fmt.Fprintf(stdout, "%s: %s %s, %d rows", f.File, f.Shape, f.Format, f.Rows)
+		if f.Sheet != "" {
+			fmt.Fprintf(stdout, " (sheet %q)", f.Sheet)
+		}
+		if len(f.Ignored) > 0 {
+			fmt.Fprintf(stdout, "; ignored columns %q", f.Ignored)
+		}
+		fmt.Fprintln(stdout)
+	}
+	if rep.DryRun {
+		fmt.Fprintf(stdout, "valid: %d observations; nothing was changed\n", rep.Rows)
+		return nil
+	}
+	fmt.Fprintf(stdout, "added %d observations (%d preferred); dataset version %s\n", rep.Added, rep.Preferred, rep.Version)
+	return nil
+}

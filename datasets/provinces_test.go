@@ -1,0 +1,136 @@
+package datasets
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func date(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func TestResolve(t *testing.T) {
+	reg := mustOpenStore(t).Registry()
+	tests := []struct {
+		name string
+		at   string
+		want string // unit id
+	}{
+		{"TP. Hồ Chí Minh", "2021-12-31", "vn63.79"},
+		{"TP.HCM", "2021-12-31", "vn63.79"},
+		{"Ho Chi Minh City", "2021-12-31", "vn63.79"},
+		{"HCMC", "2021-12-31", "vn63.79"},
+		{"HCMC", "2025-12-31", "vn34.79"},
+		{"Thừa Thiên Huế", "2021-12-31", "vn63.46"},
+		{"Thua Thien-Hue", "2021-12-31", "vn63.46"},
+		{"Huế", "2025-03-01", "vn63.46.2025"},
+		{"Huế", "2025-07-01", "vn34.46"},
+		{"BRVT", "2021-12-31", "vn63.77"},
+		{"Bà Rịa - Vũng Tàu", "2021-12-31", "vn63.77"},
+		{"Dak Lak", "2021-12-31", "vn63.66"},
+		{"Đắk Lắk", "2021-12-31", "vn63.66"},
+		{"tỉnh Hậu Giang", "2021-12-31", "vn63.93"},
+		{"93", "2021-12-31", "vn63.93"},
+		{"15", "2015-12-31", "vn63.15"}, // Yên Bái
+		{"15", "2025-12-31", "vn34.15"}, // Lào Cai (old 10 Lào Cai + old 15 Yên Bái)
+		{"Lào Cai", "2015-12-31", "vn63.10"},
+		{"Lào Cai", "2025-12-31", "vn34.15"},
+		{"1", "2020-12-31", "vn63.01"},
+		{"ha-noi", "2020-12-31", "vn63.01"},
+		{"vn63.93", "2020-12-31", "vn63.93"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name+"@"+tc.at, func(t *testing.T) {
+			u, err := reg.Resolve(tc.name, date(tc.at))
+			if err != nil {
+				t.Fatalf("Resolve(%q, %s): %v", tc.name, tc.at, err)
+			}
+			if u.ID != tc.want {
+				t.Errorf("Resolve(%q, %s) = %s (%s), want %s", tc.name, tc.at, u.ID, u.NameVI, tc.want)
+			}
+		})
+	}
+}
+
+func TestResolveErrors(t *testing.T) {
+	reg := mustOpenStore(t).Registry()
+	_, err := reg.Resolve("Hau Gian", date("2020-12-31"))
+	var ne *NameError
+	if !errors.As(err, &ne) || !errors.Is(err, ErrUnknownProvince) || len(ne.Nearest) == 0 || ne.Nearest[0] != "Hậu Giang" {
+		t.Errorf("Resolve(Hau Gian) = %v, want unknown with Hậu Giang nearest", err)
+	}
+	_, err = reg.Resolve("HG", date("2020-12-31"))
+	if !errors.Is(err, ErrAmbiguousProvince) || !strings.Contains(err.Error(), "Hà Giang") || !strings.Contains(err.Error(), "Hậu Giang") {
+		t.Errorf("Resolve(HG) = %v, want ambiguous between Hà Giang and Hậu Giang", err)
+	}
+	_, err = reg.Resolve("Bình Phước", date("2025-12-31"))
+	if !errors.Is(err, ErrNotInForce) || !strings.Contains(err.Error(), "Đồng Nai") {
+		t.Errorf("Resolve(Bình Phước, 2025) = %v, want not in force, became part of Đồng Nai", err)
+	}
+}
+
+func TestRegistryCounts(t *testing.T) {
+	reg := mustOpenStore(t).Registry()
+	for _, tc := range []struct {
+		at   string
+		want int
+	}{{"2024-12-31", 63}, {"2025-03-01", 63}, {"2025-07-01", 34}, {"2006-12-31", 63}} {
+		if got := len(reg.InForce(date(tc.at))); got != tc.want {
+			t.Errorf("units in force on %s = %d, want %d", tc.at, got, tc.want)
+		}
+	}
+	succ := reg.Successors("vn63.93")
+	if len(succ) != 1 || succ[0].ID != "vn34.92" {
+		t.Errorf("successors of Hậu Giang = %v, want Cần Thơ vn34.92", succ)
+	}
+	succ = reg.Successors("vn63.46")
+	if len(succ) != 1 || succ[0].ID != "vn34.46" {
+		t.Errorf("successors of Thừa Thiên Huế = %v, want Huế vn34.46", succ)
+	}
+	in, _ := reg.Links("vn34.92")
+	if len(in) != 3 {
+		t.Errorf("predecessors of new Cần Thơ = %d, want 3 (Cần Thơ, Hậu Giang, Sóc Trăng)", len(in))
+	}
+}
+
+// FuzzResolve: resolution never panics, every error is a *NameError, and every unit's
+// canonical names resolve to it on a day it is in force.
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"TP. Hồ Chí Minh", "TP.HCM", "Ho Chi Minh City", "HCMC", "Thừa Thiên Huế",
+		"Thua Thien-Hue", "BRVT", "Bà Rịa - Vũng Tàu", "Dak Lak", "Đắk Lắk", "15", "", "tỉnh", "thành phố", "\xff", "QN"} {
+		f.Add(s, 2020)
+	}
+	s, err := Open(f.Context(), "")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { s.Close() })
+	reg := s.Registry()
+	for _, u := range reg.Units() {
+		day := u.ValidFrom
+		if day.IsZero() {
+			day = date("2020-06-30")
+		}
+		for _, name := range []string{u.NameVI, u.NameEN, u.ID, u.Code} {
+			got, err := reg.Resolve(name, day)
+			if err != nil || got.ID != u.ID {
+				f.Errorf("Resolve(%q, %s) = %s, %v; want %s", name, day.Format(time.DateOnly), got.ID, err, u.ID)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, name string, year int) {
+		_, err := reg.Resolve(name, YearEnd(2000+(year%40+40)%40))
+		if err != nil {
+			var ne *NameError
+			if !errors.As(err, &ne) {
+				t.Errorf("Resolve(%q) error %T %v, want *NameError", name, err, err)
+			}
+		}
+	})
+}

@@ -1,0 +1,20 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"chiso/datasets"
+)
+
+// addRoutes registers the whole API.
+func addRoutes(r chi.Router, logger *slog.Logger, store *datasets.Store) {
+	r.Method(http.MethodGet, "/healthz", handleHealthz(store))
+	r.Method(http.MethodGet, "/api/v1/provinces", handleProvinces(logger, store))
+	r.Method(http.MethodGet, "/api/v1/provinces/{code}", handleProvince(logger, store))
+	r.Method(http.MethodGet, "/api/v1/indicators", handleIndicators(logger, store))
+	r.Method(http.MethodGet, "/api/v1/observations", handleObservations(logger, store))
+	r.NotFound(handleNotFound(logger).ServeHTTP)
+}

@@ -59,7 +59,9 @@ type inputFile struct {
 	path, name string
 	format     string
 	sheet      string
-	raw        string // its temporary table of text fields c1..cN
+	from       string   // SQL that yields rec and the text fields c1..cN, in file order
+	tempFile   string   // a decoded copy of the file, removed at the end
+	temps      []string // temporary tables the reader made
 	header     []string
 	headerLine int
 	records    int
@@ -254,9 +256,8 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 
 	probs := &problems{}
 	for i, p := range paths {
-		in := &inputFile{idx: i, path: p, name: p, raw: fmt.Sprintf("chiso_raw_%d", i)}
+		in := &inputFile{idx: i, path: p, name: p}
 		ing.files = append(ing.files, in)
-		ing.temps = append(ing.temps, in.raw)
 		step("read " + p)
 		if err := ing.read(ctx, in, probs); err != nil {
 			return rep, err
@@ -342,7 +343,14 @@ type ingestion struct {
 
 func (ing *ingestion) cleanup() {
 	ctx := context.Background()
-	for _, t := range ing.temps {
+	temps := ing.temps
+	for _, in := range ing.files {
+		temps = append(temps, in.temps...)
+		if in.tempFile != "" {
+			os.Remove(in.tempFile)
+		}
+	}
+	for _, t := range temps {
 		ing.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t)
 	}
 }
@@ -366,23 +374,33 @@ func (ing *ingestion) read(ctx context.Context, in *inputFile, probs *problems) 
 		return nil
 	default:
 		in.format = "csv"
-		return readCSVFile(ctx, ing.conn, in, ing.opts.Encoding, ing.opts.TempDir, probs)
+		return readCSVFile(in, ing.opts.Encoding, ing.opts.TempDir, probs)
 	}
 }
 
+// chiso_stage holds every file's rows in long form: the text as found (for messages) and the
+// values parsed once, in the same pass that reads the file. A value that is neither a number
+// nor empty may still mean "not published" (chiso_na).
 const stageDDL = `CREATE OR REPLACE TEMP TABLE chiso_stage (
-	file INTEGER, rec BIGINT, province VARCHAR, indicator VARCHAR, year VARCHAR, value VARCHAR,
-	rank VARCHAR, rank_of VARCHAR, source VARCHAR, vcol INTEGER)`
+	file INTEGER, rec BIGINT, vcol INTEGER, province VARCHAR, indicator VARCHAR,
+	year_t VARCHAR, value_t VARCHAR, rank_t VARCHAR, rank_of_t VARCHAR, source VARCHAR,
+	year INTEGER, value DOUBLE, rank INTEGER, rank_of INTEGER)`
 
+// The parsers: a number may use a decimal comma ("63,80"); a whole number has no decimal
+// point ("12.5" is not a rank). TRY_CAST accepts surrounding spaces.
 const macros = `
 CREATE OR REPLACE TEMP MACRO chiso_txt(x) AS nullif(trim(x), '');
-CREATE OR REPLACE TEMP MACRO chiso_na(x) AS lower(chiso_txt(x)) IN ('n/a', 'na', 'not published', 'not_published', 'không công bố', 'khong cong bo');
-CREATE OR REPLACE TEMP MACRO chiso_num0(x) AS TRY_CAST(CASE WHEN contains(x, ',') AND NOT contains(x, '.') THEN replace(x, ',', '.') ELSE x END AS DOUBLE);
-CREATE OR REPLACE TEMP MACRO chiso_num(x) AS CASE WHEN isfinite(chiso_num0(chiso_txt(x))) THEN chiso_num0(chiso_txt(x)) END;
-CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN regexp_full_match(chiso_txt(x), '[0-9]+') THEN TRY_CAST(chiso_txt(x) AS INTEGER) END;
+CREATE OR REPLACE TEMP MACRO chiso_na(x) AS coalesce(lower(trim(x)) IN ('n/a', 'na', 'not published', 'not_published', 'không công bố', 'khong cong bo'), false);
+CREATE OR REPLACE TEMP MACRO chiso_num(x) AS coalesce(TRY_CAST(x AS DOUBLE), CASE WHEN contains(x, ',') THEN TRY_CAST(replace(x, ',', '.') AS DOUBLE) END);
+CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN NOT contains(x, '.') THEN TRY_CAST(x AS INTEGER) END;
 `
 
-// stage copies every file's rows into one table of text fields: the long form of all files.
+const stageInsert = `INSERT INTO chiso_stage
+	SELECT file, rec, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source,
+		chiso_int(year_t), chiso_num(value_t), chiso_int(rank_t), chiso_int(rank_of_t)
+	FROM (%s)`
+
+// stage reads every file into chiso_stage.
 func (ing *ingestion) stage(ctx context.Context) error {
 	ing.temps = append(ing.temps, "chiso_stage", "chiso_keys", "chiso_sources", "chiso_typed", "chiso_bad")
 	if _, err := ing.conn.ExecContext(ctx, stageDDL+";"+macros); err != nil {
@@ -399,9 +417,10 @@ func (ing *ingestion) stage(ctx context.Context) error {
 		ind := fmt.Sprintf("lower(trim(coalesce(chiso_txt(%s), %s)))", col("indicator"), defInd)
 		var q string
 		if in.years == nil {
-			q = fmt.Sprintf(`INSERT INTO chiso_stage SELECT %d, rowid + 1, %s, %s, %s, %s, %s, %s, %s, %d FROM %s`,
-				in.idx, col("province"), ind, col("year"), col("value"), col("rank"), col("rank_of"), col("source"),
-				in.cols["value"], in.raw)
+			q = fmt.Sprintf(`SELECT %d AS file, rec, %d AS vcol, %s AS province, %s AS indicator, %s AS year_t, %s AS value_t,
+				%s AS rank_t, %s AS rank_of_t, %s AS source FROM %s`,
+				in.idx, in.cols["value"], col("province"), ind, col("year"), col("value"), col("rank"), col("rank_of"),
+				col("source"), in.from)
 		} else {
 			var on, yearCase []string
 			for c, y := range in.years {
@@ -409,14 +428,14 @@ func (ing *ingestion) stage(ctx context.Context) error {
 				yearCase = append(yearCase, fmt.Sprintf("WHEN 'c%d' THEN '%d'", c, y))
 			}
 			sort.Strings(on)
-			q = fmt.Sprintf(`INSERT INTO chiso_stage
-				SELECT %d, rec, province, ind, CASE col %s END, value, NULL, NULL, source, CAST(substr(col, 2) AS INTEGER)
-				FROM (UNPIVOT (SELECT rowid + 1 AS rec, %s AS province, %s AS ind, %s AS source, %s FROM %s)
+			q = fmt.Sprintf(`SELECT %d AS file, rec, CAST(substr(col, 2) AS INTEGER) AS vcol, province, ind AS indicator,
+					CASE col %s END AS year_t, value AS value_t, NULL AS rank_t, NULL AS rank_of_t, source
+				FROM (UNPIVOT (SELECT rec, %s AS province, %s AS ind, %s AS source, %s FROM %s)
 					ON %s INTO NAME col VALUE value)
 				WHERE chiso_txt(value) IS NOT NULL`,
-				in.idx, strings.Join(yearCase, " "), col("province"), ind, col("source"), strings.Join(on, ", "), in.raw, strings.Join(on, ", "))
+				in.idx, strings.Join(yearCase, " "), col("province"), ind, col("source"), strings.Join(on, ", "), in.from, strings.Join(on, ", "))
 		}
-		if _, err := ing.conn.ExecContext(ctx, q); err != nil {
+		if _, err := ing.conn.ExecContext(ctx, fmt.Sprintf(stageInsert, q)); err != nil {
 			return fmt.Errorf("stage %s: %w", in.name, err)
 		}
 	}
@@ -478,50 +497,68 @@ func (ing *ingestion) collect(ctx context.Context, query string, probs *problems
 	return rows.Err()
 }
 
-// validate checks every staged row and returns how many there are.
+// validate checks every staged row and returns how many there are. It resolves provinces,
+// indicators and sources once per distinct value and then works on small integer keys.
 func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error) {
 	c := ing.conn
-	noSource := ing.opts.Source == ""
+	// Field checks: one cheap pass finds the suspect rows; the messages come from those only.
+	bad := `(year IS NULL OR province IS NULL OR trim(province) = '' OR indicator IS NULL OR indicator = ''
+		OR (value IS NULL AND value_t IS NOT NULL) OR (value IS NULL AND rank_t IS NULL) OR NOT isfinite(value)
+		OR (rank_t IS NOT NULL AND coalesce(rank, 0) < 1) OR (rank_of_t IS NOT NULL AND coalesce(rank_of, 0) < 1)`
+	if ing.opts.Source == "" {
+		bad += ` OR source IS NULL OR trim(source) = ''`
+	}
+	bad += ")"
+	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_suspect AS SELECT * FROM chiso_stage WHERE `+bad); err != nil {
+		return 0, fmt.Errorf("validate: %w", err)
+	}
+	ing.temps = append(ing.temps, "chiso_suspect")
 	typeChecks := `
 		SELECT file, rec, 'province' AS field, vcol, 'a province name or code' AS want, 'an empty cell' AS got
-			FROM chiso_stage WHERE chiso_txt(province) IS NULL
+			FROM chiso_suspect WHERE chiso_txt(province) IS NULL
 		UNION ALL SELECT file, rec, 'indicator', vcol, 'an indicator id such as pci', 'an empty cell'
-			FROM chiso_stage WHERE chiso_txt(indicator) IS NULL
-		UNION ALL SELECT file, rec, 'year', vcol, 'a year such as 2021', '"' || coalesce(year, '') || '"'
-			FROM chiso_stage WHERE chiso_int(year) IS NULL
-		UNION ALL SELECT file, rec, 'value', vcol, 'a number such as 63.80 or 63,80', '"' || value || '"'
-			FROM chiso_stage WHERE chiso_txt(value) IS NOT NULL AND NOT chiso_na(value) AND chiso_num(value) IS NULL
-		UNION ALL SELECT file, rec, 'rank', vcol, 'a whole number ≥ 1', '"' || rank || '"'
-			FROM chiso_stage WHERE chiso_txt(rank) IS NOT NULL AND (chiso_int(rank) IS NULL OR chiso_int(rank) < 1)
-		UNION ALL SELECT file, rec, 'rank_of', vcol, 'a whole number ≥ 1', '"' || rank_of || '"'
-			FROM chiso_stage WHERE chiso_txt(rank_of) IS NOT NULL AND (chiso_int(rank_of) IS NULL OR chiso_int(rank_of) < 1)
+			FROM chiso_suspect WHERE chiso_txt(indicator) IS NULL
+		UNION ALL SELECT file, rec, 'year', vcol, 'a year such as 2021', '"' || coalesce(year_t, '') || '"'
+			FROM chiso_suspect WHERE year IS NULL
+		UNION ALL SELECT file, rec, 'value', vcol, 'a number such as 63.80 or 63,80', '"' || value_t || '"'
+			FROM chiso_suspect WHERE (value IS NULL OR NOT isfinite(value)) AND chiso_txt(value_t) IS NOT NULL AND NOT chiso_na(value_t)
+		UNION ALL SELECT file, rec, 'rank', vcol, 'a whole number ≥ 1', '"' || rank_t || '"'
+			FROM chiso_suspect WHERE chiso_txt(rank_t) IS NOT NULL AND coalesce(rank, 0) < 1
+		UNION ALL SELECT file, rec, 'rank_of', vcol, 'a whole number ≥ 1', '"' || rank_of_t || '"'
+			FROM chiso_suspect WHERE chiso_txt(rank_of_t) IS NOT NULL AND coalesce(rank_of, 0) < 1
 		UNION ALL SELECT file, rec, 'value', vcol, 'a value or a rank', 'neither'
-			FROM chiso_stage WHERE chiso_txt(value) IS NULL AND chiso_txt(rank) IS NULL`
-	if noSource {
+			FROM chiso_suspect WHERE chiso_txt(value_t) IS NULL AND chiso_txt(rank_t) IS NULL`
+	if ing.opts.Source == "" {
 		typeChecks += `
 		UNION ALL SELECT file, rec, 'source', vcol, 'a source (a "source" column, or --source)', 'an empty cell'
-			FROM chiso_stage WHERE chiso_txt(source) IS NULL`
+			FROM chiso_suspect WHERE chiso_txt(source) IS NULL`
 	}
 	if err := ing.collect(ctx, typeChecks, probs); err != nil {
 		return 0, err
 	}
-
-	// Indicators: a handful of distinct ids, checked against the catalogue in Go.
-	inds, err := ing.s.Indicators(ctx)
-	if err != nil {
-		return 0, err
+	// A suspect row that is fine after all is a value meaning "not published" (N/A).
+	okRow := `(year IS NOT NULL AND chiso_txt(province) IS NOT NULL AND chiso_txt(indicator) IS NOT NULL
+		AND (value IS NULL OR isfinite(value)) AND (value IS NOT NULL OR chiso_txt(value_t) IS NULL OR chiso_na(value_t))
+		AND (value IS NOT NULL OR chiso_txt(value_t) IS NOT NULL OR chiso_txt(rank_t) IS NOT NULL)
+		AND (chiso_txt(rank_t) IS NULL OR rank >= 1) AND (chiso_txt(rank_of_t) IS NULL OR rank_of >= 1)`
+	if ing.opts.Source == "" {
+		okRow += ` AND chiso_txt(source) IS NOT NULL`
 	}
-	known := map[string]Indicator{}
+	okRow += ")"
+
+	// Indicators: the distinct ids, checked against the catalogue in Go and numbered in id order.
+	known := map[string]bool{}
 	var ids []string
-	for _, in := range inds {
-		known[in.ID] = in
+	for _, in := range ing.s.catalogue {
+		known[in.ID] = true
 		ids = append(ids, in.ID)
 	}
 	rows, err := c.QueryContext(ctx, `SELECT file, indicator, min(rec), count(*) FROM chiso_stage
-		WHERE chiso_txt(indicator) IS NOT NULL GROUP BY ALL ORDER BY 1, 3`)
+		WHERE indicator IS NOT NULL AND indicator <> '' GROUP BY ALL ORDER BY 1, 3`)
 	if err != nil {
 		return 0, fmt.Errorf("validate indicators: %w", err)
 	}
+	used := map[string]bool{}
 	for rows.Next() {
 		var file int
 		var ind string
@@ -530,7 +567,8 @@ func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error
 			rows.Close()
 			return 0, err
 		}
-		if _, ok := known[ind]; ok {
+		if known[ind] {
+			used[ind] = true
 			continue
 		}
 		in := ing.files[file]
@@ -545,24 +583,41 @@ func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error
 		probs.add(p)
 	}
 	rows.Close()
-
-	// Provinces: distinct (name, year) pairs, resolved in Go to the unit in force.
-	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_keys (province VARCHAR, year INTEGER, unit_id VARCHAR, n_units INTEGER)`); err != nil {
+	var indRows [][]any
+	for _, id := range ids { // ids are in id order, so ind_no sorts as the id does
+		if used[id] {
+			indRows = append(indRows, []any{id, int32(len(indRows))})
+		}
+	}
+	if err := ing.table(ctx, "chiso_inds", "id VARCHAR, ind_no INTEGER", indRows); err != nil {
 		return 0, err
 	}
-	rows, err = c.QueryContext(ctx, `SELECT file, province, chiso_int(year) AS y, min(rec), count(*) FROM chiso_stage
-		WHERE chiso_txt(province) IS NOT NULL AND chiso_int(year) IS NOT NULL GROUP BY ALL ORDER BY 1, 4`)
+
+	// Provinces and sources: the distinct (name, year, source) triples. Each name is resolved in
+	// Go to the unit in force at the end of its year (or on the --units day); each source is
+	// cleaned and hashed once.
+	rows, err = c.QueryContext(ctx, `SELECT file, province, year, coalesce(source, ''), min(rec), count(*) FROM chiso_stage
+		WHERE province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL ORDER BY 1, 5`)
 	if err != nil {
 		return 0, fmt.Errorf("validate provinces: %w", err)
 	}
+	type unitKey struct {
+		id    string
+		count int
+	}
+	unitNo := map[string]int{}
+	var units []unitKey
+	srcNo := map[string]int{}
+	var srcRows [][]any
 	var keys [][]any
 	nUnits := map[time.Time]int{}
 	reported := map[string]bool{}
 	for rows.Next() {
 		var file, year int
 		var name string
+		var source string
 		var rec, n int64
-		if err := rows.Scan(&file, &name, &year, &rec, &n); err != nil {
+		if err := rows.Scan(&file, &name, &year, &source, &rec, &n); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -574,89 +629,107 @@ func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error
 				rows.Close()
 				return 0, err
 			}
-			in := ing.files[file]
-			key := fmt.Sprintf("%d/%s/%v", file, name, ne.Err == ErrUnknownProvince)
-			if ne.Err == ErrUnknownProvince && reported[key] {
-				continue // one report per unknown name and file
+			key := fmt.Sprintf("%d|%s|%d", file, name, year)
+			if ne.Err == ErrUnknownProvince {
+				key = fmt.Sprintf("%d|%s", file, name) // one report per unknown name and file
 			}
-			reported[key] = true
-			probs.add(in.problem(rec, ing.colOf(in, "province", 0), nameWant(ne, year), quote(name)+nameGot(ne)))
+			if !reported[key] {
+				reported[key] = true
+				in := ing.files[file]
+				probs.add(in.problem(rec, ing.colOf(in, "province", 0), nameWant(ne, year), quote(name)+nameGot(ne)))
+			}
 			continue
 		}
 		if _, ok := nUnits[at]; !ok {
 			nUnits[at] = countSet(ing.s.registry.InForce(at), u.Set)
 		}
-		keys = append(keys, []any{name, int32(year), u.ID, int32(nUnits[at])})
+		un, ok := unitNo[u.ID]
+		if !ok {
+			un = len(units)
+			unitNo[u.ID] = un
+			units = append(units, unitKey{u.ID, nUnits[at]})
+		}
+		cit := ing.opts.Source
+		if strings.TrimSpace(source) != "" {
+			cit = source
+		}
+		clean := norm.NFC.String(strings.TrimSpace(cit))
+		sn, ok := srcNo[clean]
+		if !ok && clean != "" {
+			sn = len(srcRows)
+			srcNo[clean] = sn
+			srcRows = append(srcRows, []any{int32(sn), sourceID(clean), clean, nullString(citationURL(clean))})
+		}
+		keys = append(keys, []any{name, int32(year), source, int32(un), int32(sn), int32(nUnits[at])})
 	}
 	rows.Close()
-	if err := appendRows(ctx, c, "chiso_keys", keys); err != nil {
+	// Units are numbered in id order, so that (ind_no, unit_no, year) sorts as the stored table does.
+	sort.Slice(units, func(i, j int) bool { return units[i].id < units[j].id })
+	renumber := make([]int32, len(units))
+	var unitRows [][]any
+	for i, u := range units {
+		renumber[unitNo[u.id]] = int32(i)
+		unitRows = append(unitRows, []any{u.id, int32(i)})
+	}
+	for _, k := range keys {
+		k[3] = renumber[k[3].(int32)]
+	}
+	if err := ing.table(ctx, "chiso_units", "id VARCHAR, unit_no INTEGER", unitRows); err != nil {
+		return 0, err
+	}
+	if err := ing.table(ctx, "chiso_sources", "src_no INTEGER, id VARCHAR, citation VARCHAR, url VARCHAR", srcRows); err != nil {
+		return 0, err
+	}
+	if err := ing.table(ctx, "chiso_keys", "province VARCHAR, year INTEGER, source VARCHAR, unit_no INTEGER, src_no INTEGER, n_units INTEGER", keys); err != nil {
 		return 0, err
 	}
 
-	// Sources: distinct citations, hashed in Go.
-	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_sources (citation VARCHAR, id VARCHAR, url VARCHAR)`); err != nil {
-		return 0, err
-	}
-	rows, err = c.QueryContext(ctx, `SELECT DISTINCT coalesce(chiso_txt(source), ?) FROM chiso_stage`, ing.opts.Source)
-	if err != nil {
-		return 0, fmt.Errorf("validate sources: %w", err)
-	}
-	var srcs [][]any
-	for rows.Next() {
-		var cit string
-		if err := rows.Scan(&cit); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		if cit != "" {
-			srcs = append(srcs, []any{cit, sourceID(cit), nullString(citationURL(cit))})
-		}
-	}
-	rows.Close()
-	if err := appendRows(ctx, c, "chiso_sources", srcs); err != nil {
-		return 0, err
-	}
-
-	// Typed rows: every row whose fields parsed, with its unit, indicator and source.
+	// Typed rows: every row whose fields parsed, on integer keys.
 	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_typed AS
-		SELECT s.file, s.rec, s.vcol, i.id AS indicator_id, k.unit_id, k.n_units, chiso_int(s.year) AS year,
-			chiso_num(s.value) AS value, chiso_int(s.rank) AS rank,
-			CASE WHEN chiso_int(s.rank) IS NOT NULL THEN coalesce(chiso_int(s.rank_of), k.n_units) END AS rank_of,
-			CASE WHEN chiso_na(s.value) THEN 'not_published' ELSE 'published' END AS status,
-			src.id AS source_id, src.citation, s.value AS value_text, chiso_int(s.rank_of) IS NOT NULL AS rank_of_given,
-			i.scale_min, i.scale_max, i.first_year, i.unit_of_measure
-		FROM chiso_stage s
-		JOIN indicator i ON i.id = s.indicator
-		JOIN chiso_keys k ON k.province = s.province AND k.year = chiso_int(s.year)
-		JOIN chiso_sources src ON src.citation = coalesce(chiso_txt(s.source), ?)
-		WHERE (chiso_txt(s.value) IS NULL OR chiso_na(s.value) OR chiso_num(s.value) IS NOT NULL)
-			AND (chiso_txt(s.rank) IS NULL OR chiso_int(s.rank) >= 1)
-			AND (chiso_txt(s.rank_of) IS NULL OR chiso_int(s.rank_of) >= 1)`, ing.opts.Source); err != nil {
+		SELECT s.file, s.rec, s.vcol, i.ind_no, k.unit_no, k.src_no, k.n_units, s.year, s.value, s.rank,
+			CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of, s.rank_of IS NOT NULL AS rank_of_given,
+			s.value IS NULL AND chiso_na(s.value_t) AS na
+		FROM (SELECT * FROM chiso_stage WHERE NOT `+bad+` OR `+okRow+`) s
+		JOIN chiso_inds i ON i.id = s.indicator
+		JOIN chiso_keys k ON k.province = s.province AND k.year = s.year AND k.source = coalesce(s.source, '')`); err != nil {
 		return 0, fmt.Errorf("validate: %w", err)
 	}
 	lastYear := ing.opts.Now.Year()
 	checks := fmt.Sprintf(`
-		SELECT file, rec, 'year' AS field, vcol, 'a year from ' || first_year || ' (the first year of ' || indicator_id || ') to %[1]d' AS want,
-			year::VARCHAR AS got
-			FROM chiso_typed WHERE year < first_year OR year > %[1]d
-		UNION ALL SELECT file, rec, 'value', vcol,
-			'a value in [' || coalesce(scale_min::VARCHAR, '…') || ', ' || coalesce(scale_max::VARCHAR, '…') || '] (' || unit_of_measure || ')',
-			'"' || value_text || '"'
-			FROM chiso_typed WHERE value < scale_min OR value > scale_max
+		SELECT t.file, t.rec, 'year' AS field, t.vcol,
+			'a year from ' || c.first_year || ' (the first year of ' || c.id || ') to %[1]d' AS want, t.year::VARCHAR AS got
+			FROM chiso_typed t JOIN chiso_inds i USING (ind_no) JOIN indicator c ON c.id = i.id
+			WHERE t.year < c.first_year OR t.year > %[1]d
+		UNION ALL SELECT t.file, t.rec, 'value', t.vcol,
+			'a value in [' || coalesce(c.scale_min::VARCHAR, '…') || ', ' || coalesce(c.scale_max::VARCHAR, '…') || '] (' || c.unit_of_measure || ')',
+			'"' || s.value_t || '"'
+			FROM chiso_typed t JOIN chiso_inds i USING (ind_no) JOIN indicator c ON c.id = i.id
+				JOIN chiso_stage s ON s.file = t.file AND s.rec = t.rec AND s.vcol = t.vcol
+			WHERE t.value < c.scale_min OR t.value > c.scale_max
 		UNION ALL SELECT file, rec, 'rank', vcol,
 			'a rank in 1..' || rank_of || CASE WHEN rank_of_given THEN ' (rank_of)' ELSE ' (the units in force; give rank_of for a ranking of more)' END,
 			rank::VARCHAR
 			FROM chiso_typed WHERE rank > rank_of
-		UNION ALL SELECT file, rec, 'province', vcol,
-			'one row per indicator, province and year', 'a duplicate of line ' || first_rec::VARCHAR || CASE WHEN first_file <> file THEN ' of another file' ELSE '' END
-			FROM (SELECT *, first_value(rec) OVER w AS first_rec, first_value(file) OVER w AS first_file,
-					row_number() OVER w AS n
-				FROM chiso_typed WINDOW w AS (PARTITION BY indicator_id, unit_id, year ORDER BY file, rec))
-			WHERE n > 1
+		UNION ALL SELECT t.file, t.rec, 'province', t.vcol,
+			'one row per indicator, province and year',
+			'a duplicate of line ' || d.first_rec::VARCHAR || CASE WHEN d.first_file <> t.file THEN ' of another file' ELSE '' END
+			FROM chiso_typed t JOIN (
+				SELECT ind_no, unit_no, year, arg_min(rec, (file, rec)) AS first_rec, min(file) AS first_file
+				FROM chiso_typed GROUP BY ALL HAVING count(*) > 1) d USING (ind_no, unit_no, year)
+			WHERE NOT (t.file = d.first_file AND t.rec = d.first_rec)
 		UNION ALL SELECT t.file, t.rec, 'source', t.vcol, 'a figure not yet loaded from this source',
 			'the same key from the same source already in the database'
-			FROM chiso_typed t JOIN observation o ON o.indicator_id = t.indicator_id AND o.unit_id = t.unit_id
-				AND o.year = t.year AND o.source_id = t.source_id`, lastYear)
+			FROM chiso_typed t JOIN chiso_existing e USING (ind_no, unit_no, year)
+			WHERE e.same_source_no = t.src_no`, lastYear)
+	// chiso_existing: the keys of this ingest that already have figures in the database.
+	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_existing AS
+		SELECT i.ind_no, u.unit_no, o.year, bool_or(o.preferred) AS has_preferred, src.src_no AS same_source_no
+		FROM observation o JOIN chiso_inds i ON i.id = o.indicator_id JOIN chiso_units u ON u.id = o.unit_id
+		LEFT JOIN chiso_sources src ON src.id = o.source_id
+		GROUP BY ALL`); err != nil {
+		return 0, fmt.Errorf("validate: %w", err)
+	}
+	ing.temps = append(ing.temps, "chiso_existing", "chiso_inds", "chiso_units")
 	if err := ing.collect(ctx, checks, probs); err != nil {
 		return 0, err
 	}
@@ -669,6 +742,15 @@ func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error
 		return 0, err
 	}
 	return n, nil
+}
+
+// table creates the temporary table name with the given columns and appends rows to it.
+func (ing *ingestion) table(ctx context.Context, name, columns string, rows [][]any) error {
+	if _, err := ing.conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (%s)", name, columns)); err != nil {
+		return fmt.Errorf("validate: %w", err)
+	}
+	ing.temps = append(ing.temps, name)
+	return appendRows(ctx, ing.conn, name, rows)
 }
 
 var dupRE = regexp.MustCompile(`^a duplicate of line (\d+)`)
@@ -729,38 +811,41 @@ func nameGot(ne *NameError) string {
 	}
 }
 
-// write adds the typed rows in one transaction and keeps the table sorted.
+// write adds the typed rows in one transaction, in (indicator, unit, year) order.
 func (ing *ingestion) write(ctx context.Context, rep *IngestReport) error {
 	batch := fmt.Sprintf("ingest %s", time.Now().UTC().Format(time.RFC3339Nano))
 	return inTx(ctx, ing.conn, func() error {
 		c := ing.conn
-		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT DISTINCT id, citation, url FROM chiso_sources
+		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
 			WHERE id NOT IN (SELECT id FROM source)`); err != nil {
 			return fmt.Errorf("write sources: %w", err)
 		}
 		if ing.opts.Prefer {
 			if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false
-				FROM chiso_typed t WHERE observation.indicator_id = t.indicator_id
-				AND observation.unit_id = t.unit_id AND observation.year = t.year`); err != nil {
+				FROM chiso_typed t JOIN chiso_inds i USING (ind_no) JOIN chiso_units u USING (unit_no)
+				WHERE observation.indicator_id = i.id AND observation.unit_id = u.id AND observation.year = t.year`); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
 		}
+		preferred := "e.has_preferred IS NULL OR NOT e.has_preferred"
+		if ing.opts.Prefer {
+			preferred = "true"
+		}
 		res, err := c.ExecContext(ctx, `INSERT INTO observation
-			SELECT t.indicator_id, t.unit_id, t.year, t.value, t.rank, t.rank_of, t.status,
-				NOT contains(t.citation, 'UNVERIFIED'),
-				NOT EXISTS (SELECT 1 FROM observation o WHERE o.preferred AND o.indicator_id = t.indicator_id
-					AND o.unit_id = t.unit_id AND o.year = t.year),
-				t.source_id, ?
-			FROM chiso_typed t`, batch)
+			SELECT i.id, u.id, t.year, t.value, t.rank, t.rank_of,
+				CASE WHEN t.na THEN 'not_published' ELSE 'published' END,
+				NOT contains(src.citation, 'UNVERIFIED'), `+preferred+`, src.id, ?
+			FROM chiso_typed t JOIN chiso_inds i USING (ind_no) JOIN chiso_units u USING (unit_no)
+			JOIN chiso_sources src USING (src_no)
+			LEFT JOIN (SELECT ind_no, unit_no, year, bool_or(has_preferred) AS has_preferred FROM chiso_existing GROUP BY ALL) e
+				USING (ind_no, unit_no, year)
+			ORDER BY t.ind_no, t.unit_no, t.year`, batch)
 		if err != nil {
 			return fmt.Errorf("write observations: %w", err)
 		}
 		added, _ := res.RowsAffected()
 		rep.Added = int(added)
 		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM observation WHERE batch = ? AND preferred`, batch).Scan(&rep.Preferred); err != nil {
-			return err
-		}
-		if err := resortObservations(ctx, c); err != nil {
 			return err
 		}
 		return updateVersion(ctx, c)

@@ -2,8 +2,6 @@ package datasets
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -25,9 +23,10 @@ type csvLayout struct {
 	lines   []int32 // data record i (0-based) starts on line lines[i]
 }
 
-// readCSVFile reads a CSV file, decodes it to UTF-8 NFC (from enc if given), checks its
-// structure and loads its data records as text into the temporary table raw.
-func readCSVFile(ctx context.Context, conn *sql.Conn, in *inputFile, enc string, tmpDir string, probs *problems) error {
+// readCSVFile reads a CSV file, decodes it to UTF-8 (from enc if given) and checks its
+// structure. It sets in.from to the read_csv call that yields the data records as text
+// columns c1..cN with their record number rec, in file order.
+func readCSVFile(in *inputFile, enc string, tmpDir string, probs *problems) error {
 	data, err := os.ReadFile(in.path)
 	if err != nil {
 		return err
@@ -42,6 +41,8 @@ func readCSVFile(ctx context.Context, conn *sql.Conn, in *inputFile, enc string,
 			probs.add(&ParseError{File: in.name, Line: 1, Want: "text in " + enc, Got: err.Error()})
 			return nil
 		}
+		// Legacy Vietnamese encodings write tone marks as combining characters.
+		data = norm.NFC.Bytes(data)
 		changed = true
 	}
 	if bytes.HasPrefix(data, utf8BOM) {
@@ -59,11 +60,6 @@ func readCSVFile(ctx context.Context, conn *sql.Conn, in *inputFile, enc string,
 			Got: fmt.Sprintf("byte 0x%02X (for a legacy file pass --encoding, e.g. --encoding windows-1258)", data[off])})
 		return nil
 	}
-	if !norm.NFC.IsNormal(data) {
-		// Vietnamese legacy files and some editors write decomposed tone marks.
-		data = norm.NFC.Bytes(data)
-		changed = true
-	}
 	lay, ok := scanCSV(data, in.name, probs)
 	if !ok {
 		return nil
@@ -79,7 +75,7 @@ func readCSVFile(ctx context.Context, conn *sql.Conn, in *inputFile, enc string,
 			return err
 		}
 		path = f.Name()
-		defer os.Remove(path)
+		in.tempFile = path
 		if _, err := f.Write(data); err != nil {
 			f.Close()
 			return err
@@ -96,13 +92,10 @@ func readCSVFile(ctx context.Context, conn *sql.Conn, in *inputFile, enc string,
 	for i := range cols {
 		cols[i] = fmt.Sprintf("'c%d': 'VARCHAR'", i+1)
 	}
-	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT * FROM read_csv(%s, delim = %s, header = true, auto_detect = false,
-			quote = '"', escape = '"', strict_mode = false, columns = {%s})`,
-		in.raw, sqlString(abs), sqlString(string(lay.delim)), strings.Join(cols, ", "))
-	if _, err := conn.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("%s: read: %w", in.name, err)
-	}
+	// DuckDB keeps the file's order (preserve_insertion_order), so row_number() is the record.
+	in.from = fmt.Sprintf(`(SELECT row_number() OVER () AS rec, * FROM read_csv(%s, delim = %s, header = true,
+		auto_detect = false, quote = '"', escape = '"', strict_mode = false, columns = {%s}))`,
+		sqlString(abs), sqlString(string(lay.delim)), strings.Join(cols, ", "))
 	return nil
 }
 

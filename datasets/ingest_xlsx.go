@@ -98,9 +98,12 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 	for i := range cols {
 		cols[i] = fmt.Sprintf("c%d VARCHAR", i+1)
 	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (%s)", in.raw, strings.Join(cols, ", "))); err != nil {
+	raw := fmt.Sprintf("chiso_raw_%d", in.idx)
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (%s)", raw, strings.Join(cols, ", "))); err != nil {
 		return err
 	}
+	in.from = fmt.Sprintf("(SELECT rowid + 1 AS rec, * FROM %s)", raw)
+	in.temps = append(in.temps, raw)
 	vals := make([][]any, len(data))
 	for i, cells := range data {
 		row := make([]any, len(in.header))
@@ -111,7 +114,7 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 		}
 		vals[i] = row
 	}
-	return appendRows(ctx, conn, in.raw, vals)
+	return appendRows(ctx, conn, raw, vals)
 }
 
 func quoteAll(ss []string) []string {

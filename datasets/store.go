@@ -239,12 +239,12 @@ func resortObservations(ctx context.Context, conn *sql.Conn) error {
 	return nil
 }
 
-// updateVersion recomputes the dataset version from the observations and their sources.
+// updateVersion recomputes the dataset version: a hash of every observation's content and
+// source. The sum of row hashes does not depend on the physical order of the rows.
 func updateVersion(ctx context.Context, conn *sql.Conn) error {
 	_, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta
-		SELECT 'version', left(md5(coalesce(string_agg(
-			concat_ws('|', indicator_id, unit_id, year, value, rank, rank_of, status, verified, preferred, source_id),
-			chr(10) ORDER BY indicator_id, unit_id, year, source_id, value, rank), '')), 16)
+		SELECT 'version', left(md5(count(*)::VARCHAR || ':' || coalesce(sum(hash(indicator_id, unit_id, year, value, rank,
+			rank_of, status, verified, preferred, source_id)::HUGEINT), 0)::VARCHAR), 16)
 		FROM observation`)
 	if err != nil {
 		return fmt.Errorf("dataset version: %w", err)

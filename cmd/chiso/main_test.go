@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"chiso/datasets"
+)
+
+// TestMain lets the test binary stand in for a second chiso process that holds a database
+// file open (for the lock test).
+func TestMain(m *testing.M) {
+	if path := os.Getenv("CHISO_TEST_HOLD_DB"); path != "" {
+		s, err := datasets.Open(context.Background(), path)
+		if err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		fmt.Println("holding")
+		time.Sleep(30 * time.Second)
+		s.Close()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func runCmd(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err = run(context.Background(), append([]string{"chiso"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+const fixtureDir = "../../datasets/testdata/"
+
+func TestIngestPersists(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "chiso.db")
+	out, _, err := runCmd(t, nil, "ingest", "--db", db, fixtureDir+"long.csv")
+	if err != nil {
+		t.Fatalf("ingest: %v", err)
+	}
+	if !strings.Contains(out, "added 5 observations (5 preferred)") {
+		t.Errorf("ingest output = %q", out)
+	}
+	// A new process (here: a new store) sees the ingested figures and the bundled ones.
+	s, err := datasets.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct {
+		indicator, unit string
+		year            int
+		want            float64
+	}{{"par_index", "vn63.79", 2015, 81.50}, {"pci", "vn63.93", 2021, 63.80}} {
+		obs, err := s.Observations(context.Background(), datasets.ObservationQuery{Indicators: []string{tc.indicator}, UnitIDs: []string{tc.unit}, From: tc.year, To: tc.year})
+		if err != nil || len(obs) != 1 || *obs[0].Value != tc.want {
+			t.Errorf("%s %s %d after reopening: %+v, %v; want %v", tc.indicator, tc.unit, tc.year, obs, err, tc.want)
+		}
+	}
+}
+
+func TestIngestNeedsDB(t *testing.T) {
+	_, _, err := runCmd(t, nil, "ingest", fixtureDir+"long.csv")
+	if err == nil || !strings.Contains(err.Error(), "ingest needs --db FILE") {
+		t.Errorf("ingest without --db: %v", err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	out, _, err := runCmd(t, nil, "validate", fixtureDir+"long_vn.csv")
+	if err != nil || !strings.Contains(out, "valid: 4 observations; nothing was changed") {
+		t.Errorf("validate good file: %q, %v", out, err)
+	}
+	_, _, err = runCmd(t, nil, "validate", fixtureDir+"bad_rank.csv")
+	if err == nil || !strings.Contains(err.Error(), `bad_rank.csv:2:5: column "rank": expected a rank in 1..63`) {
+		t.Errorf("validate bad file: %v", err)
+	}
+}
+
+func TestExport(t *testing.T) {
+	out, _, err := runCmd(t, nil, "export", "--indicator", "pci", "--format", "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "pci,2021,vn63.93,93,63,Hậu Giang,Hau Giang,63.8,38,63,published,true,true,") {
+		t.Errorf("export lacks Hậu Giang PCI 2021: %.300s", out)
+	}
+	pq := filepath.Join(t.TempDir(), "pci.parquet")
+	if _, _, err := runCmd(t, nil, "export", "--format", "parquet", "--out", pq); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(pq); err != nil || fi.Size() == 0 {
+		t.Errorf("parquet export: %v", err)
+	}
+}
+
+func TestLockedDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "chiso.db")
+	holder := exec.Command(os.Args[0], "-test.run=^$")
+	holder.Env = append(os.Environ(), "CHISO_TEST_HOLD_DB="+db)
+	stdout, err := holder.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Process.Kill(); holder.Wait() })
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	if !strings.HasPrefix(line, "holding") {
+		t.Fatalf("holder: %q", line)
+	}
+	_, _, err = runCmd(t, nil, "ingest", "--db", db, fixtureDir+"long.csv")
+	if err == nil || !strings.Contains(err.Error(), "database is in use by another process (is `chiso serve` running?)") {
+		t.Errorf("ingest into a held file: %v", err)
+	}
+}
+
+func TestServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"chiso", "serve", "--addr", addr}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Fatalf("healthz: %d", resp.StatusCode)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not answer /healthz: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}

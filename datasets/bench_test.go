@@ -1,0 +1,126 @@
+package datasets
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// writeSyntheticCSV writes a long CSV of len(indicators) × 63 units × years rows, naming the
+// provinces by their Vietnamese names. SYNTHETIC: for benchmarks only.
+func writeSyntheticCSV(tb testing.TB, path string, reg *Registry, indicators []string, from, to int) int {
+	tb.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	fmt.Fprintln(w, "province,indicator,year,value,rank,rank_of,source")
+	units := reg.InForce(YearEnd(2020))
+	n := 0
+	for i, ind := range indicators {
+		for j, u := range units {
+			for y := from; y <= to; y++ {
+				v := float64((i*7919+j*104729+y*31)%10000) / 100
+				fmt.Fprintf(w, "%s,%s,%d,%.2f,%d,63,%s\n", u.NameVI, ind, y, v, j+1, SyntheticSource)
+				n++
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// BenchmarkIngestLongCSV ingests a 1,008,000-row long CSV (800 synthetic indicators × 63
+// provinces × 20 years) into a file database with every validation, and in the same run
+// times DuckDB's own typed read_csv of the same file into a table of a file database.
+func BenchmarkIngestLongCSV(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	setup := func(name string) *Store {
+		s, err := Open(ctx, filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}
+	first := setup("setup.db")
+	ids, err := first.AddSyntheticIndicators(ctx, 800)
+	if err != nil {
+		b.Fatal(err)
+	}
+	csvPath := filepath.Join(dir, "panel.csv")
+	rows := writeSyntheticCSV(b, csvPath, first.Registry(), ids, 2005, 2024)
+	first.Close()
+
+	// DuckDB's own read_csv of the same file, typed, into a table of a file database.
+	var readCSV time.Duration
+	const baselineRuns = 3
+	for i := range baselineRuns {
+		s := setup(fmt.Sprintf("baseline%d.db", i))
+		start := time.Now()
+		_, err := s.db.ExecContext(ctx, fmt.Sprintf(`CREATE TABLE t AS SELECT * FROM read_csv(%s, header = true, auto_detect = false,
+			columns = {'province': 'VARCHAR', 'indicator': 'VARCHAR', 'year': 'INTEGER', 'value': 'DOUBLE', 'rank': 'INTEGER',
+			'rank_of': 'INTEGER', 'source': 'VARCHAR'})`, sqlString(csvPath)))
+		readCSV += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+	baseline := float64(rows*baselineRuns) / readCSV.Seconds()
+
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		s := setup(fmt.Sprintf("ingest%d.db", n))
+		if _, err := s.AddSyntheticIndicators(ctx, 800); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rep, err := s.Ingest(ctx, []string{csvPath}, IngestOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Added != rows {
+			b.Fatalf("added %d, want %d", rep.Added, rows)
+		}
+		b.StopTimer()
+		s.Close()
+		os.Remove(filepath.Join(dir, fmt.Sprintf("ingest%d.db", n)))
+		n++
+		b.StartTimer()
+	}
+	ingest := float64(rows*b.N) / b.Elapsed().Seconds()
+	b.ReportMetric(ingest, "rows/s")
+	b.ReportMetric(baseline, "read_csv-rows/s")
+	b.ReportMetric(ingest/baseline, "ratio")
+}
+
+// BenchmarkObservations queries one indicator for five provinces over all years.
+func BenchmarkObservations(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	q := ObservationQuery{Indicators: []string{"pci"}, UnitIDs: []string{"vn63.93", "vn63.92", "vn63.94", "vn63.01", "vn63.79"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		obs, err := s.Observations(ctx, q)
+		if err != nil || len(obs) == 0 {
+			b.Fatal(err)
+		}
+	}
+}

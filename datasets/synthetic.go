@@ -1,0 +1,96 @@
+package datasets
+
+import (
+	"context"
+	"fmt"
+)
+
+// Synthetic data is for benchmarks and tests only. Every synthetic indicator's id starts with
+// "synthetic." and its names and source say so; nothing here is ever loaded by default.
+
+// SyntheticSource is the citation of every synthetic figure.
+const SyntheticSource = "SYNTHETIC: generated for benchmarks and tests; not real data"
+
+// AddSyntheticIndicators adds n indicators synthetic.00001 … to the catalogue (scale 0–100)
+// and returns their ids. For benchmarks and tests only.
+func (s *Store) AddSyntheticIndicators(ctx context.Context, n int) ([]string, error) {
+	ids := make([]string, n)
+	rows := make([][]any, n)
+	for i := range n {
+		ids[i] = fmt.Sprintf("synthetic.%05d", i+1)
+		rows[i] = []any{ids[i], nil, "Chỉ số tổng hợp (SYNTHETIC) " + ids[i], "SYNTHETIC benchmark indicator " + ids[i],
+			"points (0–100)", "index", true, "none (synthetic)", 0.0, 100.0, int32(2000), "none", "SYNTHETIC: for benchmarks and tests only; not real data."}
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if err := appendRows(ctx, conn, "indicator", rows); err != nil {
+		return nil, err
+	}
+	cat, err := s.readIndicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.catalogue = cat
+	return ids, nil
+}
+
+// LoadSyntheticPanel fills the synthetic indicators with a figure (seeded pseudo-random, 0–100)
+// for every unit of the 63 and every year from..to, keeps the table sorted and updates the
+// dataset version. It returns the number of figures added. For benchmarks and tests only.
+func (s *Store) LoadSyntheticPanel(ctx context.Context, indicators []string, from, to int, seed float64) (int, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	id := sourceID(SyntheticSource)
+	var n int64
+	err = inTx(ctx, conn, func() error {
+		if _, err := conn.ExecContext(ctx, `INSERT OR IGNORE INTO source VALUES (?, ?, NULL)`, id, SyntheticSource); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `SELECT setseed(?)`, seed); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_syn_ind (id VARCHAR)`); err != nil {
+			return err
+		}
+		rows := make([][]any, len(indicators))
+		for i, s := range indicators {
+			rows[i] = []any{s}
+		}
+		if err := appendRows(ctx, conn, "chiso_syn_ind", rows); err != nil {
+			return err
+		}
+		res, err := conn.ExecContext(ctx, `INSERT INTO observation
+			SELECT i.id, u.id, y.y::INTEGER, round(random() * 100, 2), NULL, NULL, 'published', true, true, ?, 'synthetic'
+			FROM chiso_syn_ind i, (SELECT id FROM unit WHERE unit_set = '63' AND id <> 'vn63.46.2025') u,
+				generate_series(?, ?) y(y)
+			ORDER BY i.id, u.id, y.y`, id, from, to)
+		if err != nil {
+			return fmt.Errorf("synthetic panel: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		if _, err := conn.ExecContext(ctx, `DROP TABLE chiso_syn_ind`); err != nil {
+			return err
+		}
+		if err := resortObservations(ctx, conn); err != nil {
+			return err
+		}
+		return updateVersion(ctx, conn)
+	})
+	if err != nil {
+		return 0, err
+	}
+	var v string
+	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&v); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	s.version = v
+	s.mu.Unlock()
+	return int(n), nil
+}

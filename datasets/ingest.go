@@ -59,7 +59,10 @@ type inputFile struct {
 	path, name string
 	format     string
 	sheet      string
-	from       string   // SQL that yields rec and the text fields c1..cN, in file order
+	from       string   // XLSX: SQL that yields rec and the text fields c1..cN, in sheet order
+	csvPath    string   // CSV: the file DuckDB reads (a decoded copy for a legacy encoding)
+	delim      byte     // CSV: the field delimiter
+	ready      bool     // the file was read and its header understood: it can be staged
 	tempFile   string   // a decoded copy of the file, removed at the end
 	temps      []string // temporary tables the reader made
 	header     []string
@@ -80,10 +83,7 @@ func (in *inputFile) shape() string {
 
 // problem builds the ParseError for data record rec (1-based) and column col.
 func (in *inputFile) problem(rec int64, col int, want, got string) *ParseError {
-	p := &ParseError{File: in.name, Sheet: in.sheet, Column: col, Want: want, Got: got}
-	if rec >= 1 && int(rec) <= len(in.lines) {
-		p.Line = int(in.lines[rec-1])
-	}
+	p := &ParseError{File: in.name, Sheet: in.sheet, Column: col, Want: want, Got: got, Line: in.lineOf(rec)}
 	if col >= 1 && col <= len(in.header) {
 		p.Field = in.header[col-1]
 	}
@@ -251,7 +251,7 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 		return rep, err
 	}
 	defer conn.Close()
-	ing := &ingestion{s: s, conn: conn, opts: opts, unitDate: unitDate}
+	ing := &ingestion{s: s, conn: conn, opts: opts, unitDate: unitDate, step: step}
 	defer ing.cleanup()
 
 	probs := &problems{}
@@ -262,42 +262,59 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 		if err := ing.read(ctx, in, probs); err != nil {
 			return rep, err
 		}
-		if in.records > 0 && in.mapHeader(opts, probs) {
-			rep.Files = append(rep.Files, FileReport{File: in.name, Format: in.format, Sheet: in.sheet, Shape: in.shape(), Rows: in.records, Ignored: in.ignored})
+		if len(in.header) > 0 && in.records != 0 && in.mapHeader(opts, probs) {
+			in.ready = true
 		}
 	}
 	if err := probs.err(); err != nil {
 		return rep, err
 	}
 	step("stage")
-	if err := ing.stage(ctx); err != nil {
+	if err := ing.stage(ctx, probs); err != nil {
 		return rep, err
 	}
+	if err := probs.err(); err != nil {
+		return rep, err
+	}
+	for _, in := range ing.files {
+		rep.Files = append(rep.Files, FileReport{File: in.name, Format: in.format, Sheet: in.sheet, Shape: in.shape(), Rows: in.records, Ignored: in.ignored})
+	}
 	step("validate")
-	n, err := ing.validate(ctx, probs)
+	if err := ing.resolve(ctx, probs); err != nil {
+		return rep, err
+	}
+	if probs.total == 0 && !opts.DryRun {
+		step("write")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ok, err := ing.write(ctx, &rep, true)
+		if err != nil {
+			return rep, err
+		}
+		if ok {
+			return rep, ing.readVersion(ctx, &rep)
+		}
+	}
+	n, err := ing.diagnose(ctx, probs)
 	if err != nil {
 		return rep, err
 	}
 	if err := probs.err(); err != nil {
 		return rep, err
 	}
+	if !opts.DryRun {
+		// The fast check saw a hash collision, not a problem: write without it.
+		ok, err := ing.write(ctx, &rep, false)
+		if err != nil {
+			return rep, err
+		}
+		if !ok {
+			return rep, errors.New("ingest: rows were refused but no problem was found (please report this)")
+		}
+		return rep, ing.readVersion(ctx, &rep)
+	}
 	rep.Rows = n
-	if opts.DryRun {
-		rep.Version = s.Version()
-		return rep, nil
-	}
-	step("write")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := ing.write(ctx, &rep); err != nil {
-		return rep, err
-	}
-	var v string
-	if err := conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&v); err != nil {
-		return rep, fmt.Errorf("read dataset version: %w", err)
-	}
-	s.version = v
-	rep.Version = v
+	rep.Version = s.Version()
 	return rep, nil
 }
 
@@ -338,7 +355,9 @@ type ingestion struct {
 	opts     IngestOptions
 	unitDate func(int) time.Time
 	files    []*inputFile
-	temps    []string
+	temps    []string // temporary tables to drop at the end
+	views    []string // temporary views to drop at the end
+	step     func(string)
 }
 
 func (ing *ingestion) cleanup() {
@@ -349,6 +368,9 @@ func (ing *ingestion) cleanup() {
 		if in.tempFile != "" {
 			os.Remove(in.tempFile)
 		}
+	}
+	for _, v := range ing.views {
+		ing.conn.ExecContext(ctx, "DROP VIEW IF EXISTS "+v)
 	}
 	for _, t := range temps {
 		ing.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t)
@@ -378,13 +400,12 @@ func (ing *ingestion) read(ctx context.Context, in *inputFile, probs *problems) 
 	}
 }
 
-// chiso_stage holds every file's rows in long form: the text as found (for messages) and the
-// values parsed once, in the same pass that reads the file. A value that is neither a number
-// nor empty may still mean "not published" (chiso_na).
-const stageDDL = `CREATE OR REPLACE TEMP TABLE chiso_stage (
-	file INTEGER, rec BIGINT, vcol INTEGER, province VARCHAR, indicator VARCHAR,
-	year_t VARCHAR, value_t VARCHAR, rank_t VARCHAR, rank_of_t VARCHAR, source VARCHAR,
-	year INTEGER, value DOUBLE, rank INTEGER, rank_of INTEGER)`
+// Each file is read into its own table chiso_raw_N in long form: the text as found (for
+// messages) and the values parsed once, in the same pass that reads the file. The view
+// chiso_stage puts all files together with their record numbers. A value that is neither a
+// number nor empty may still mean "not published" (chiso_na).
+const rawColumns = `province, indicator, year_t, value_t, rank_t, rank_of_t, source,
+	chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_int(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of`
 
 // The parsers: a number may use a decimal comma ("63,80"); a whole number has no decimal
 // point ("12.5" is not a rank). TRY_CAST accepts surrounding spaces.
@@ -395,51 +416,135 @@ CREATE OR REPLACE TEMP MACRO chiso_num(x) AS coalesce(TRY_CAST(x AS DOUBLE), CAS
 CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN NOT contains(x, '.') THEN TRY_CAST(x AS INTEGER) END;
 `
 
-const stageInsert = `INSERT INTO chiso_stage
-	SELECT file, rec, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source,
-		chiso_int(year_t), chiso_num(value_t), chiso_int(rank_t), chiso_int(rank_of_t)
-	FROM (%s)`
-
-// stage reads every file into chiso_stage.
-func (ing *ingestion) stage(ctx context.Context) error {
-	ing.temps = append(ing.temps, "chiso_stage", "chiso_keys", "chiso_sources", "chiso_typed", "chiso_bad")
-	if _, err := ing.conn.ExecContext(ctx, stageDDL+";"+macros); err != nil {
+// stage reads every file into its chiso_raw_N table and defines the view chiso_stage.
+// DuckDB's reader rejects malformed CSV records; they become problems.
+func (ing *ingestion) stage(ctx context.Context, probs *problems) error {
+	if _, err := ing.conn.ExecContext(ctx, macros); err != nil {
 		return fmt.Errorf("stage: %w", err)
 	}
-	defInd := sqlString(strings.ToLower(strings.TrimSpace(ing.opts.Indicator)))
+	var parts []string
 	for _, in := range ing.files {
 		col := func(field string) string {
 			if c, ok := in.cols[field]; ok {
 				return fmt.Sprintf("c%d", c)
 			}
-			return "NULL"
+			return "NULL::VARCHAR"
 		}
-		ind := fmt.Sprintf("lower(trim(coalesce(chiso_txt(%s), %s)))", col("indicator"), defInd)
-		var q string
-		if in.years == nil {
-			q = fmt.Sprintf(`SELECT %d AS file, rec, %d AS vcol, %s AS province, %s AS indicator, %s AS year_t, %s AS value_t,
-				%s AS rank_t, %s AS rank_of_t, %s AS source FROM %s`,
-				in.idx, in.cols["value"], col("province"), ind, col("year"), col("value"), col("rank"), col("rank_of"),
-				col("source"), in.from)
-		} else {
-			var on, yearCase []string
-			for c, y := range in.years {
-				on = append(on, fmt.Sprintf("c%d", c))
-				yearCase = append(yearCase, fmt.Sprintf("WHEN 'c%d' THEN '%d'", c, y))
+		raw := fmt.Sprintf("chiso_raw_%d", in.idx)
+		rejects := fmt.Sprintf("chiso_rejects_%d", in.idx)
+		ing.temps = append(ing.temps, raw, rejects, rejects+"_scan")
+		long := fmt.Sprintf(`%s AS province, %s AS indicator, %s AS year_t, %s AS value_t, %s AS rank_t, %s AS rank_of_t, %s AS source`,
+			col("province"), col("indicator"), col("year"), col("value"), col("rank"), col("rank_of"), col("source"))
+		var q, rec string
+		switch {
+		case in.years == nil && in.format == "csv":
+			// The table keeps the file's order (preserve_insertion_order): rowid is the record.
+			src, err := in.readCSVSQL(rejects)
+			if err != nil {
+				return err
 			}
-			sort.Strings(on)
-			q = fmt.Sprintf(`SELECT %d AS file, rec, CAST(substr(col, 2) AS INTEGER) AS vcol, province, ind AS indicator,
-					CASE col %s END AS year_t, value AS value_t, NULL AS rank_t, NULL AS rank_of_t, source
-				FROM (UNPIVOT (SELECT rec, %s AS province, %s AS ind, %s AS source, %s FROM %s)
-					ON %s INTO NAME col VALUE value)
-				WHERE chiso_txt(value) IS NOT NULL`,
-				in.idx, strings.Join(yearCase, " "), col("province"), ind, col("source"), strings.Join(on, ", "), in.from, strings.Join(on, ", "))
+			q = fmt.Sprintf(`SELECT %d AS vcol, %s FROM (SELECT %s FROM %s)`, in.cols["value"], rawColumns, long, src)
+			rec = "rowid + 1"
+		default:
+			from := in.from
+			if in.format == "csv" {
+				src, err := in.readCSVSQL(rejects)
+				if err != nil {
+					return err
+				}
+				from = fmt.Sprintf("(SELECT row_number() OVER () AS rec, * FROM %s)", src)
+			}
+			if in.years == nil {
+				q = fmt.Sprintf(`SELECT rec, %d AS vcol, %s FROM (SELECT rec, %s FROM %s)`, in.cols["value"], rawColumns, long, from)
+			} else {
+				var on, yearCase []string
+				for c, y := range in.years {
+					on = append(on, fmt.Sprintf("c%d", c))
+					yearCase = append(yearCase, fmt.Sprintf("WHEN 'c%d' THEN '%d'", c, y))
+				}
+				sort.Strings(on)
+				q = fmt.Sprintf(`SELECT rec, vcol, %s FROM (
+					SELECT rec, CAST(substr(col, 2) AS INTEGER) AS vcol, province, indicator, CASE col %s END AS year_t,
+						value AS value_t, NULL::VARCHAR AS rank_t, NULL::VARCHAR AS rank_of_t, source
+					FROM (UNPIVOT (SELECT rec, %s AS province, %s AS indicator, %s AS source, %s FROM %s)
+						ON %s INTO NAME col VALUE value)
+					WHERE chiso_txt(value) IS NOT NULL)`,
+					rawColumns, strings.Join(yearCase, " "), col("province"), col("indicator"), col("source"),
+					strings.Join(on, ", "), from, strings.Join(on, ", "))
+			}
+			rec = "rec"
 		}
-		if _, err := ing.conn.ExecContext(ctx, fmt.Sprintf(stageInsert, q)); err != nil {
-			return fmt.Errorf("stage %s: %w", in.name, err)
+		if _, err := ing.conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS %s", raw, q)); err != nil {
+			return fmt.Errorf("read %s: %w", in.name, err)
+		}
+		if in.format == "csv" {
+			bad, err := ing.rejected(ctx, in, rejects, probs)
+			if err != nil || bad {
+				if err == nil {
+					continue
+				}
+				return err
+			}
+		}
+		var n int
+		if err := ing.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+raw).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			p := &ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine() + 1, Want: "at least one data row after the header", Got: "only the header"}
+			if in.years != nil {
+				p.Want, p.Got = "at least one figure", "only empty cells"
+			}
+			probs.add(p)
+			continue
+		}
+		if in.records < 0 || in.years == nil {
+			in.records = n
+		}
+		parts = append(parts, fmt.Sprintf("SELECT %d AS file, %s AS rec, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source, year, value, rank, rank_of FROM %s",
+			in.idx, rec, raw))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	ing.views = append(ing.views, "chiso_stage")
+	_, err := ing.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP VIEW chiso_stage AS "+strings.Join(parts, " UNION ALL "))
+	return err
+}
+
+// rejected reports whether DuckDB's CSV reader rejected records of the file and turns them
+// into problems: a scan of the file in Go names the bytes that are not UTF-8 and the ragged
+// records exactly; anything else keeps DuckDB's own message and line.
+func (ing *ingestion) rejected(ctx context.Context, in *inputFile, rejects string, probs *problems) (bool, error) {
+	rows, err := ing.conn.QueryContext(ctx, fmt.Sprintf(`SELECT line, coalesce(column_idx, 0), error_message FROM %s ORDER BY line LIMIT %d`,
+		rejects, MaxProblems+1))
+	if err != nil {
+		return false, fmt.Errorf("read %s: rejects: %w", in.name, err)
+	}
+	var duck []*ParseError
+	for rows.Next() {
+		var line, col int
+		var msg string
+		if err := rows.Scan(&line, &col, &msg); err != nil {
+			rows.Close()
+			return false, err
+		}
+		duck = append(duck, &ParseError{File: in.name, Line: line, Column: col, Want: "a well-formed CSV record", Got: msg})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(duck) == 0 {
+		return false, err
+	}
+	before := probs.total
+	if err := in.scanForProblems(probs); err != nil {
+		return true, err
+	}
+	if probs.total == before {
+		for _, p := range duck {
+			probs.add(p)
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // badRow is one row of a validation query: where, which field, what was wanted and found.
@@ -497,109 +602,84 @@ func (ing *ingestion) collect(ctx context.Context, query string, probs *problems
 	return rows.Err()
 }
 
-// validate checks every staged row and returns how many there are. It resolves provinces,
-// indicators and sources once per distinct value and then works on small integer keys.
-func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error) {
+// resolve maps the distinct indicators, provinces (per year) and sources of the staged rows
+// to small integer keys, in Go, and notes which keys already have figures in the database.
+// Unknown indicators and provinces become problems.
+func (ing *ingestion) resolve(ctx context.Context, probs *problems) error {
 	c := ing.conn
-	// Field checks: one cheap pass finds the suspect rows; the messages come from those only.
-	bad := `(year IS NULL OR province IS NULL OR trim(province) = '' OR indicator IS NULL OR indicator = ''
-		OR (value IS NULL AND value_t IS NOT NULL) OR (value IS NULL AND rank_t IS NULL) OR NOT isfinite(value)
-		OR (rank_t IS NOT NULL AND coalesce(rank, 0) < 1) OR (rank_of_t IS NOT NULL AND coalesce(rank_of, 0) < 1)`
-	if ing.opts.Source == "" {
-		bad += ` OR source IS NULL OR trim(source) = ''`
-	}
-	bad += ")"
-	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_suspect AS SELECT * FROM chiso_stage WHERE `+bad); err != nil {
-		return 0, fmt.Errorf("validate: %w", err)
-	}
-	ing.temps = append(ing.temps, "chiso_suspect")
-	typeChecks := `
-		SELECT file, rec, 'province' AS field, vcol, 'a province name or code' AS want, 'an empty cell' AS got
-			FROM chiso_suspect WHERE chiso_txt(province) IS NULL
-		UNION ALL SELECT file, rec, 'indicator', vcol, 'an indicator id such as pci', 'an empty cell'
-			FROM chiso_suspect WHERE chiso_txt(indicator) IS NULL
-		UNION ALL SELECT file, rec, 'year', vcol, 'a year such as 2021', '"' || coalesce(year_t, '') || '"'
-			FROM chiso_suspect WHERE year IS NULL
-		UNION ALL SELECT file, rec, 'value', vcol, 'a number such as 63.80 or 63,80', '"' || value_t || '"'
-			FROM chiso_suspect WHERE (value IS NULL OR NOT isfinite(value)) AND chiso_txt(value_t) IS NOT NULL AND NOT chiso_na(value_t)
-		UNION ALL SELECT file, rec, 'rank', vcol, 'a whole number ≥ 1', '"' || rank_t || '"'
-			FROM chiso_suspect WHERE chiso_txt(rank_t) IS NOT NULL AND coalesce(rank, 0) < 1
-		UNION ALL SELECT file, rec, 'rank_of', vcol, 'a whole number ≥ 1', '"' || rank_of_t || '"'
-			FROM chiso_suspect WHERE chiso_txt(rank_of_t) IS NOT NULL AND coalesce(rank_of, 0) < 1
-		UNION ALL SELECT file, rec, 'value', vcol, 'a value or a rank', 'neither'
-			FROM chiso_suspect WHERE chiso_txt(value_t) IS NULL AND chiso_txt(rank_t) IS NULL`
-	if ing.opts.Source == "" {
-		typeChecks += `
-		UNION ALL SELECT file, rec, 'source', vcol, 'a source (a "source" column, or --source)', 'an empty cell'
-			FROM chiso_suspect WHERE chiso_txt(source) IS NULL`
-	}
-	if err := ing.collect(ctx, typeChecks, probs); err != nil {
-		return 0, err
-	}
-	// A suspect row that is fine after all is a value meaning "not published" (N/A).
-	okRow := `(year IS NOT NULL AND chiso_txt(province) IS NOT NULL AND chiso_txt(indicator) IS NOT NULL
-		AND (value IS NULL OR isfinite(value)) AND (value IS NOT NULL OR chiso_txt(value_t) IS NULL OR chiso_na(value_t))
-		AND (value IS NOT NULL OR chiso_txt(value_t) IS NOT NULL OR chiso_txt(rank_t) IS NOT NULL)
-		AND (chiso_txt(rank_t) IS NULL OR rank >= 1) AND (chiso_txt(rank_of_t) IS NULL OR rank_of >= 1)`
-	if ing.opts.Source == "" {
-		okRow += ` AND chiso_txt(source) IS NOT NULL`
-	}
-	okRow += ")"
-
-	// Indicators: the distinct ids, checked against the catalogue in Go and numbered in id order.
 	known := map[string]bool{}
 	var ids []string
 	for _, in := range ing.s.catalogue {
 		known[in.ID] = true
 		ids = append(ids, in.ID)
 	}
-	rows, err := c.QueryContext(ctx, `SELECT file, indicator, min(rec), count(*) FROM chiso_stage
-		WHERE indicator IS NOT NULL AND indicator <> '' GROUP BY ALL ORDER BY 1, 3`)
+	ing.step("validate: indicators")
+	// Indicators: the distinct ids, checked against the catalogue in Go and numbered in id order.
+	rows, err := c.QueryContext(ctx, `SELECT file, coalesce(indicator, ''), min(rec), count(*) FROM chiso_stage GROUP BY ALL ORDER BY 1, 3`)
 	if err != nil {
-		return 0, fmt.Errorf("validate indicators: %w", err)
+		return fmt.Errorf("validate indicators: %w", err)
 	}
 	used := map[string]bool{}
+	rawIDs := map[string]string{} // the text as found → the indicator id
 	for rows.Next() {
 		var file int
-		var ind string
+		var raw string
 		var rec, n int64
-		if err := rows.Scan(&file, &ind, &rec, &n); err != nil {
+		if err := rows.Scan(&file, &raw, &rec, &n); err != nil {
 			rows.Close()
-			return 0, err
+			return err
 		}
-		if known[ind] {
-			used[ind] = true
+		id := strings.ToLower(strings.TrimSpace(raw))
+		if id == "" {
+			id = strings.ToLower(strings.TrimSpace(ing.opts.Indicator))
+		}
+		if id == "" {
+			continue // reported as an empty cell
+		}
+		if known[id] {
+			used[id] = true
+			rawIDs[raw] = id
 			continue
 		}
 		in := ing.files[file]
-		got := quote(ind)
+		got := quote(id)
 		if n > 1 {
 			got += fmt.Sprintf(" (in %d rows)", n)
 		}
 		p := in.problem(rec, ing.colOf(in, "indicator", 0), "a known indicator ("+strings.Join(ids, ", ")+")", got)
-		if _, hasCol := in.cols["indicator"]; !hasCol {
+		if _, hasCol := in.cols["indicator"]; !hasCol || strings.TrimSpace(raw) == "" {
 			p.Field, p.Column = "--indicator", 0
 		}
 		probs.add(p)
 	}
 	rows.Close()
+	indNo := map[string]int32{}
 	var indRows [][]any
 	for _, id := range ids { // ids are in id order, so ind_no sorts as the id does
 		if used[id] {
+			indNo[id] = int32(len(indRows))
 			indRows = append(indRows, []any{id, int32(len(indRows))})
 		}
 	}
 	if err := ing.table(ctx, "chiso_inds", "id VARCHAR, ind_no INTEGER", indRows); err != nil {
-		return 0, err
+		return err
+	}
+	var rawRows [][]any
+	for raw, id := range rawIDs {
+		rawRows = append(rawRows, []any{raw, indNo[id]})
+	}
+	if err := ing.table(ctx, "chiso_indraw", "raw VARCHAR, ind_no INTEGER", rawRows); err != nil {
+		return err
 	}
 
+	ing.step("validate: provinces")
 	// Provinces and sources: the distinct (name, year, source) triples. Each name is resolved in
 	// Go to the unit in force at the end of its year (or on the --units day); each source is
 	// cleaned and hashed once.
 	rows, err = c.QueryContext(ctx, `SELECT file, province, year, coalesce(source, ''), min(rec), count(*) FROM chiso_stage
 		WHERE province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL ORDER BY 1, 5`)
 	if err != nil {
-		return 0, fmt.Errorf("validate provinces: %w", err)
+		return fmt.Errorf("validate provinces: %w", err)
 	}
 	type unitKey struct {
 		id    string
@@ -619,7 +699,7 @@ func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error
 		var rec, n int64
 		if err := rows.Scan(&file, &name, &year, &source, &rec, &n); err != nil {
 			rows.Close()
-			return 0, err
+			return err
 		}
 		at := ing.unitDate(year)
 		u, err := ing.s.registry.Resolve(name, at)
@@ -627,7 +707,7 @@ func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error
 			var ne *NameError
 			if !errors.As(err, &ne) {
 				rows.Close()
-				return 0, err
+				return err
 			}
 			key := fmt.Sprintf("%d|%s|%d", file, name, year)
 			if ne.Err == ErrUnknownProvince {
@@ -654,8 +734,11 @@ func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error
 			cit = source
 		}
 		clean := norm.NFC.String(strings.TrimSpace(cit))
+		if clean == "" {
+			continue // reported as a missing source
+		}
 		sn, ok := srcNo[clean]
-		if !ok && clean != "" {
+		if !ok {
 			sn = len(srcRows)
 			srcNo[clean] = sn
 			srcRows = append(srcRows, []any{int32(sn), sourceID(clean), clean, nullString(citationURL(clean))})
@@ -675,22 +758,195 @@ func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error
 		k[3] = renumber[k[3].(int32)]
 	}
 	if err := ing.table(ctx, "chiso_units", "id VARCHAR, unit_no INTEGER", unitRows); err != nil {
-		return 0, err
+		return err
 	}
 	if err := ing.table(ctx, "chiso_sources", "src_no INTEGER, id VARCHAR, citation VARCHAR, url VARCHAR", srcRows); err != nil {
-		return 0, err
+		return err
 	}
 	if err := ing.table(ctx, "chiso_keys", "province VARCHAR, year INTEGER, source VARCHAR, unit_no INTEGER, src_no INTEGER, n_units INTEGER", keys); err != nil {
-		return 0, err
+		return err
 	}
 
+	// chiso_existing: the keys of this ingest that already have figures in the database.
+	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_existing AS
+		SELECT i.ind_no, u.unit_no, o.year, bool_or(o.preferred) AS has_preferred, src.src_no AS same_source_no
+		FROM observation o JOIN chiso_inds i ON i.id = o.indicator_id JOIN chiso_units u ON u.id = o.unit_id
+		LEFT JOIN chiso_sources src ON src.id = o.source_id
+		GROUP BY ALL`); err != nil {
+		return fmt.Errorf("validate: %w", err)
+	}
+	ing.temps = append(ing.temps, "chiso_existing")
+	return nil
+}
+
+// rowOK is the condition on a staged row s (joined to its indicator c and key k) that every
+// field parsed and is within range; diagnose names the rows where it does not hold.
+const rowOK = `s.year BETWEEN c.first_year AND %[1]d
+	AND (s.value IS NOT NULL OR chiso_txt(s.value_t) IS NULL OR chiso_na(s.value_t))
+	AND (s.value IS NOT NULL OR chiso_txt(s.value_t) IS NOT NULL OR chiso_txt(s.rank_t) IS NOT NULL)
+	AND (s.value IS NULL OR (isfinite(s.value) AND s.value >= coalesce(c.scale_min, s.value) AND s.value <= coalesce(c.scale_max, s.value)))
+	AND (s.rank_t IS NULL OR trim(s.rank_t) = '' OR (s.rank >= 1 AND s.rank <= coalesce(s.rank_of, k.n_units)))
+	AND (s.rank_of_t IS NULL OR trim(s.rank_of_t) = '' OR s.rank_of >= 1)
+	AND chiso_txt(s.province) IS NOT NULL`
+
+// readVersion reads the new dataset version into the store and the report. The caller holds s.mu.
+func (ing *ingestion) readVersion(ctx context.Context, rep *IngestReport) error {
+	var v string
+	if err := ing.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&v); err != nil {
+		return fmt.Errorf("read dataset version: %w", err)
+	}
+	ing.s.version, rep.Version = v, v
+	return nil
+}
+
+// write adds the staged rows in one transaction on the assumption that they are all valid,
+// and checks that assumption: every staged row went in and, if checkKeys, no key twice and no
+// figure already loaded from the same source. If it does not hold, it rolls back and reports
+// false; diagnose then says why.
+func (ing *ingestion) write(ctx context.Context, rep *IngestReport, checkKeys bool) (bool, error) {
+	c := ing.conn
+	batch := fmt.Sprintf("ingest %s", time.Now().UTC().Format(time.RFC3339Nano))
+	var staged int64
+	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_stage`).Scan(&staged); err != nil {
+		return false, err
+	}
+	errInvalid := errors.New("invalid rows")
+	err := inTx(ctx, c, func() error {
+		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
+			WHERE id NOT IN (SELECT id FROM source)`); err != nil {
+			return fmt.Errorf("write sources: %w", err)
+		}
+		if ing.opts.Prefer {
+			if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false
+				FROM (SELECT DISTINCT i.id, u.id AS unit_id, e.year FROM chiso_existing e
+					JOIN chiso_inds i USING (ind_no) JOIN chiso_units u USING (unit_no)) x
+				WHERE observation.indicator_id = x.id AND observation.unit_id = x.unit_id AND observation.year = x.year`); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+		}
+		preferred := "e.has_preferred IS NULL OR NOT e.has_preferred"
+		if ing.opts.Prefer {
+			preferred = "true"
+		}
+		res, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
+			SELECT i.id, u.id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END,
+				CASE WHEN s.value IS NULL AND chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END,
+				NOT contains(src.citation, 'UNVERIFIED'), %[2]s, src.id, ?
+			FROM chiso_stage s
+			JOIN chiso_indraw r ON r.raw = coalesce(s.indicator, '')
+			JOIN chiso_inds i ON i.ind_no = r.ind_no
+			JOIN indicator c ON c.id = i.id
+			JOIN chiso_keys k ON k.province = s.province AND k.year = s.year AND k.source = coalesce(s.source, '')
+			JOIN chiso_units u ON u.unit_no = k.unit_no
+			JOIN chiso_sources src ON src.src_no = k.src_no
+			LEFT JOIN (SELECT ind_no, unit_no, year, bool_or(has_preferred) AS has_preferred FROM chiso_existing GROUP BY ALL) e
+				ON e.ind_no = i.ind_no AND e.unit_no = k.unit_no AND e.year = s.year
+			WHERE %[1]s`, fmt.Sprintf(rowOK, ing.opts.Now.Year()), preferred), batch)
+		if err != nil {
+			return fmt.Errorf("write observations: %w", err)
+		}
+		added, _ := res.RowsAffected()
+		if added != staged {
+			return errInvalid
+		}
+		ing.step("write: check keys")
+		if !checkKeys {
+			rep.Added, rep.Rows = int(added), int(added)
+			ing.step("write: version")
+			if err := c.QueryRowContext(ctx, `SELECT count(*) FROM observation WHERE batch = ? AND preferred`, batch).Scan(&rep.Preferred); err != nil {
+				return err
+			}
+			return updateVersion(ctx, c)
+		}
+		// Keys are compared by their hash here: a collision only sends the ingest down the exact,
+		// slower path of diagnose.
+		var dups int
+		if err := c.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM (SELECT 1 FROM observation WHERE batch = ? GROUP BY hash(indicator_id, unit_id, year) HAVING count(*) > 1))
+			+ (SELECT count(*) FROM chiso_existing e JOIN chiso_keys k ON k.unit_no = e.unit_no AND k.year = e.year AND k.src_no = e.same_source_no)`,
+			batch).Scan(&dups); err != nil {
+			return err
+		}
+		if dups > 0 {
+			return errInvalid
+		}
+		rep.Added, rep.Rows = int(added), int(added)
+		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM observation WHERE batch = ? AND preferred`, batch).Scan(&rep.Preferred); err != nil {
+			return err
+		}
+		ing.step("write: version")
+		return updateVersion(ctx, c)
+	})
+	if errors.Is(err, errInvalid) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// diagnose finds every problem of the staged rows, with its position, and returns the number
+// of valid rows. It is the validation of a dry run, and what explains a refused fast write.
+func (ing *ingestion) diagnose(ctx context.Context, probs *problems) (int, error) {
+	c := ing.conn
+	ing.step("validate: fields")
+	// Field checks: one cheap pass finds the suspect rows; the messages come from those only.
+	bad := `(year IS NULL OR province IS NULL OR trim(province) = ''
+		OR (value IS NULL AND value_t IS NOT NULL) OR (value IS NULL AND rank_t IS NULL) OR NOT isfinite(value)
+		OR (rank_t IS NOT NULL AND coalesce(rank, 0) < 1) OR (rank_of_t IS NOT NULL AND coalesce(rank_of, 0) < 1)`
+	if ing.opts.Source == "" {
+		bad += ` OR source IS NULL OR trim(source) = ''`
+	}
+	if ing.opts.Indicator == "" {
+		bad += ` OR indicator IS NULL OR trim(indicator) = ''`
+	}
+	bad += ")"
+	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_suspect AS SELECT * FROM chiso_stage WHERE `+bad); err != nil {
+		return 0, fmt.Errorf("validate: %w", err)
+	}
+	ing.temps = append(ing.temps, "chiso_suspect")
+	typeChecks := `
+		SELECT file, rec, 'province' AS field, vcol, 'a province name or code' AS want, 'an empty cell' AS got
+			FROM chiso_suspect WHERE chiso_txt(province) IS NULL
+		UNION ALL SELECT file, rec, 'indicator', vcol, 'an indicator id such as pci (or --indicator)', 'an empty cell'
+			FROM chiso_suspect WHERE chiso_txt(indicator) IS NULL AND ?::VARCHAR = ''
+		UNION ALL SELECT file, rec, 'year', vcol, 'a year such as 2021', '"' || coalesce(year_t, '') || '"'
+			FROM chiso_suspect WHERE year IS NULL
+		UNION ALL SELECT file, rec, 'value', vcol, 'a number such as 63.80 or 63,80', '"' || value_t || '"'
+			FROM chiso_suspect WHERE (value IS NULL OR NOT isfinite(value)) AND chiso_txt(value_t) IS NOT NULL AND NOT chiso_na(value_t)
+		UNION ALL SELECT file, rec, 'rank', vcol, 'a whole number ≥ 1', '"' || rank_t || '"'
+			FROM chiso_suspect WHERE chiso_txt(rank_t) IS NOT NULL AND coalesce(rank, 0) < 1
+		UNION ALL SELECT file, rec, 'rank_of', vcol, 'a whole number ≥ 1', '"' || rank_of_t || '"'
+			FROM chiso_suspect WHERE chiso_txt(rank_of_t) IS NOT NULL AND coalesce(rank_of, 0) < 1
+		UNION ALL SELECT file, rec, 'value', vcol, 'a value or a rank', 'neither'
+			FROM chiso_suspect WHERE chiso_txt(value_t) IS NULL AND chiso_txt(rank_t) IS NULL`
+	if ing.opts.Source == "" {
+		typeChecks += `
+		UNION ALL SELECT file, rec, 'source', vcol, 'a source (a "source" column, or --source)', 'an empty cell'
+			FROM chiso_suspect WHERE chiso_txt(source) IS NULL`
+	}
+	if err := ing.collect(ctx, typeChecks, probs, ing.opts.Indicator); err != nil {
+		return 0, err
+	}
+	// A suspect row that is fine after all is a value meaning "not published" (N/A).
+	okRow := `(year IS NOT NULL AND chiso_txt(province) IS NOT NULL
+		AND (value IS NULL OR isfinite(value)) AND (value IS NOT NULL OR chiso_txt(value_t) IS NULL OR chiso_na(value_t))
+		AND (value IS NOT NULL OR chiso_txt(value_t) IS NOT NULL OR chiso_txt(rank_t) IS NOT NULL)
+		AND (chiso_txt(rank_t) IS NULL OR rank >= 1) AND (chiso_txt(rank_of_t) IS NULL OR rank_of >= 1)`
+	if ing.opts.Source == "" {
+		okRow += ` AND chiso_txt(source) IS NOT NULL`
+	}
+	if ing.opts.Indicator == "" {
+		okRow += ` AND chiso_txt(indicator) IS NOT NULL`
+	}
+	okRow += ")"
+
+	ing.step("validate: rows")
 	// Typed rows: every row whose fields parsed, on integer keys.
 	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_typed AS
 		SELECT s.file, s.rec, s.vcol, i.ind_no, k.unit_no, k.src_no, k.n_units, s.year, s.value, s.rank,
 			CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of, s.rank_of IS NOT NULL AS rank_of_given,
 			s.value IS NULL AND chiso_na(s.value_t) AS na
 		FROM (SELECT * FROM chiso_stage WHERE NOT `+bad+` OR `+okRow+`) s
-		JOIN chiso_inds i ON i.id = s.indicator
+		JOIN chiso_indraw i ON i.raw = coalesce(s.indicator, '')
 		JOIN chiso_keys k ON k.province = s.province AND k.year = s.year AND k.source = coalesce(s.source, '')`); err != nil {
 		return 0, fmt.Errorf("validate: %w", err)
 	}
@@ -721,14 +977,7 @@ func (ing *ingestion) validate(ctx context.Context, probs *problems) (int, error
 			'the same key from the same source already in the database'
 			FROM chiso_typed t JOIN chiso_existing e USING (ind_no, unit_no, year)
 			WHERE e.same_source_no = t.src_no`, lastYear)
-	// chiso_existing: the keys of this ingest that already have figures in the database.
-	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_existing AS
-		SELECT i.ind_no, u.unit_no, o.year, bool_or(o.preferred) AS has_preferred, src.src_no AS same_source_no
-		FROM observation o JOIN chiso_inds i ON i.id = o.indicator_id JOIN chiso_units u ON u.id = o.unit_id
-		LEFT JOIN chiso_sources src ON src.id = o.source_id
-		GROUP BY ALL`); err != nil {
-		return 0, fmt.Errorf("validate: %w", err)
-	}
+	ing.step("validate: keys")
 	ing.temps = append(ing.temps, "chiso_existing", "chiso_inds", "chiso_units")
 	if err := ing.collect(ctx, checks, probs); err != nil {
 		return 0, err
@@ -809,45 +1058,4 @@ func nameGot(ne *NameError) string {
 		}
 		return ""
 	}
-}
-
-// write adds the typed rows in one transaction, in (indicator, unit, year) order.
-func (ing *ingestion) write(ctx context.Context, rep *IngestReport) error {
-	batch := fmt.Sprintf("ingest %s", time.Now().UTC().Format(time.RFC3339Nano))
-	return inTx(ctx, ing.conn, func() error {
-		c := ing.conn
-		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
-			WHERE id NOT IN (SELECT id FROM source)`); err != nil {
-			return fmt.Errorf("write sources: %w", err)
-		}
-		if ing.opts.Prefer {
-			if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false
-				FROM chiso_typed t JOIN chiso_inds i USING (ind_no) JOIN chiso_units u USING (unit_no)
-				WHERE observation.indicator_id = i.id AND observation.unit_id = u.id AND observation.year = t.year`); err != nil {
-				return fmt.Errorf("write: %w", err)
-			}
-		}
-		preferred := "e.has_preferred IS NULL OR NOT e.has_preferred"
-		if ing.opts.Prefer {
-			preferred = "true"
-		}
-		res, err := c.ExecContext(ctx, `INSERT INTO observation
-			SELECT i.id, u.id, t.year, t.value, t.rank, t.rank_of,
-				CASE WHEN t.na THEN 'not_published' ELSE 'published' END,
-				NOT contains(src.citation, 'UNVERIFIED'), `+preferred+`, src.id, ?
-			FROM chiso_typed t JOIN chiso_inds i USING (ind_no) JOIN chiso_units u USING (unit_no)
-			JOIN chiso_sources src USING (src_no)
-			LEFT JOIN (SELECT ind_no, unit_no, year, bool_or(has_preferred) AS has_preferred FROM chiso_existing GROUP BY ALL) e
-				USING (ind_no, unit_no, year)
-			ORDER BY t.ind_no, t.unit_no, t.year`, batch)
-		if err != nil {
-			return fmt.Errorf("write observations: %w", err)
-		}
-		added, _ := res.RowsAffected()
-		rep.Added = int(added)
-		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM observation WHERE batch = ? AND preferred`, batch).Scan(&rep.Preferred); err != nil {
-			return err
-		}
-		return updateVersion(ctx, c)
-	})
 }

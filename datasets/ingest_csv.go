@@ -3,6 +3,7 @@ package datasets
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,59 +24,34 @@ type csvLayout struct {
 	lines   []int32 // data record i (0-based) starts on line lines[i]
 }
 
-// readCSVFile reads a CSV file, decodes it to UTF-8 (from enc if given) and checks its
-// structure. It sets in.from to the read_csv call that yields the data records as text
-// columns c1..cN with their record number rec, in file order.
+// headSize is how much of a CSV file is read in Go on the happy path: enough for the header.
+const headSize = 1 << 16
+
+// readCSVFile prepares a CSV file for DuckDB's reader: it reads the header (after a BOM), picks
+// the delimiter and, for a legacy encoding, writes a UTF-8 copy. DuckDB reads the records
+// themselves (stageCSV); only when something is wrong does Go read the whole file again.
 func readCSVFile(in *inputFile, enc string, tmpDir string, probs *problems) error {
-	data, err := os.ReadFile(in.path)
-	if err != nil {
-		return err
-	}
-	changed := false
+	in.csvPath = in.path
 	if enc != "" && !strings.EqualFold(enc, "utf-8") && !strings.EqualFold(enc, "utf8") {
 		e, err := htmlindex.Get(enc)
 		if err != nil {
 			return fmt.Errorf("--encoding %q: unknown encoding (try windows-1258, windows-1252, utf-16)", enc)
+		}
+		data, err := os.ReadFile(in.path)
+		if err != nil {
+			return err
 		}
 		if data, err = decode(e, data); err != nil {
 			probs.add(&ParseError{File: in.name, Line: 1, Want: "text in " + enc, Got: err.Error()})
 			return nil
 		}
 		// Legacy Vietnamese encodings write tone marks as combining characters.
-		data = norm.NFC.Bytes(data)
-		changed = true
-	}
-	if bytes.HasPrefix(data, utf8BOM) {
-		data = data[len(utf8BOM):]
-		changed = true
-	}
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		probs.add(&ParseError{File: in.name, Line: 1, Want: "UTF-8 text", Got: "UTF-16 (pass --encoding utf-16)"})
-		return nil
-	}
-	if !utf8.Valid(data) {
-		off := invalidUTF8At(data)
-		line, col := positionOf(data, off)
-		probs.add(&ParseError{File: in.name, Line: line, Column: col, Want: "UTF-8 text",
-			Got: fmt.Sprintf("byte 0x%02X (for a legacy file pass --encoding, e.g. --encoding windows-1258)", data[off])})
-		return nil
-	}
-	lay, ok := scanCSV(data, in.name, probs)
-	if !ok {
-		return nil
-	}
-	in.header, in.lines, in.records = lay.header, lay.lines, lay.records
-	if lay.records == 0 {
-		return nil
-	}
-	path := in.path
-	if changed {
+		data = norm.NFC.Bytes(bytes.TrimPrefix(data, utf8BOM))
 		f, err := os.CreateTemp(tmpDir, "chiso-ingest-*.csv")
 		if err != nil {
 			return err
 		}
-		path = f.Name()
-		in.tempFile = path
+		in.tempFile, in.csvPath = f.Name(), f.Name()
 		if _, err := f.Write(data); err != nil {
 			f.Close()
 			return err
@@ -84,19 +60,95 @@ func readCSVFile(in *inputFile, enc string, tmpDir string, probs *problems) erro
 			return err
 		}
 	}
-	abs, err := filepath.Abs(path)
+	f, err := os.Open(in.csvPath)
 	if err != nil {
 		return err
 	}
-	cols := make([]string, len(lay.header))
+	head := make([]byte, headSize)
+	n, err := io.ReadFull(f, head)
+	f.Close()
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return err
+	}
+	head = head[:n]
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "UTF-8 text", Got: "UTF-16 (pass --encoding utf-16)"})
+		return nil
+	}
+	head = bytes.TrimPrefix(head, utf8BOM)
+	if len(bytes.TrimSpace(head)) == 0 {
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "a header row", Got: "an empty file"})
+		return nil
+	}
+	end := firstLineEnd(head)
+	line := bytes.TrimSuffix(head[:end], []byte{'\r'})
+	if !utf8.Valid(line) {
+		return in.scanForProblems(probs)
+	}
+	in.delim = detectDelimiter(line)
+	_, _, fields := scanQuotedRecord(append(line, '\n'), in.delim, true)
+	for _, f := range fields {
+		in.header = append(in.header, strings.TrimSpace(strings.ReplaceAll(strings.Trim(string(f), `"`), `""`, `"`)))
+	}
+	in.records = -1 // not known until DuckDB has read the file
+	return nil
+}
+
+// scanForProblems reads the whole file in Go to report what DuckDB's reader rejected (or
+// could not read) with exact positions: bytes that are not UTF-8 and ragged records.
+func (in *inputFile) scanForProblems(probs *problems) error {
+	data, err := os.ReadFile(in.csvPath)
+	if err != nil {
+		return err
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if !utf8.Valid(data) {
+		off := invalidUTF8At(data)
+		line, col := positionOf(data, off)
+		probs.add(&ParseError{File: in.name, Line: line, Column: col, Want: "UTF-8 text",
+			Got: fmt.Sprintf("byte 0x%02X (for a legacy file pass --encoding, e.g. --encoding windows-1258)", data[off])})
+		return nil
+	}
+	lay, _ := scanCSV(data, in.name, probs)
+	in.lines = lay.lines
+	return nil
+}
+
+// lineOf returns the line on which data record rec (1-based) starts.
+func (in *inputFile) lineOf(rec int64) int {
+	if in.lines == nil && in.format == "csv" {
+		if data, err := os.ReadFile(in.csvPath); err == nil {
+			lay, _ := scanCSV(bytes.TrimPrefix(data, utf8BOM), in.name, &problems{})
+			in.lines = lay.lines
+		}
+	}
+	if rec >= 1 && int(rec) <= len(in.lines) {
+		return int(in.lines[rec-1])
+	}
+	return 0
+}
+
+// csvColumns is the columns argument of read_csv: every field as text, named c1..cN.
+func (in *inputFile) csvColumns() string {
+	cols := make([]string, len(in.header))
 	for i := range cols {
 		cols[i] = fmt.Sprintf("'c%d': 'VARCHAR'", i+1)
 	}
-	// DuckDB keeps the file's order (preserve_insertion_order), so row_number() is the record.
-	in.from = fmt.Sprintf(`(SELECT row_number() OVER () AS rec, * FROM read_csv(%s, delim = %s, header = true,
-		auto_detect = false, quote = '"', escape = '"', strict_mode = false, columns = {%s}))`,
-		sqlString(abs), sqlString(string(lay.delim)), strings.Join(cols, ", "))
-	return nil
+	return "{" + strings.Join(cols, ", ") + "}"
+}
+
+// readCSVSQL is the read_csv call for the file; with rejects, bad records go to that table.
+func (in *inputFile) readCSVSQL(rejects string) (string, error) {
+	abs, err := filepath.Abs(in.csvPath)
+	if err != nil {
+		return "", err
+	}
+	q := fmt.Sprintf(`read_csv(%s, delim = %s, header = true, auto_detect = false, quote = '"', escape = '"', columns = %s`,
+		sqlString(abs), sqlString(string(in.delim)), in.csvColumns())
+	if rejects != "" {
+		q += fmt.Sprintf(", store_rejects = true, rejects_table = '%s', rejects_scan = '%s_scan'", rejects, rejects)
+	}
+	return q + ")", nil
 }
 
 func decode(e encoding.Encoding, data []byte) ([]byte, error) {

@@ -269,6 +269,27 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	if err := probs.err(); err != nil {
 		return rep, err
 	}
+	if _, err := conn.ExecContext(ctx, macros); err != nil {
+		return rep, fmt.Errorf("ingest: %w", err)
+	}
+	files := func() []FileReport {
+		var out []FileReport
+		for _, in := range ing.files {
+			out = append(out, FileReport{File: in.name, Format: in.format, Sheet: in.sheet, Shape: in.shape(), Rows: in.records, Ignored: in.ignored})
+		}
+		return out
+	}
+	if !opts.DryRun {
+		step("write")
+		ok, err := ing.fast(ctx, &rep)
+		if err != nil {
+			return rep, err
+		}
+		if ok {
+			rep.Files = files()
+			return rep, ing.readVersion(ctx, &rep)
+		}
+	}
 	step("stage")
 	if err := ing.stage(ctx, probs); err != nil {
 		return rep, err
@@ -276,24 +297,10 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	if err := probs.err(); err != nil {
 		return rep, err
 	}
-	for _, in := range ing.files {
-		rep.Files = append(rep.Files, FileReport{File: in.name, Format: in.format, Sheet: in.sheet, Shape: in.shape(), Rows: in.records, Ignored: in.ignored})
-	}
+	rep.Files = files()
 	step("validate")
-	if err := ing.resolve(ctx, probs); err != nil {
+	if err := ing.resolve(ctx, probs, stageDistincts); err != nil {
 		return rep, err
-	}
-	if probs.total == 0 && !opts.DryRun {
-		step("write")
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		ok, err := ing.write(ctx, &rep, true)
-		if err != nil {
-			return rep, err
-		}
-		if ok {
-			return rep, ing.readVersion(ctx, &rep)
-		}
 	}
 	n, err := ing.diagnose(ctx, probs)
 	if err != nil {
@@ -302,20 +309,21 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	if err := probs.err(); err != nil {
 		return rep, err
 	}
-	if !opts.DryRun {
-		// The fast check saw a hash collision, not a problem: write without it.
-		ok, err := ing.write(ctx, &rep, false)
-		if err != nil {
-			return rep, err
-		}
-		if !ok {
-			return rep, errors.New("ingest: rows were refused but no problem was found (please report this)")
-		}
-		return rep, ing.readVersion(ctx, &rep)
+	if opts.DryRun {
+		rep.Rows = n
+		rep.Version = s.Version()
+		return rep, nil
 	}
-	rep.Rows = n
-	rep.Version = s.Version()
-	return rep, nil
+	// The fast write was refused without a problem: a hash collision of two keys. Write
+	// again with the exact checks that diagnose has just made.
+	ok, err := ing.write(ctx, &rep, "chiso_stage", int64(n), false)
+	if err != nil {
+		return rep, err
+	}
+	if !ok {
+		return rep, errors.New("ingest: rows were refused but no problem was found (please report this)")
+	}
+	return rep, ing.readVersion(ctx, &rep)
 }
 
 // parseUnitsOption turns --units into a function from a row's year to the day whose units
@@ -416,64 +424,74 @@ CREATE OR REPLACE TEMP MACRO chiso_num(x) AS coalesce(TRY_CAST(x AS DOUBLE), CAS
 CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN NOT contains(x, '.') THEN TRY_CAST(x AS INTEGER) END;
 `
 
+// longSQL returns SQL that yields the file's rows in long form, as text: [rec,] vcol,
+// province, indicator, year_t, value_t, rank_t, rank_of_t, source. A wide file is unpivoted
+// (one row per non-empty year cell). With rejects, DuckDB's CSV reader stores malformed
+// records in that table instead of failing.
+func (in *inputFile) longSQL(withRec bool, rejects string) (string, error) {
+	col := func(field string) string {
+		if c, ok := in.cols[field]; ok {
+			return fmt.Sprintf("c%d", c)
+		}
+		return "NULL::VARCHAR"
+	}
+	from := in.from
+	if in.format == "csv" {
+		src, err := in.readCSVSQL(rejects)
+		if err != nil {
+			return "", err
+		}
+		from = src
+		if withRec {
+			from = fmt.Sprintf("(SELECT row_number() OVER () AS rec, * FROM %s)", src)
+		}
+	}
+	recCol := ""
+	if withRec {
+		recCol = "rec, "
+	}
+	if in.years == nil {
+		return fmt.Sprintf(`SELECT %s%d AS vcol, %s AS province, %s AS indicator, %s AS year_t, %s AS value_t, %s AS rank_t,
+			%s AS rank_of_t, %s AS source FROM %s`, recCol, in.cols["value"], col("province"), col("indicator"), col("year"),
+			col("value"), col("rank"), col("rank_of"), col("source"), from), nil
+	}
+	var on, yearCase []string
+	for c, y := range in.years {
+		on = append(on, fmt.Sprintf("c%d", c))
+		yearCase = append(yearCase, fmt.Sprintf("WHEN 'c%d' THEN '%d'", c, y))
+	}
+	sort.Strings(on)
+	return fmt.Sprintf(`SELECT %[1]sCAST(substr(col, 2) AS INTEGER) AS vcol, province, indicator, CASE col %[2]s END AS year_t,
+			value AS value_t, NULL::VARCHAR AS rank_t, NULL::VARCHAR AS rank_of_t, source
+		FROM (UNPIVOT (SELECT %[1]s%[3]s AS province, %[4]s AS indicator, %[5]s AS source, %[6]s FROM %[7]s)
+			ON %[6]s INTO NAME col VALUE value)
+		WHERE chiso_txt(value) IS NOT NULL`,
+		recCol, strings.Join(yearCase, " "), col("province"), col("indicator"), col("source"), strings.Join(on, ", "), from), nil
+}
+
 // stage reads every file into its chiso_raw_N table and defines the view chiso_stage.
 // DuckDB's reader rejects malformed CSV records; they become problems.
 func (ing *ingestion) stage(ctx context.Context, probs *problems) error {
-	if _, err := ing.conn.ExecContext(ctx, macros); err != nil {
-		return fmt.Errorf("stage: %w", err)
-	}
 	var parts []string
 	for _, in := range ing.files {
-		col := func(field string) string {
-			if c, ok := in.cols[field]; ok {
-				return fmt.Sprintf("c%d", c)
-			}
-			return "NULL::VARCHAR"
-		}
 		raw := fmt.Sprintf("chiso_raw_%d", in.idx)
 		rejects := fmt.Sprintf("chiso_rejects_%d", in.idx)
 		ing.temps = append(ing.temps, raw, rejects, rejects+"_scan")
-		long := fmt.Sprintf(`%s AS province, %s AS indicator, %s AS year_t, %s AS value_t, %s AS rank_t, %s AS rank_of_t, %s AS source`,
-			col("province"), col("indicator"), col("year"), col("value"), col("rank"), col("rank_of"), col("source"))
-		var q, rec string
-		switch {
-		case in.years == nil && in.format == "csv":
-			// The table keeps the file's order (preserve_insertion_order): rowid is the record.
-			src, err := in.readCSVSQL(rejects)
-			if err != nil {
-				return err
-			}
-			q = fmt.Sprintf(`SELECT %d AS vcol, %s FROM (SELECT %s FROM %s)`, in.cols["value"], rawColumns, long, src)
-			rec = "rowid + 1"
-		default:
-			from := in.from
-			if in.format == "csv" {
-				src, err := in.readCSVSQL(rejects)
-				if err != nil {
-					return err
-				}
-				from = fmt.Sprintf("(SELECT row_number() OVER () AS rec, * FROM %s)", src)
-			}
-			if in.years == nil {
-				q = fmt.Sprintf(`SELECT rec, %d AS vcol, %s FROM (SELECT rec, %s FROM %s)`, in.cols["value"], rawColumns, long, from)
-			} else {
-				var on, yearCase []string
-				for c, y := range in.years {
-					on = append(on, fmt.Sprintf("c%d", c))
-					yearCase = append(yearCase, fmt.Sprintf("WHEN 'c%d' THEN '%d'", c, y))
-				}
-				sort.Strings(on)
-				q = fmt.Sprintf(`SELECT rec, vcol, %s FROM (
-					SELECT rec, CAST(substr(col, 2) AS INTEGER) AS vcol, province, indicator, CASE col %s END AS year_t,
-						value AS value_t, NULL::VARCHAR AS rank_t, NULL::VARCHAR AS rank_of_t, source
-					FROM (UNPIVOT (SELECT rec, %s AS province, %s AS indicator, %s AS source, %s FROM %s)
-						ON %s INTO NAME col VALUE value)
-					WHERE chiso_txt(value) IS NOT NULL)`,
-					rawColumns, strings.Join(yearCase, " "), col("province"), col("indicator"), col("source"),
-					strings.Join(on, ", "), from, strings.Join(on, ", "))
-			}
-			rec = "rec"
+		// A long CSV keeps the file's order in the table (preserve_insertion_order): rowid is
+		// the record, which avoids the serial row_number() on the largest files.
+		rec, withRec := "rec", true
+		if in.format == "csv" && in.years == nil {
+			rec, withRec = "rowid + 1", false
 		}
+		long, err := in.longSQL(withRec, rejects)
+		if err != nil {
+			return err
+		}
+		recCol := ""
+		if withRec {
+			recCol = "rec, "
+		}
+		q := fmt.Sprintf("SELECT %svcol, %s FROM (%s)", recCol, rawColumns, long)
 		if _, err := ing.conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS %s", raw, q)); err != nil {
 			return fmt.Errorf("read %s: %w", in.name, err)
 		}
@@ -602,10 +620,29 @@ func (ing *ingestion) collect(ctx context.Context, query string, probs *problems
 	return rows.Err()
 }
 
+// distincts are the queries for the distinct values that resolve maps:
+// indicators yields (file, indicator text, first record, rows);
+// provinces yields (file, province text, year, source text, first record, rows).
+type distincts struct{ indicators, provinces string }
+
+// stageDistincts reads the distinct values from the staged rows, with their first record.
+var stageDistincts = distincts{
+	indicators: `SELECT file, coalesce(indicator, ''), min(rec), count(*) FROM chiso_stage GROUP BY ALL ORDER BY 1, 3`,
+	provinces: `SELECT file, province, year, coalesce(source, ''), min(rec), count(*) FROM chiso_stage
+		WHERE province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL ORDER BY 1, 5`,
+}
+
+// fastDistincts reads them from chiso_distinct, which has no record numbers.
+var fastDistincts = distincts{
+	indicators: `SELECT file, coalesce(indicator, ''), 0, sum(n) FROM chiso_distinct WHERE g = 0 GROUP BY ALL ORDER BY 1`,
+	provinces: `SELECT file, province, year, source, 0, sum(n) FROM chiso_distinct
+		WHERE g = 1 AND province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL ORDER BY 1`,
+}
+
 // resolve maps the distinct indicators, provinces (per year) and sources of the staged rows
 // to small integer keys, in Go, and notes which keys already have figures in the database.
 // Unknown indicators and provinces become problems.
-func (ing *ingestion) resolve(ctx context.Context, probs *problems) error {
+func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts) error {
 	c := ing.conn
 	known := map[string]bool{}
 	var ids []string
@@ -615,7 +652,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems) error {
 	}
 	ing.step("validate: indicators")
 	// Indicators: the distinct ids, checked against the catalogue in Go and numbered in id order.
-	rows, err := c.QueryContext(ctx, `SELECT file, coalesce(indicator, ''), min(rec), count(*) FROM chiso_stage GROUP BY ALL ORDER BY 1, 3`)
+	rows, err := c.QueryContext(ctx, d.indicators)
 	if err != nil {
 		return fmt.Errorf("validate indicators: %w", err)
 	}
@@ -676,8 +713,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems) error {
 	// Provinces and sources: the distinct (name, year, source) triples. Each name is resolved in
 	// Go to the unit in force at the end of its year (or on the --units day); each source is
 	// cleaned and hashed once.
-	rows, err = c.QueryContext(ctx, `SELECT file, province, year, coalesce(source, ''), min(rec), count(*) FROM chiso_stage
-		WHERE province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL ORDER BY 1, 5`)
+	rows, err = c.QueryContext(ctx, d.provinces)
 	if err != nil {
 		return fmt.Errorf("validate provinces: %w", err)
 	}
@@ -795,21 +831,81 @@ func (ing *ingestion) readVersion(ctx context.Context, rep *IngestReport) error 
 	if err := ing.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&v); err != nil {
 		return fmt.Errorf("read dataset version: %w", err)
 	}
+	ing.s.mu.Lock()
 	ing.s.version, rep.Version = v, v
+	ing.s.mu.Unlock()
 	return nil
+}
+
+// fast tries the ingest on the assumption that every row is valid, reading each file twice
+// without staging it: once for the distinct keys, once into the observation table. It reports
+// false, having changed nothing, if any file or row is not valid; stage and diagnose then say
+// exactly what is wrong.
+func (ing *ingestion) fast(ctx context.Context, rep *IngestReport) (bool, error) {
+	var parts []string
+	for _, in := range ing.files {
+		long, err := in.longSQL(false, "")
+		if err != nil {
+			return false, err
+		}
+		parts = append(parts, fmt.Sprintf(`SELECT %d AS file, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source,
+			chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_int(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of
+			FROM (%s)`, in.idx, long))
+	}
+	rows := "(" + strings.Join(parts, " UNION ALL ") + ")"
+	ing.temps = append(ing.temps, "chiso_distinct")
+	if _, err := ing.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_distinct AS
+		SELECT file, province, year, coalesce(source, '') AS source, indicator, grouping(indicator) AS g, count(*) AS n
+		FROM `+rows+` GROUP BY GROUPING SETS ((file, province, year, coalesce(source, '')), (file, indicator))`); err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return false, nil // a malformed file: stage reports it
+	}
+	perFile := map[int]int64{}
+	var total int64
+	frows, err := ing.conn.QueryContext(ctx, `SELECT file, sum(n) FROM chiso_distinct WHERE g = 0 GROUP BY file`)
+	if err != nil {
+		return false, err
+	}
+	for frows.Next() {
+		var f int
+		var n int64
+		if err := frows.Scan(&f, &n); err != nil {
+			frows.Close()
+			return false, err
+		}
+		perFile[f], total = n, total+n
+	}
+	frows.Close()
+	for _, in := range ing.files {
+		if perFile[in.idx] == 0 {
+			return false, nil // no data rows: stage says so
+		}
+	}
+	scratch := &problems{}
+	if err := ing.resolve(ctx, scratch, fastDistincts); err != nil {
+		return false, err
+	}
+	if scratch.total > 0 {
+		return false, nil
+	}
+	ok, err := ing.write(ctx, rep, rows, total, true)
+	if ok {
+		for _, in := range ing.files {
+			in.records = int(perFile[in.idx])
+		}
+	}
+	return ok, err
 }
 
 // write adds the staged rows in one transaction on the assumption that they are all valid,
 // and checks that assumption: every staged row went in and, if checkKeys, no key twice and no
 // figure already loaded from the same source. If it does not hold, it rolls back and reports
 // false; diagnose then says why.
-func (ing *ingestion) write(ctx context.Context, rep *IngestReport, checkKeys bool) (bool, error) {
+func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string, staged int64, checkKeys bool) (bool, error) {
 	c := ing.conn
-	batch := fmt.Sprintf("ingest %s", time.Now().UTC().Format(time.RFC3339Nano))
-	var staged int64
-	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_stage`).Scan(&staged); err != nil {
-		return false, err
-	}
+	batch := fmt.Sprintf("i%x", time.Now().UnixNano()%(1<<40))
 	errInvalid := errors.New("invalid rows")
 	err := inTx(ctx, c, func() error {
 		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
@@ -824,24 +920,37 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, checkKeys bo
 				return fmt.Errorf("write: %w", err)
 			}
 		}
-		preferred := "e.has_preferred IS NULL OR NOT e.has_preferred"
-		if ing.opts.Prefer {
-			preferred = "true"
+		// A new figure is preferred unless its key already has a preferred figure (or --prefer).
+		var existing int
+		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_existing WHERE has_preferred`).Scan(&existing); err != nil {
+			return err
+		}
+		preferred, joinExisting := "e.has_preferred IS NULL OR NOT e.has_preferred", `LEFT JOIN (
+				SELECT ind_no, unit_no, year, bool_or(has_preferred) AS has_preferred FROM chiso_existing GROUP BY ALL) e
+				ON e.ind_no = c.ind_no AND e.unit_no = k.unit_no AND e.year = s.year`
+		if ing.opts.Prefer || existing == 0 {
+			preferred, joinExisting = "true", ""
+		}
+		// Two small dimension tables, so that the rows meet only two hash joins.
+		ing.temps = append(ing.temps, "chiso_inddim", "chiso_keydim")
+		if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_inddim AS
+			SELECT r.raw, i.ind_no, i.id, c.first_year, c.scale_min, c.scale_max
+			FROM chiso_indraw r JOIN chiso_inds i USING (ind_no) JOIN indicator c ON c.id = i.id;
+			CREATE OR REPLACE TEMP TABLE chiso_keydim AS
+			SELECT k.province, k.year, k.source, k.unit_no, u.id AS unit_id, k.n_units, src.id AS source_id,
+				NOT contains(src.citation, 'UNVERIFIED') AS verified
+			FROM chiso_keys k JOIN chiso_units u USING (unit_no) JOIN chiso_sources src USING (src_no)`); err != nil {
+			return fmt.Errorf("write: %w", err)
 		}
 		res, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
-			SELECT i.id, u.id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END,
+			SELECT c.id, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END,
 				CASE WHEN s.value IS NULL AND chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END,
-				NOT contains(src.citation, 'UNVERIFIED'), %[2]s, src.id, ?
-			FROM chiso_stage s
-			JOIN chiso_indraw r ON r.raw = coalesce(s.indicator, '')
-			JOIN chiso_inds i ON i.ind_no = r.ind_no
-			JOIN indicator c ON c.id = i.id
-			JOIN chiso_keys k ON k.province = s.province AND k.year = s.year AND k.source = coalesce(s.source, '')
-			JOIN chiso_units u ON u.unit_no = k.unit_no
-			JOIN chiso_sources src ON src.src_no = k.src_no
-			LEFT JOIN (SELECT ind_no, unit_no, year, bool_or(has_preferred) AS has_preferred FROM chiso_existing GROUP BY ALL) e
-				ON e.ind_no = i.ind_no AND e.unit_no = k.unit_no AND e.year = s.year
-			WHERE %[1]s`, fmt.Sprintf(rowOK, ing.opts.Now.Year()), preferred), batch)
+				k.verified, %[2]s, k.source_id, ?
+			FROM %[4]s s
+			JOIN chiso_inddim c ON c.raw = coalesce(s.indicator, '')
+			JOIN chiso_keydim k ON k.province = s.province AND k.year = s.year AND k.source = coalesce(s.source, '')
+			%[3]s
+			WHERE %[1]s`, fmt.Sprintf(rowOK, ing.opts.Now.Year()), preferred, joinExisting, rows), batch)
 		if err != nil {
 			return fmt.Errorf("write observations: %w", err)
 		}

@@ -16,13 +16,9 @@ func (s *Store) Export(ctx context.Context, path, format string, q ObservationQu
 	if !slices.Contains(ExportFormats, format) {
 		return 0, fmt.Errorf("export: unknown format %q (want %s)", format, strings.Join(ExportFormats, ", "))
 	}
-	known := map[string]bool{}
-	for _, in := range s.catalogue {
-		known[in.ID] = true
-	}
 	var where []string
 	for _, id := range q.Indicators {
-		if !known[id] {
+		if _, ok := s.Catalogue().Get(id); !ok {
 			return 0, fmt.Errorf("export: unknown indicator %q: %w", id, ErrNotFound)
 		}
 		where = append(where, sqlString(id))

@@ -646,7 +646,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	c := ing.conn
 	known := map[string]bool{}
 	var ids []string
-	for _, in := range ing.s.catalogue {
+	for _, in := range ing.s.Catalogue().All() {
 		known[in.ID] = true
 		ids = append(ids, in.ID)
 	}
@@ -834,7 +834,7 @@ func (ing *ingestion) readVersion(ctx context.Context, rep *IngestReport) error 
 	ing.s.mu.Lock()
 	ing.s.version, rep.Version = v, v
 	ing.s.mu.Unlock()
-	return nil
+	return ing.s.readSources(ctx)
 }
 
 // fast tries the ingest on the assumption that every row is valid, reading each file twice

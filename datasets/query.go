@@ -37,18 +37,61 @@ type Break struct {
 	Source string `json:"source"`
 }
 
-// Indicators returns the indicator catalogue with each indicator's breaks, ordered by id.
-// The catalogue is read once when the store opens; the result is the caller's to keep.
-func (s *Store) Indicators(ctx context.Context) ([]Indicator, error) {
-	out := make([]Indicator, len(s.catalogue))
-	for i, in := range s.catalogue {
+// A Catalogue is the indicator catalogue, ordered by id. It is immutable and safe for
+// concurrent use.
+type Catalogue struct {
+	list []Indicator
+	byID map[string]int
+}
+
+func newCatalogue(list []Indicator) *Catalogue {
+	c := &Catalogue{list: list, byID: make(map[string]int, len(list))}
+	for i, in := range list {
+		c.byID[in.ID] = i
+	}
+	return c
+}
+
+// Get returns the indicator with the given id.
+func (c *Catalogue) Get(id string) (Indicator, bool) {
+	i, ok := c.byID[id]
+	if !ok {
+		return Indicator{}, false
+	}
+	return c.list[i], true
+}
+
+// Len returns the number of indicators.
+func (c *Catalogue) Len() int { return len(c.list) }
+
+// All returns a copy of every indicator, ordered by id.
+func (c *Catalogue) All() []Indicator {
+	out := make([]Indicator, len(c.list))
+	for i, in := range c.list {
 		in.Breaks = append([]Break{}, in.Breaks...)
 		out[i] = in
 	}
-	return out, nil
+	return out
 }
 
-func (s *Store) readIndicators(ctx context.Context) ([]Indicator, error) {
+// IDs returns the indicator ids, ordered.
+func (c *Catalogue) IDs() []string {
+	out := make([]string, len(c.list))
+	for i, in := range c.list {
+		out[i] = in.ID
+	}
+	return out
+}
+
+// Catalogue returns the indicator catalogue, read when the store opened.
+func (s *Store) Catalogue() *Catalogue { return s.catalogue.Load() }
+
+// Indicators returns the indicator catalogue with each indicator's breaks, ordered by id.
+func (s *Store) Indicators(ctx context.Context) ([]Indicator, error) {
+	return s.Catalogue().All(), nil
+}
+
+func (s *Store) readIndicators(ctx context.Context) (*Catalogue, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, coalesce(parent, ''), name_vi, name_en, unit_of_measure,
 		measure, higher_is_better, publisher, scale_min, scale_max, first_year, aggregation_rule, description
 		FROM indicator ORDER BY id`)
@@ -97,7 +140,10 @@ func (s *Store) readIndicators(ctx context.Context) ([]Indicator, error) {
 			out[i].Breaks = append(out[i].Breaks, b)
 		}
 	}
-	return out, brows.Err()
+	if err := brows.Err(); err != nil {
+		return nil, err
+	}
+	return newCatalogue(out), nil
 }
 
 // A Source is the citation of a figure.
@@ -159,12 +205,12 @@ func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observa
 		args = append(args, q.To)
 	}
 	query := `SELECT o.indicator_id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
-		o.preferred, s.id, s.citation, coalesce(s.url, '')
-		FROM observation o JOIN source s ON s.id = o.source_id`
+		o.preferred, o.source_id FROM observation o`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY o.indicator_id, o.unit_id, o.year, o.preferred DESC, o.source_id"
+	sources := s.sourceCache()
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query observations: %w", err)
@@ -178,10 +224,10 @@ func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observa
 		var f Figure
 		var v sql.NullFloat64
 		var r, n sql.NullInt64
-		if err := rows.Scan(&ind, &unitID, &year, &v, &r, &n, &f.Status, &f.Verified, &preferred,
-			&f.Source.ID, &f.Source.Citation, &f.Source.URL); err != nil {
+		if err := rows.Scan(&ind, &unitID, &year, &v, &r, &n, &f.Status, &f.Verified, &preferred, &f.Source.ID); err != nil {
 			return nil, fmt.Errorf("scan observation: %w", err)
 		}
+		f.Source = sources[f.Source.ID]
 		if v.Valid {
 			f.Value = &v.Float64
 		}
@@ -207,4 +253,32 @@ func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observa
 		return nil, fmt.Errorf("query observations: %w", err)
 	}
 	return out, nil
+}
+
+// sourceCache returns every source by id. Sources change only when an ingest adds some, so
+// the map is read once and replaced after each write.
+func (s *Store) sourceCache() map[string]Source {
+	return *s.sources.Load()
+}
+
+// readSources reads every source into a new map.
+func (s *Store) readSources(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, citation, coalesce(url, '') FROM source`)
+	if err != nil {
+		return fmt.Errorf("read sources: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]Source{}
+	for rows.Next() {
+		var src Source
+		if err := rows.Scan(&src.ID, &src.Citation, &src.URL); err != nil {
+			return fmt.Errorf("read sources: %w", err)
+		}
+		m[src.ID] = src
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read sources: %w", err)
+	}
+	s.sources.Store(&m)
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -32,7 +33,8 @@ type Store struct {
 	conn      *duckdb.Connector
 	path      string
 	registry  *Registry
-	catalogue []Indicator
+	catalogue atomic.Pointer[Catalogue]
+	sources   atomic.Pointer[map[string]Source] // every source by id (sourceCache)
 
 	mu      sync.RWMutex // guards version; ingest holds it for writing
 	version string
@@ -94,7 +96,12 @@ func (s *Store) init(ctx context.Context) error {
 	if s.registry, err = s.readRegistry(ctx); err != nil {
 		return err
 	}
-	if s.catalogue, err = s.readIndicators(ctx); err != nil {
+	cat, err := s.readIndicators(ctx)
+	if err != nil {
+		return err
+	}
+	s.catalogue.Store(cat)
+	if err := s.readSources(ctx); err != nil {
 		return err
 	}
 	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&s.version); err != nil {
@@ -223,14 +230,22 @@ func appendRows(ctx context.Context, conn *sql.Conn, table string, rows [][]any)
 	})
 }
 
-// resortObservations keeps the observation table physically ordered by (indicator, unit,
+// resortObservations rewrites the observation table physically ordered by (indicator, unit,
 // year), so that DuckDB's zone maps answer a comparison or a ranking from a few row groups.
+// It builds a new table and swaps it in: deleting and re-inserting would leave the deleted
+// row groups in the scans.
 func resortObservations(ctx context.Context, conn *sql.Conn) error {
+	var ddl string
+	if err := conn.QueryRowContext(ctx, `SELECT sql FROM duckdb_tables() WHERE table_name = 'observation' AND NOT temporary`).Scan(&ddl); err != nil {
+		return fmt.Errorf("sort observations: %w", err)
+	}
+	ddl = strings.Replace(ddl, "observation", "observation_sorted", 1)
 	for _, q := range []string{
-		`CREATE TEMP TABLE obs_sorted AS SELECT * FROM observation ORDER BY indicator_id, unit_id, year, preferred DESC, source_id`,
-		`DELETE FROM observation`,
-		`INSERT INTO observation SELECT * FROM obs_sorted`,
-		`DROP TABLE obs_sorted`,
+		`DROP TABLE IF EXISTS observation_sorted`,
+		ddl,
+		`INSERT INTO observation_sorted SELECT * FROM observation ORDER BY indicator_id, unit_id, year, preferred DESC, source_id`,
+		`DROP TABLE observation`,
+		`ALTER TABLE observation_sorted RENAME TO observation`,
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("sort observations: %w", err)

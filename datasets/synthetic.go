@@ -5,19 +5,19 @@ import (
 	"fmt"
 )
 
-// Synthetic data is for benchmarks and tests only. Every synthetic indicator's id starts with
-// "synthetic." and its names and source say so; nothing here is ever loaded by default.
+// Synthetic data is for benchmarks and tests only. Every synthetic indicator's id is "syn"
+// and a number, and its names and source say SYNTHETIC; nothing here is ever loaded by default.
 
 // SyntheticSource is the citation of every synthetic figure.
 const SyntheticSource = "SYNTHETIC: generated for benchmarks and tests; not real data"
 
-// AddSyntheticIndicators adds n indicators synthetic.00001 … to the catalogue (scale 0–100)
+// AddSyntheticIndicators adds n indicators syn00001 … to the catalogue (scale 0–100)
 // and returns their ids. For benchmarks and tests only.
 func (s *Store) AddSyntheticIndicators(ctx context.Context, n int) ([]string, error) {
 	ids := make([]string, n)
 	rows := make([][]any, n)
 	for i := range n {
-		ids[i] = fmt.Sprintf("synthetic.%05d", i+1)
+		ids[i] = fmt.Sprintf("syn%05d", i+1)
 		rows[i] = []any{ids[i], nil, "Chỉ số tổng hợp (SYNTHETIC) " + ids[i], "SYNTHETIC benchmark indicator " + ids[i],
 			"points (0–100)", "index", true, "none (synthetic)", 0.0, 100.0, int32(2000), "none", "SYNTHETIC: for benchmarks and tests only; not real data."}
 	}
@@ -33,7 +33,7 @@ func (s *Store) AddSyntheticIndicators(ctx context.Context, n int) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	s.catalogue = cat
+	s.catalogue.Store(cat)
 	return ids, nil
 }
 
@@ -92,5 +92,5 @@ func (s *Store) LoadSyntheticPanel(ctx context.Context, indicators []string, fro
 	s.mu.Lock()
 	s.version = v
 	s.mu.Unlock()
-	return int(n), nil
+	return int(n), s.readSources(ctx)
 }

@@ -47,11 +47,7 @@ type missingJSON struct {
 func handleObservations(logger *slog.Logger, store *datasets.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		catalogue, err := store.Indicators(r.Context())
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
+		catalogue := store.Catalogue()
 		inds, err := parseIndicators(q, catalogue)
 		if err != nil {
 			writeError(w, r, logger, err)
@@ -128,7 +124,7 @@ func nullInt(n int) any {
 // missing lists the requested (indicator, unit, year) keys that have no figure, when the
 // request names indicators, provinces and both ends of the year range. Each year's unit is
 // the one in force at the end of that year.
-func missing(obs []datasets.Observation, catalogue []datasets.Indicator, inds []string, provinces [][]datasets.Unit, set string, from, to int) []missingJSON {
+func missing(obs []datasets.Observation, catalogue *datasets.Catalogue, inds []string, provinces [][]datasets.Unit, set string, from, to int) []missingJSON {
 	out := []missingJSON{}
 	if len(inds) == 0 || len(provinces) == 0 || from == 0 || to == 0 {
 		return out
@@ -137,11 +133,8 @@ func missing(obs []datasets.Observation, catalogue []datasets.Indicator, inds []
 	for _, o := range obs {
 		have[o.Indicator+"|"+o.Unit.ID+"|"+strconv.Itoa(o.Year)] = true
 	}
-	notes := map[string][]datasets.Break{}
-	for _, in := range catalogue {
-		notes[in.ID] = in.Breaks
-	}
 	for _, ind := range inds {
+		in, _ := catalogue.Get(ind)
 		for _, chain := range provinces {
 			for y := from; y <= to; y++ {
 				u, ok := unitFor(chain, set, datasets.YearEnd(y))
@@ -149,7 +142,7 @@ func missing(obs []datasets.Observation, catalogue []datasets.Indicator, inds []
 					continue
 				}
 				m := missingJSON{Indicator: ind, Year: y, Unit: toUnitRef(u), Status: "no_data"}
-				for _, b := range notes[ind] {
+				for _, b := range in.Breaks {
 					if b.Kind == "publication" && y >= b.Year {
 						m.Note = b.Note
 					}

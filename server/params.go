@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,16 +70,12 @@ func splitList(s string) []string {
 }
 
 // parseIndicators reads the indicator parameter (comma-separated ids; absent: all).
-func parseIndicators(q url.Values, catalogue []datasets.Indicator) ([]string, error) {
-	ids := make([]string, len(catalogue))
-	for i, in := range catalogue {
-		ids[i] = in.ID
-	}
+func parseIndicators(q url.Values, catalogue *datasets.Catalogue) ([]string, error) {
 	var out []string
 	for _, s := range splitList(q.Get("indicator")) {
 		s = strings.ToLower(s)
-		if !slices.Contains(ids, s) {
-			return nil, &paramError{Param: "indicator", Want: "one of " + strings.Join(ids, ", "), Got: strconv.Quote(s)}
+		if _, ok := catalogue.Get(s); !ok {
+			return nil, &paramError{Param: "indicator", Want: "one of " + strings.Join(catalogue.IDs(), ", "), Got: strconv.Quote(s)}
 		}
 		out = append(out, s)
 	}

@@ -89,10 +89,18 @@ func checkETag(w http.ResponseWriter, r *http.Request, version, variant string) 
 	etag := `"` + version + "-" + variant + `"`
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")
-	for _, m := range strings.Split(r.Header.Get("If-None-Match"), ",") {
+	if etagMatches(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	return false
+}
+
+// etagMatches reports whether an If-None-Match header names etag (or "*").
+func etagMatches(ifNoneMatch, etag string) bool {
+	for _, m := range strings.Split(ifNoneMatch, ",") {
 		m = strings.TrimPrefix(strings.TrimSpace(m), "W/")
 		if m == etag || m == "*" {
-			w.WriteHeader(http.StatusNotModified)
 			return true
 		}
 	}

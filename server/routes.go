@@ -12,9 +12,13 @@ import (
 // addRoutes registers the whole API.
 func addRoutes(r chi.Router, logger *slog.Logger, store *datasets.Store) {
 	r.Method(http.MethodGet, "/healthz", handleHealthz(store))
-	r.Method(http.MethodGet, "/api/v1/provinces", handleProvinces(logger, store))
-	r.Method(http.MethodGet, "/api/v1/provinces/{code}", handleProvince(logger, store))
-	r.Method(http.MethodGet, "/api/v1/indicators", handleIndicators(logger, store))
-	r.Method(http.MethodGet, "/api/v1/observations", handleObservations(logger, store))
+	r.Group(func(r chi.Router) {
+		// Responses that depend only on the dataset version are kept in memory.
+		r.Use(newResponseCache(4096, 1<<20).middleware(store.Version))
+		r.Method(http.MethodGet, "/api/v1/provinces", handleProvinces(logger, store))
+		r.Method(http.MethodGet, "/api/v1/provinces/{code}", handleProvince(logger, store))
+		r.Method(http.MethodGet, "/api/v1/indicators", handleIndicators(logger, store))
+		r.Method(http.MethodGet, "/api/v1/observations", handleObservations(logger, store))
+	})
 	r.NotFound(handleNotFound(logger).ServeHTTP)
 }

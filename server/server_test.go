@@ -314,3 +314,24 @@ func TestHealthz(t *testing.T) {
 		t.Errorf("healthz: %d %s", resp.StatusCode, body)
 	}
 }
+
+func TestResponseCache(t *testing.T) {
+	srv, _ := newTestServer(t)
+	path := "/api/v1/observations?provinces=93&indicator=pci&from=2021&to=2021"
+	first, body1 := get(t, srv, path)
+	second, body2 := get(t, srv, "/api/v1/observations?indicator=pci&from=2021&to=2021&provinces=93") // same query, other order
+	if first.StatusCode != 200 || second.StatusCode != 200 || string(body1) != string(body2) {
+		t.Fatalf("cached response differs: %d %d\n%s\n%s", first.StatusCode, second.StatusCode, body1, body2)
+	}
+	if first.Header.Get("ETag") != second.Header.Get("ETag") || second.Header.Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Errorf("cached headers: %v vs %v", first.Header, second.Header)
+	}
+	resp, body := get(t, srv, path, "Accept", "text/csv")
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(string(body), "indicator,year,unit_id") {
+		t.Errorf("Accept: text/csv after a cached JSON response: %q %.60s", resp.Header.Get("Content-Type"), body)
+	}
+	resp, _ = get(t, srv, path, "If-None-Match", first.Header.Get("ETag"))
+	if resp.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match on a cached response: %d, want 304", resp.StatusCode)
+	}
+}

@@ -1,0 +1,74 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"chiso/datasets"
+)
+
+// benchObservations runs one observations request per iteration through the handler and
+// reports ns/op, allocations and the 99th-percentile latency.
+func benchObservations(b *testing.B, store *datasets.Store, query string) {
+	h := handleObservations(slog.New(slog.NewTextHandler(io.Discard, nil)), store)
+	lat := make([]time.Duration, 0, 1<<16)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/observations?"+query, nil)
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		h.ServeHTTP(rec, req)
+		lat = append(lat, time.Since(start))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkObservationsHandler: one indicator for five provinces, on the bundled data.
+func BenchmarkObservationsHandler(b *testing.B) {
+	store := mustOpenStore(b)
+	benchObservations(b, store, "indicator=pci&provinces=93,92,94,01,79&from=2006&to=2024")
+}
+
+// BenchmarkObservationsHandler10M: the same query on a synthetic panel of 10,080,000 figures
+// (8,000 synthetic indicators × 63 provinces × 20 years) besides the bundled data.
+// SYNTHETIC: benchmark only.
+func BenchmarkObservationsHandler10M(b *testing.B) {
+	ctx := context.Background()
+	store := mustOpenStore(b)
+	ids, err := store.AddSyntheticIndicators(ctx, 8000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, err := store.LoadSyntheticPanel(ctx, ids, 2005, 2024, 0.42)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(n), "panel-rows")
+	benchObservations(b, store, "indicator=syn04242&provinces=93,92,94,01,79&from=2005&to=2024")
+}
+
+// BenchmarkObservationsCached: the same query through the whole server, answered from the
+// in-memory response cache after the first request.
+func BenchmarkObservationsCached(b *testing.B) {
+	store := mustOpenStore(b)
+	h := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), store)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/observations?indicator=pci&provinces=93,92,94,01,79&from=2006&to=2024", nil)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}

@@ -30,3 +30,40 @@ func TestBundledHauGiang(t *testing.T) {
 	}
 	t.Logf("version %s", s.Version())
 }
+
+func TestBundledRanksAsPublished(t *testing.T) {
+	s := mustOpenStore(t)
+	ctx := context.Background()
+	// PCI 2006–2008 ranked 64 units (Hà Tây still existed): Lai Châu was 64th of 64 in 2006.
+	obs, err := s.Observations(ctx, ObservationQuery{Indicators: []string{"pci"}, UnitIDs: []string{"vn63.12"}, From: 2006, To: 2006})
+	if err != nil || len(obs) != 1 || *obs[0].Rank != 64 || *obs[0].RankOf != 64 {
+		t.Errorf("Lai Châu PCI 2006 = %+v, %v; want rank 64 of 64", obs, err)
+	}
+	// DTI 2022: the published tie at rank 15 (Thanh Hóa and Yên Bái) is kept as published.
+	obs, err = s.Observations(ctx, ObservationQuery{Indicators: []string{"dti"}, From: 2022, To: 2022})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tied []string
+	for _, o := range obs {
+		if o.Rank != nil && *o.Rank == 15 {
+			tied = append(tied, o.Unit.NameVI)
+		}
+	}
+	if len(obs) != 63 || len(tied) != 2 {
+		t.Errorf("DTI 2022: %d units, rank 15 = %v; want 63 units and the Thanh Hóa–Yên Bái tie", len(obs), tied)
+	}
+}
+
+func TestVersionChangesWithContent(t *testing.T) {
+	a, b := mustOpenStore(t), mustOpenStore(t)
+	if a.Version() != b.Version() || len(a.Version()) != 16 {
+		t.Fatalf("two loads of the bundled data: versions %q and %q, want equal 16-hex", a.Version(), b.Version())
+	}
+	if _, err := b.Ingest(context.Background(), []string{"testdata/long.csv"}, IngestOptions{Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	if a.Version() == b.Version() {
+		t.Error("version did not change after an ingest")
+	}
+}

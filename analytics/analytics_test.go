@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
@@ -341,4 +342,45 @@ func ExampleComputeTrend() {
 	t, _ := ComputeTrend(s, false)
 	fmt.Printf("%.2f points a year (95%% CI %.2f to %.2f), Mann–Kendall S = %d\n", t.Slope, t.SlopeLow, t.SlopeHigh, t.MannKendall.S)
 	// Output: 0.86 points a year (95% CI -0.20 to 1.92), Mann–Kendall S = 6
+}
+
+func TestCompositePartial(t *testing.T) {
+	nan := math.NaN()
+	data := mat.NewDense(3, 2, []float64{
+		0, 10,
+		10, nan,
+		5, 30,
+	})
+	if _, _, err := Composite(data, CompositeSpec{Normalization: MinMax, Aggregation: Arithmetic}); !errors.Is(err, ErrNotFinite) {
+		t.Errorf("missing value without Partial: %v", err)
+	}
+	scores, _, err := Composite(data, CompositeSpec{Normalization: MinMax, Aggregation: Arithmetic, Partial: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Unit 1 is scored on the first indicator alone: 100.
+	if !near(scores[0], 0) || !near(scores[1], 100) || !near(scores[2], 75) {
+		t.Errorf("partial scores = %v, want [0 100 75]", scores)
+	}
+}
+
+func TestMedianMatchesSort(t *testing.T) {
+	for n := 1; n < 40; n++ {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = float64((i*7919 + n*31) % 13) // many ties
+		}
+		sorted := append([]float64(nil), xs...)
+		sort.Float64s(sorted)
+		want := sorted[n/2]
+		if n%2 == 0 {
+			want = (sorted[n/2-1] + sorted[n/2]) / 2
+		}
+		if got := median(xs); got != want {
+			t.Errorf("n=%d: median = %v, want %v", n, got, want)
+		}
+	}
+	if got := t975(3); !near(got, 3.182446305284263) { // scipy.stats.t.ppf(0.975, 3)
+		t.Errorf("t975(3) = %v", got)
+	}
 }

@@ -29,6 +29,9 @@ type CompositeSpec struct {
 	Aggregation    string    // Arithmetic or Geometric
 	Weights        []float64 // one per indicator, positive; nil means equal weights
 	HigherIsBetter []bool    // one per indicator; nil means all true
+	// Partial allows missing values (NaN): a unit is scored on the indicators it has, with their
+	// weights scaled up to sum to 1. Every unit needs at least one value.
+	Partial bool
 }
 
 func (spec CompositeSpec) check(indicators int) error {
@@ -52,6 +55,42 @@ func (spec CompositeSpec) check(indicators int) error {
 		return fmt.Errorf("composite: %d directions for %d indicators: %w", len(spec.HigherIsBetter), indicators, ErrLength)
 	}
 	return nil
+}
+
+// checkValues checks that data is finite, or with Partial that its only non-finite values are
+// NaN and every row has a value.
+func (spec CompositeSpec) checkValues(data *mat.Dense) error {
+	if !spec.Partial {
+		if err := checkFinite(data.RawMatrix().Data); err != nil {
+			return fmt.Errorf("composite: %w (pass Partial to score units on the values they have)", err)
+		}
+		return nil
+	}
+	r, _ := data.Dims()
+	for i := 0; i < r; i++ {
+		has := false
+		for _, x := range data.RawRowView(i) {
+			if math.IsInf(x, 0) {
+				return fmt.Errorf("composite: unit %d: %w", i, ErrNotFinite)
+			}
+			has = has || !math.IsNaN(x)
+		}
+		if !has {
+			return fmt.Errorf("composite: unit %d has no value: %w", i, ErrInsufficientData)
+		}
+	}
+	return nil
+}
+
+// present returns the values of col that are not NaN.
+func present(col []float64) []float64 {
+	out := make([]float64, 0, len(col))
+	for _, x := range col {
+		if !math.IsNaN(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // weights returns the weights normalised to sum to 1.
@@ -81,8 +120,8 @@ func Composite(data *mat.Dense, spec CompositeSpec) (scores []float64, ranks []i
 	if err := spec.check(c); err != nil {
 		return nil, nil, err
 	}
-	if err := checkFinite(data.RawMatrix().Data); err != nil {
-		return nil, nil, fmt.Errorf("composite: %w", err)
+	if err := spec.checkValues(data); err != nil {
+		return nil, nil, err
 	}
 	norm := normalize(data, spec)
 	scores = aggregate(norm, spec.weights(c), spec.Aggregation, nil)
@@ -103,7 +142,11 @@ func normalize(data *mat.Dense, spec CompositeSpec) *mat.Dense {
 				col[i] = -col[i]
 			}
 		}
-		lo, hi := slices.Min(col), slices.Max(col)
+		have := present(col)
+		if len(have) == 0 {
+			have = []float64{0}
+		}
+		lo, hi := slices.Min(have), slices.Max(have)
 		switch spec.Normalization {
 		case MinMax:
 			for i, x := range col {
@@ -118,7 +161,10 @@ func normalize(data *mat.Dense, spec CompositeSpec) *mat.Dense {
 				}
 			}
 		case ZScore:
-			mean, sd := stat.MeanStdDev(col, nil)
+			mean, sd := stat.MeanStdDev(have, nil)
+			if len(have) < 2 {
+				sd = 0
+			}
 			zlo := 0.0
 			if sd > 0 {
 				zlo = (lo - mean) / sd
@@ -146,17 +192,21 @@ func aggregate(norm *mat.Dense, w []float64, aggregation string, dst []float64) 
 	}
 	for i := 0; i < r; i++ {
 		row := norm.RawRowView(i)
-		if aggregation == Geometric {
-			var logSum float64
-			for j, x := range row {
-				logSum += w[j] * math.Log(x)
-			}
-			dst[i] = math.Exp(logSum)
-			continue
-		}
-		var s float64
+		var s, wsum float64
 		for j, x := range row {
-			s += w[j] * x
+			if math.IsNaN(x) { // missing (Partial): the other weights scale up
+				continue
+			}
+			if aggregation == Geometric {
+				s += w[j] * math.Log(x)
+			} else {
+				s += w[j] * x
+			}
+			wsum += w[j]
+		}
+		s /= wsum
+		if aggregation == Geometric {
+			s = math.Exp(s)
 		}
 		dst[i] = s
 	}

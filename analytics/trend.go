@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -124,7 +125,7 @@ func ComputeTrend(s Series, level bool) (Trend, error) {
 	}
 	df := float64(n - 2)
 	t.SlopeSE = math.Sqrt(ssr / df / sxx)
-	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.975)
+	q := t975(n - 2)
 	t.SlopeLow, t.SlopeHigh = t.Slope-q*t.SlopeSE, t.Slope+q*t.SlopeSE
 	if stat.Variance(s.y, nil) > 0 {
 		r2 := stat.RSquared(s.x, s.y, nil, t.Intercept, t.Slope)
@@ -148,15 +149,66 @@ func TheilSen(s Series) float64 {
 	return median(slopes)
 }
 
-// median returns the median of xs, sorting xs in place. xs must not be empty.
+// median returns the median of xs, reordering xs. xs must not be empty.
 func median(xs []float64) float64 {
-	sort.Float64s(xs)
 	n := len(xs)
+	hi := nth(xs, n/2)
 	if n%2 == 1 {
-		return xs[n/2]
+		return hi
 	}
-	return (xs[n/2-1] + xs[n/2]) / 2
+	// The lower middle is the largest of the elements left of n/2.
+	return (slices.Max(xs[:n/2]) + hi) / 2
 }
+
+// nth reorders xs so that xs[k] is the element a sort would put there, with no larger element
+// before it and no smaller one after it (Hoare's selection), and returns it.
+func nth(xs []float64, k int) float64 {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		pivot := xs[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < pivot {
+				i++
+			}
+			for xs[j] > pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return xs[k]
+		}
+	}
+	return xs[k]
+}
+
+// t975 returns the 0.975 quantile of Student's t distribution with df degrees of freedom, the
+// multiplier of a 95% confidence interval. Small df come from a table computed once.
+func t975(df int) float64 {
+	if df < len(t975Table()) {
+		return t975Table()[df]
+	}
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(0.975)
+}
+
+// t975Table holds t975 for df 0..199 (index 0 unused). It is computed once and never changed.
+var t975Table = sync.OnceValue(func() []float64 {
+	tab := make([]float64, 200)
+	for df := 1; df < len(tab); df++ {
+		tab[df] = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(0.975)
+	}
+	return tab
+})
 
 // MannKendallTest returns the Mann–Kendall test of s, in year order.
 func MannKendallTest(s Series) MannKendall {

@@ -72,3 +72,33 @@ func BenchmarkObservationsCached(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTrendsAll: trends for every province × indicator of the bundled data in one call.
+func BenchmarkTrendsAll(b *testing.B) {
+	store := mustOpenStore(b)
+	h := handleTrends(slog.New(slog.NewTextHandler(io.Discard, nil)), store)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/trends", nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+}
+
+// BenchmarkCompositeDefault: the default composite with 1,000 draws, through the handler.
+func BenchmarkCompositeDefault(b *testing.B) {
+	store := mustOpenStore(b)
+	h := handleComposite(slog.New(slog.NewTextHandler(io.Discard, nil)), store)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/composite", nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+}

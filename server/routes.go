@@ -19,6 +19,13 @@ func addRoutes(r chi.Router, logger *slog.Logger, store *datasets.Store) {
 		r.Method(http.MethodGet, "/api/v1/provinces/{code}", handleProvince(logger, store))
 		r.Method(http.MethodGet, "/api/v1/indicators", handleIndicators(logger, store))
 		r.Method(http.MethodGet, "/api/v1/observations", handleObservations(logger, store))
+		r.Method(http.MethodGet, "/api/v1/trends", handleTrends(logger, store))
+		r.Method(http.MethodGet, "/api/v1/rankings", handleRankings(logger, store))
+		r.Method(http.MethodGet, "/api/v1/compare", handleCompare(logger, store))
+		r.Method(http.MethodGet, "/api/v1/correlations", handleCorrelations(logger, store))
+		r.Method(http.MethodGet, "/api/v1/peers", handlePeers(logger, store))
+		r.Method(http.MethodGet, "/api/v1/composite", handleComposite(logger, store))
 	})
+	r.Method(http.MethodPost, "/api/v1/composite", handleComposite(logger, store))
 	r.NotFound(handleNotFound(logger).ServeHTTP)
 }

@@ -1,0 +1,189 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"chiso/datasets"
+)
+
+// A panel holds the preferred published figures of some indicators: indicator → unit id →
+// year → figure. Figures marked "not published" are kept apart (they have no value).
+type panel struct {
+	store   *datasets.Store
+	figures map[string]map[string]map[int]datasets.Figure
+}
+
+// loadPanel reads the preferred figures of the indicators from..to (0: open) into memory.
+func loadPanel(ctx context.Context, store *datasets.Store, indicators []string, from, to int) (*panel, error) {
+	obs, err := store.Observations(ctx, datasets.ObservationQuery{Indicators: indicators, From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	p := &panel{store: store, figures: map[string]map[string]map[int]datasets.Figure{}}
+	for _, o := range obs {
+		byUnit := p.figures[o.Indicator]
+		if byUnit == nil {
+			byUnit = map[string]map[int]datasets.Figure{}
+			p.figures[o.Indicator] = byUnit
+		}
+		if byUnit[o.Unit.ID] == nil {
+			byUnit[o.Unit.ID] = map[int]datasets.Figure{}
+		}
+		byUnit[o.Unit.ID][o.Year] = o.Figure
+	}
+	return p, nil
+}
+
+// value returns the published value of indicator for unit in year.
+func (p *panel) value(indicator, unit string, year int) (float64, bool) {
+	f, ok := p.figures[indicator][unit][year]
+	if !ok || f.Value == nil || f.Status != "published" {
+		return 0, false
+	}
+	return *f.Value, true
+}
+
+// rank returns the published rank (and rank_of) of indicator for unit in year.
+func (p *panel) rank(indicator, unit string, year int) (rank, of int, ok bool) {
+	f, ok := p.figures[indicator][unit][year]
+	if !ok || f.Rank == nil || f.Status != "published" {
+		return 0, 0, false
+	}
+	of = 0
+	if f.RankOf != nil {
+		of = *f.RankOf
+	}
+	return *f.Rank, of, true
+}
+
+// universe returns the units of a set in force for year: set "" picks the set in force at the
+// end of the year; "34" for a year before the merger means the 34 units (DTI 2024 was
+// published for both sets).
+func universe(reg *datasets.Registry, set string, year int) []datasets.Unit {
+	day := datasets.YearEnd(year)
+	switch {
+	case set == "34" && day.Before(mergerDay):
+		day = mergerDay
+	case set == "63" && !day.Before(mergerDay):
+		day = mergerDay.AddDate(0, 0, -1)
+	}
+	return reg.InForce(day)
+}
+
+var mergerDay = time.Date(2025, time.July, 1, 0, 0, 0, 0, time.UTC)
+
+// coverage says how many of the units a figure set covers: "27 of 63".
+type coverage struct {
+	N  int `json:"n"`
+	Of int `json:"of"`
+}
+
+// parseInt reads an optional integer parameter within [lo, hi]; def if absent.
+func parseInt(q url.Values, name string, def, lo, hi int) (int, error) {
+	s := strings.TrimSpace(q.Get(name))
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, &paramError{Param: name, Want: fmt.Sprintf("an integer in [%d, %d]", lo, hi), Got: strconv.Quote(s)}
+	}
+	return n, nil
+}
+
+// parseFloat reads an optional finite number; ok is false if absent.
+func parseFloat(q url.Values, name string) (v float64, ok bool, err error) {
+	s := strings.TrimSpace(q.Get(name))
+	if s == "" {
+		return 0, false, nil
+	}
+	v, err = strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false, &paramError{Param: name, Want: "a number", Got: strconv.Quote(s)}
+	}
+	return v, true, nil
+}
+
+// parseBool reads an optional true/false parameter.
+func parseBool(q url.Values, name string, def bool) (bool, error) {
+	switch s := strings.ToLower(strings.TrimSpace(q.Get(name))); s {
+	case "":
+		return def, nil
+	case "true", "1", "yes":
+		return true, nil
+	case "false", "0", "no":
+		return false, nil
+	default:
+		return false, &paramError{Param: name, Want: `"true" or "false"`, Got: strconv.Quote(s)}
+	}
+}
+
+// requireOne reads a required single indicator id.
+func requireOne(q url.Values, name string, cat *datasets.Catalogue) (datasets.Indicator, error) {
+	s := strings.ToLower(strings.TrimSpace(q.Get(name)))
+	if s == "" {
+		return datasets.Indicator{}, &paramError{Param: name, Want: "an indicator id (" + strings.Join(cat.IDs(), ", ") + ")", Got: "nothing"}
+	}
+	in, ok := cat.Get(s)
+	if !ok {
+		return datasets.Indicator{}, &paramError{Param: name, Want: "one of " + strings.Join(cat.IDs(), ", "), Got: strconv.Quote(s)}
+	}
+	return in, nil
+}
+
+// requireYear reads a required year.
+func requireYear(q url.Values, name string) (int, error) {
+	y, err := parseYear(q, name)
+	if err != nil {
+		return 0, err
+	}
+	if y == 0 {
+		return 0, &paramError{Param: name, Want: fmt.Sprintf("a year in [%d, %d]", minYear, maxYear), Got: "nothing"}
+	}
+	return y, nil
+}
+
+// higherIsBetter is the direction of an indicator; neither (population, area) counts as higher.
+func higherIsBetter(in datasets.Indicator) bool {
+	return in.HigherIsBetter == nil || *in.HigherIsBetter
+}
+
+// finite returns v, or nil for NaN and infinities (which JSON cannot carry).
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// unitIDs returns the ids of units, in order.
+func unitIDs(units []datasets.Unit) []string {
+	out := make([]string, len(units))
+	for i, u := range units {
+		out[i] = u.ID
+	}
+	return out
+}
+
+// selectUnits returns the units of the universe named by provinces (all, if none named).
+func selectUnits(all []datasets.Unit, provinces [][]datasets.Unit) []datasets.Unit {
+	if len(provinces) == 0 {
+		return all
+	}
+	var out []datasets.Unit
+	for _, chain := range provinces {
+		for _, u := range chain {
+			if slices.ContainsFunc(all, func(a datasets.Unit) bool { return a.ID == u.ID }) {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}

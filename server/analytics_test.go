@@ -309,3 +309,20 @@ func TestAnalyticsBadParameters(t *testing.T) {
 		t.Errorf("POST with an unknown field: %d %+v", resp.StatusCode, e)
 	}
 }
+
+func TestAnalyticsCSV(t *testing.T) {
+	srv, _ := newTestServer(t)
+	for _, tc := range []struct{ path, header, row string }{
+		{"/api/v1/rankings?indicator=pci&year=2016&format=csv", "indicator,year,unit_id,code,name_vi,value,rank,rank_of", "pci,2016,vn63.48,48,Đà Nẵng,70,1,63,100,published,true,"},
+		{"/api/v1/compare?indicator=pci&year=2016&provinces=93&format=csv", "indicator,year,unit_id,name_vi,status,value,rank", "pci,2016,vn63.93,Hậu Giang,published,57.82,37,63,"},
+		{"/api/v1/trends?indicator=pci&provinces=93&from=2017&to=2021&format=csv", "indicator,from,to,unit_id,name_vi,n,slope", "pci,2017,2021,vn63.93,Hậu Giang,5,0.85599"},
+		{"/api/v1/composite?indicators=pci&year=2016&draws=0&format=csv", "year,unit_id,name_vi,score,rank", "2016,vn63.48,Đà Nẵng,100,1,false,"},
+	} {
+		resp, body := get(t, srv, tc.path)
+		text := string(body)
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
+			!strings.HasPrefix(text, tc.header) || !strings.Contains(text, "\n"+tc.row) {
+			t.Errorf("GET %s: %d %q\n%.400s", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), text)
+		}
+	}
+}

@@ -175,7 +175,11 @@ func handleComposite(logger *slog.Logger, store *datasets.Store) http.Handler {
 			writeError(w, r, logger, err)
 			return
 		}
-		if r.Method == http.MethodGet && checkETag(w, r, store.Version(), "composite") {
+		if _, err := wantsCSV(r.URL.Query(), r.Header.Get("Accept")); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		if r.Method == http.MethodGet && checkETag(w, r, store.Version(), "composite-"+r.URL.Query().Get("format")+r.Header.Get("Accept")) {
 			return
 		}
 		chosen, err := chooseComposite(r, store, &req)
@@ -241,6 +245,19 @@ func handleComposite(logger *slog.Logger, store *datasets.Store) http.Handler {
 			}
 		}
 		sort.SliceStable(rows, func(a, b int) bool { return rows[a].Rank < rows[b].Rank })
+		if asCSV, _ := wantsCSV(r.URL.Query(), r.Header.Get("Accept")); asCSV {
+			out := make([][]string, len(rows))
+			for i, row := range rows {
+				out[i] = []string{strconv.Itoa(req.Year), row.Unit.ID, row.Unit.NameVI, ftoa(row.Score), strconv.Itoa(row.Rank),
+					strconv.FormatBool(row.Partial), strings.Join(row.Missing, ";"), "", "", ""}
+				if ri := row.RankInterval; ri != nil {
+					out[i][7], out[i][8], out[i][9] = ftoa(ri.Median), ftoa(ri.P05), ftoa(ri.P95)
+				}
+			}
+			writeCSV(w, "chiso-composite.csv", []string{"year", "unit_id", "name_vi", "score", "rank", "partial", "missing",
+				"median_rank", "rank_p05", "rank_p95"}, out)
+			return
+		}
 		resp["data"] = rows
 		writeJSON(w, http.StatusOK, resp)
 	})

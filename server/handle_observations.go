@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/csv"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -165,29 +164,12 @@ func unitFor(chain []datasets.Unit, set string, d time.Time) (datasets.Unit, boo
 }
 
 func writeObservationsCSV(w http.ResponseWriter, obs []datasets.Observation) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="chiso-observations.csv"`)
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"indicator", "year", "unit_id", "code", "unit_set", "name_vi", "name_en", "value", "rank", "rank_of",
-		"status", "verified", "source", "source_url", "other_sources"})
-	for _, o := range obs {
-		cw.Write([]string{o.Indicator, strconv.Itoa(o.Year), o.Unit.ID, o.Unit.Code, o.Unit.Set, o.Unit.NameVI, o.Unit.NameEN,
-			formatFloat(o.Value), formatInt(o.Rank), formatInt(o.RankOf), o.Status, strconv.FormatBool(o.Verified),
-			o.Source.Citation, o.Source.URL, strconv.Itoa(len(o.Alternatives))})
+	rows := make([][]string, len(obs))
+	for i, o := range obs {
+		rows[i] = []string{o.Indicator, strconv.Itoa(o.Year), o.Unit.ID, o.Unit.Code, o.Unit.Set, o.Unit.NameVI, o.Unit.NameEN,
+			fmtFloat(o.Value), fmtInt(o.Rank), fmtInt(o.RankOf), o.Status, strconv.FormatBool(o.Verified),
+			o.Source.Citation, o.Source.URL, strconv.Itoa(len(o.Alternatives))}
 	}
-	cw.Flush()
-}
-
-func formatFloat(v *float64) string {
-	if v == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*v, 'f', -1, 64)
-}
-
-func formatInt(v *int) string {
-	if v == nil {
-		return ""
-	}
-	return strconv.Itoa(*v)
+	writeCSV(w, "chiso-observations.csv", []string{"indicator", "year", "unit_id", "code", "unit_set", "name_vi", "name_en",
+		"value", "rank", "rank_of", "status", "verified", "source", "source_url", "other_sources"}, rows)
 }

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strconv"
 
 	"chiso/analytics"
 	"chiso/datasets"
@@ -63,7 +64,12 @@ func handleRankings(logger *slog.Logger, store *datasets.Store) http.Handler {
 			writeError(w, r, logger, err)
 			return
 		}
-		if checkETag(w, r, store.Version(), "rankings") {
+		asCSV, err := wantsCSV(q, r.Header.Get("Accept"))
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		if checkETag(w, r, store.Version(), "rankings-"+strconv.FormatBool(asCSV)) {
 			return
 		}
 		lo := year
@@ -113,9 +119,20 @@ func handleRankings(logger *slog.Logger, store *datasets.Store) http.Handler {
 			}
 		}
 		sort.SliceStable(rows, func(i, j int) bool { return rankKey(rows[i]) < rankKey(rows[j]) })
+		if asCSV {
+			out := make([][]string, len(rows))
+			for i, row := range rows {
+				out[i] = []string{in.ID, strconv.Itoa(year), row.Unit.ID, row.Unit.Code, row.Unit.NameVI, fmtFloat(row.Value),
+					fmtInt(row.Rank), fmtInt(row.RankOf), fmtFloat(row.Percentile), row.Status, strconv.FormatBool(row.Verified), fmtInt(row.DerivedRank)}
+			}
+			writeCSV(w, "chiso-ranking.csv", []string{"indicator", "year", "unit_id", "code", "name_vi", "value", "rank", "rank_of",
+				"rank_percentile", "status", "verified", "derived_rank"}, out)
+			return
+		}
 		resp := map[string]any{
 			"status": "success", "dataset_version": store.Version(),
 			"query":    map[string]any{"indicator": in.ID, "year": year, "from_year": nullInt(fromYear), "derived": derived, "units": set},
+			"method":   "ranks as published (ties share a rank, rank out of N as published); rank_percentile = 100 × (N − rank) / (N − 1)",
 			"coverage": map[string]coverage{"ranked": {ranked, len(units)}, "valued": {len(values), len(units)}},
 			"data":     nonNil(rows),
 		}
@@ -230,7 +247,12 @@ func handleCompare(logger *slog.Logger, store *datasets.Store) http.Handler {
 			writeError(w, r, logger, err)
 			return
 		}
-		if checkETag(w, r, store.Version(), "compare") {
+		asCSV, err := wantsCSV(q, r.Header.Get("Accept"))
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		if checkETag(w, r, store.Version(), "compare-"+strconv.FormatBool(asCSV)) {
 			return
 		}
 		p, err := loadPanel(r.Context(), store, []string{in.ID}, year, year)
@@ -294,6 +316,18 @@ func handleCompare(logger *slog.Logger, store *datasets.Store) http.Handler {
 				}
 			}
 			rows = append(rows, row)
+		}
+		if asCSV {
+			out := make([][]string, len(rows))
+			for i, row := range rows {
+				out[i] = []string{in.ID, strconv.Itoa(year), row.Unit.ID, row.Unit.NameVI, row.Status, fmtFloat(row.Value), fmtInt(row.Rank),
+					fmtInt(row.RankOf), fmtFloat(row.Z), fmtFloat(row.Percentile), fmtFloat(row.DiffNationalMedian), fmtFloat(row.DiffNationalMean),
+					row.Region, fmtFloat(row.RegionMedian), fmtFloat(row.DiffRegionMedian), fmtFloat(row.GapToTop10), fmtFloat(row.GapToTarget)}
+			}
+			writeCSV(w, "chiso-compare.csv", []string{"indicator", "year", "unit_id", "name_vi", "status", "value", "rank", "rank_of", "z_score",
+				"percentile", "diff_from_national_median", "diff_from_national_mean", "region", "region_median", "diff_from_region_median",
+				"gap_to_top10", "gap_to_target"}, out)
+			return
 		}
 		resp := map[string]any{
 			"status": "success", "dataset_version": store.Version(),

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strconv"
 
 	"chiso/analytics"
 	"chiso/datasets"
@@ -85,7 +86,12 @@ func handleTrends(logger *slog.Logger, store *datasets.Store) http.Handler {
 			writeError(w, r, logger, err)
 			return
 		}
-		if checkETag(w, r, store.Version(), "trends") {
+		asCSV, err := wantsCSV(q, r.Header.Get("Accept"))
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		if checkETag(w, r, store.Version(), "trends-"+strconv.FormatBool(asCSV)) {
 			return
 		}
 		p, err := loadPanel(r.Context(), store, inds, from, to)
@@ -106,6 +112,10 @@ func handleTrends(logger *slog.Logger, store *datasets.Store) http.Handler {
 			if ok {
 				results = append(results, res)
 			}
+		}
+		if asCSV {
+			writeTrendsCSV(w, results)
+			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{
 			"status": "success", "dataset_version": store.Version(),
@@ -225,3 +235,32 @@ func trendOrNote(x, y []float64, level bool) (*analytics.Trend, string) {
 	}
 	return &t, ""
 }
+
+func writeTrendsCSV(w http.ResponseWriter, results []indicatorTrends) {
+	var rows [][]string
+	for _, res := range results {
+		for _, t := range res.Data {
+			row := []string{res.Indicator, strconv.Itoa(res.Window.From), strconv.Itoa(res.Window.To), t.Unit.ID, t.Unit.NameVI}
+			if v := t.Value; v != nil {
+				row = append(row, strconv.Itoa(v.N), ftoa(v.Slope), ftoa(v.SlopeLow), ftoa(v.SlopeHigh), fmtFloat(v.R2), ftoa(v.TheilSen),
+					strconv.Itoa(v.MannKendall.S), ftoa(v.MannKendall.P), ftoa(v.Change), fmtFloat(v.PctChange), fmtFloat(v.CAGR))
+			} else {
+				row = append(row, "0", "", "", "", "", "", "", "", "", "", "")
+			}
+			rankSlope := ""
+			if t.Rank != nil {
+				rankSlope = ftoa(t.Rank.Slope)
+			}
+			fast, of := "", ""
+			if t.FasterThan != nil {
+				fast, of = strconv.Itoa(t.FasterThan.N), strconv.Itoa(t.FasterThan.Of)
+			}
+			rows = append(rows, append(row, rankSlope, fmtInt(t.RankChange), fast, of, t.ValueNote, res.Window.Note+res.Window.Warning))
+		}
+	}
+	writeCSV(w, "chiso-trends.csv", []string{"indicator", "from", "to", "unit_id", "name_vi", "n", "slope", "slope_ci_low", "slope_ci_high",
+		"r2", "theil_sen_slope", "mann_kendall_s", "mann_kendall_p", "change", "pct_change", "cagr_pct", "rank_slope", "rank_change",
+		"faster_than", "of", "note", "window_note"}, rows)
+}
+
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -28,9 +28,10 @@ lint: setup
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzResolve -fuzztime=30s ./datasets
+	$(GO) test -run='^$$' -fuzz=FuzzTrend -fuzztime=30s ./analytics
 
 bench: build
-	$(GO) test -run='^$$' -bench=. -benchmem -timeout=30m ./datasets ./server
+	$(GO) test -run='^$$' -bench=. -benchmem -timeout=30m ./analytics ./datasets ./server
 	./scripts/bench-startup.sh
 
 clean:

@@ -45,31 +45,15 @@ type missingJSON struct {
 // default; CSV with format=csv or Accept: text/csv.
 func handleObservations(logger *slog.Logger, store *datasets.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
+		q := newQuery(r)
 		catalogue := store.Catalogue()
-		inds, err := parseIndicators(q, catalogue)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		provinces, err := parseProvinces(q, store.Registry())
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		from, to, err := parseYearRange(q)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		set, err := parseUnitSet(q)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		asCSV, err := wantsCSV(q, r.Header.Get("Accept"))
-		if err != nil {
-			writeError(w, r, logger, err)
+		inds := q.indicators(catalogue)
+		provinces := q.provinces(store.Registry())
+		from, to := q.yearRange()
+		set := q.unitSet()
+		asCSV := q.csv()
+		if q.err != nil {
+			writeError(w, r, logger, q.err)
 			return
 		}
 		w.Header().Add("Vary", "Accept")

@@ -39,9 +39,10 @@ func handleHealthz(store *datasets.Store) http.Handler {
 // handleProvinces lists the units in force on as_of (a year or a date; default today).
 func handleProvinces(logger *slog.Logger, store *datasets.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		at, err := parseAsOf(r.URL.Query(), time.Now())
-		if err != nil {
-			writeError(w, r, logger, err)
+		q := newQuery(r)
+		at := q.asOf(time.Now())
+		if q.err != nil {
+			writeError(w, r, logger, q.err)
 			return
 		}
 		if checkETag(w, r, store.Version(), "provinces-"+at.Format(time.DateOnly)) {

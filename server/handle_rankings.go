@@ -33,40 +33,16 @@ type moveJSON struct {
 // labelled derived; with from_year the rank changes and the biggest movers up and down.
 func handleRankings(logger *slog.Logger, store *datasets.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		in, err := requireOne(q, "indicator", store.Catalogue())
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		year, err := requireYear(q, "year")
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		fromYear, err := parseYear(q, "from_year")
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		derived, err := parseBool(q, "derived", false)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		top, err := parseInt(q, "top", 10, 1, 100)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		set, err := parseUnitSet(q)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		asCSV, err := wantsCSV(q, r.Header.Get("Accept"))
-		if err != nil {
-			writeError(w, r, logger, err)
+		q := newQuery(r)
+		in := q.indicator("indicator", store.Catalogue())
+		year := q.requiredYear("year")
+		fromYear := q.year("from_year")
+		derived := q.boolean("derived", false)
+		top := q.intIn("top", 10, 1, 100)
+		set := q.unitSet()
+		asCSV := q.csv()
+		if q.err != nil {
+			writeError(w, r, logger, q.err)
 			return
 		}
 		if checkETag(w, r, store.Version(), "rankings-"+strconv.FormatBool(asCSV)) {
@@ -217,39 +193,18 @@ type compareRow struct {
 // province's region, and the gap to the top-10 threshold or to a target.
 func handleCompare(logger *slog.Logger, store *datasets.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		in, err := requireOne(q, "indicator", store.Catalogue())
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
+		q := newQuery(r)
+		in := q.indicator("indicator", store.Catalogue())
+		year := q.requiredYear("year")
+		provinces := q.provinces(store.Registry())
+		if q.err == nil && len(provinces) == 0 {
+			q.keep(&paramError{Param: "provinces", Want: "one or more province codes, slugs or names", Got: "nothing"})
 		}
-		year, err := requireYear(q, "year")
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		provinces, err := parseProvinces(q, store.Registry())
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		if len(provinces) == 0 {
-			writeError(w, r, logger, &paramError{Param: "provinces", Want: "one or more province codes, slugs or names", Got: "nothing"})
-			return
-		}
-		target, hasTarget, err := parseFloat(q, "target")
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		set, err := parseUnitSet(q)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		asCSV, err := wantsCSV(q, r.Header.Get("Accept"))
-		if err != nil {
-			writeError(w, r, logger, err)
+		target, hasTarget := q.float("target")
+		set := q.unitSet()
+		asCSV := q.csv()
+		if q.err != nil {
+			writeError(w, r, logger, q.err)
 			return
 		}
 		if checkETag(w, r, store.Version(), "compare-"+strconv.FormatBool(asCSV)) {

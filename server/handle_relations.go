@@ -70,34 +70,19 @@ func parseIndicatorList(q url.Values, name string, cat *datasets.Catalogue, min 
 // provinces that have every value.
 func handleCorrelations(logger *slog.Logger, store *datasets.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
+		q := newQuery(r)
 		cat := store.Catalogue()
-		year, err := requireYear(q, "year")
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		set, err := parseUnitSet(q)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
+		year := q.requiredYear("year")
+		set := q.unitSet()
 		var inds []string
 		pair := q.Get("indicators") == ""
 		if pair {
-			x, err := requireOne(q, "x", cat)
-			if err != nil {
-				writeError(w, r, logger, err)
-				return
-			}
-			y, err := requireOne(q, "y", cat)
-			if err != nil {
-				writeError(w, r, logger, err)
-				return
-			}
-			inds = []string{x.ID, y.ID}
-		} else if inds, err = parseIndicatorList(q, "indicators", cat, 2); err != nil {
-			writeError(w, r, logger, err)
+			inds = []string{q.indicator("x", cat).ID, q.indicator("y", cat).ID}
+		} else {
+			inds = q.indicatorList("indicators", cat, 2)
+		}
+		if q.err != nil {
+			writeError(w, r, logger, q.err)
 			return
 		}
 		if checkETag(w, r, store.Version(), "correlations") {
@@ -172,25 +157,13 @@ type pcaPoint struct {
 // components with the share of variance they explain.
 func handlePeers(logger *slog.Logger, store *datasets.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		inds, err := parseIndicatorList(q, "indicators", store.Catalogue(), 1)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		year, err := requireYear(q, "year")
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		k, err := parseInt(q, "k", 5, 1, 62)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		set, err := parseUnitSet(q)
-		if err != nil {
-			writeError(w, r, logger, err)
+		q := newQuery(r)
+		inds := q.indicatorList("indicators", store.Catalogue(), 1)
+		year := q.requiredYear("year")
+		k := q.intIn("k", 5, 1, 62)
+		set := q.unitSet()
+		if q.err != nil {
+			writeError(w, r, logger, q.err)
 			return
 		}
 		var target *datasets.Unit

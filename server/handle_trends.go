@@ -61,35 +61,19 @@ type indicatorTrends struct {
 // CAGR; the same for the published rank; and how the slope compares with every other unit's.
 func handleTrends(logger *slog.Logger, store *datasets.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
+		q := newQuery(r)
 		cat := store.Catalogue()
-		inds, err := parseIndicators(q, cat)
-		if err != nil {
-			writeError(w, r, logger, err)
+		inds := q.indicators(cat)
+		provinces := q.provinces(store.Registry())
+		from, to := q.yearRange()
+		across := q.boolean("across_breaks", false)
+		asCSV := q.csv()
+		if q.err != nil {
+			writeError(w, r, logger, q.err)
 			return
 		}
 		if len(inds) == 0 {
 			inds = cat.IDs()
-		}
-		provinces, err := parseProvinces(q, store.Registry())
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		from, to, err := parseYearRange(q)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		across, err := parseBool(q, "across_breaks", false)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		asCSV, err := wantsCSV(q, r.Header.Get("Accept"))
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
 		}
 		if checkETag(w, r, store.Version(), "trends-"+strconv.FormatBool(asCSV)) {
 			return

@@ -2,12 +2,8 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"chiso/datasets"
@@ -83,71 +79,6 @@ var mergerDay = time.Date(2025, time.July, 1, 0, 0, 0, 0, time.UTC)
 type coverage struct {
 	N  int `json:"n"`
 	Of int `json:"of"`
-}
-
-// parseInt reads an optional integer parameter within [lo, hi]; def if absent.
-func parseInt(q url.Values, name string, def, lo, hi int) (int, error) {
-	s := strings.TrimSpace(q.Get(name))
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < lo || n > hi {
-		return 0, &paramError{Param: name, Want: fmt.Sprintf("an integer in [%d, %d]", lo, hi), Got: strconv.Quote(s)}
-	}
-	return n, nil
-}
-
-// parseFloat reads an optional finite number; ok is false if absent.
-func parseFloat(q url.Values, name string) (v float64, ok bool, err error) {
-	s := strings.TrimSpace(q.Get(name))
-	if s == "" {
-		return 0, false, nil
-	}
-	v, err = strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false, &paramError{Param: name, Want: "a number", Got: strconv.Quote(s)}
-	}
-	return v, true, nil
-}
-
-// parseBool reads an optional true/false parameter.
-func parseBool(q url.Values, name string, def bool) (bool, error) {
-	switch s := strings.ToLower(strings.TrimSpace(q.Get(name))); s {
-	case "":
-		return def, nil
-	case "true", "1", "yes":
-		return true, nil
-	case "false", "0", "no":
-		return false, nil
-	default:
-		return false, &paramError{Param: name, Want: `"true" or "false"`, Got: strconv.Quote(s)}
-	}
-}
-
-// requireOne reads a required single indicator id.
-func requireOne(q url.Values, name string, cat *datasets.Catalogue) (datasets.Indicator, error) {
-	s := strings.ToLower(strings.TrimSpace(q.Get(name)))
-	if s == "" {
-		return datasets.Indicator{}, &paramError{Param: name, Want: "an indicator id (" + strings.Join(cat.IDs(), ", ") + ")", Got: "nothing"}
-	}
-	in, ok := cat.Get(s)
-	if !ok {
-		return datasets.Indicator{}, &paramError{Param: name, Want: "one of " + strings.Join(cat.IDs(), ", "), Got: strconv.Quote(s)}
-	}
-	return in, nil
-}
-
-// requireYear reads a required year.
-func requireYear(q url.Values, name string) (int, error) {
-	y, err := parseYear(q, name)
-	if err != nil {
-		return 0, err
-	}
-	if y == 0 {
-		return 0, &paramError{Param: name, Want: fmt.Sprintf("a year in [%d, %d]", minYear, maxYear), Got: "nothing"}
-	}
-	return y, nil
 }
 
 // higherIsBetter is the direction of an indicator; neither (population, area) counts as higher.

@@ -3,6 +3,8 @@ package server
 import (
 	"errors"
 	"fmt"
+	"math"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -122,4 +124,165 @@ func wantsCSV(q url.Values, accept string) (bool, error) {
 	default:
 		return false, &paramError{Param: "format", Want: `"json" or "csv"`, Got: strconv.Quote(f)}
 	}
+}
+
+// parseInt reads an optional integer parameter within [lo, hi]; def if absent.
+func parseInt(q url.Values, name string, def, lo, hi int) (int, error) {
+	s := strings.TrimSpace(q.Get(name))
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, &paramError{Param: name, Want: fmt.Sprintf("an integer in [%d, %d]", lo, hi), Got: strconv.Quote(s)}
+	}
+	return n, nil
+}
+
+// parseFloat reads an optional finite number; ok is false if absent.
+func parseFloat(q url.Values, name string) (v float64, ok bool, err error) {
+	s := strings.TrimSpace(q.Get(name))
+	if s == "" {
+		return 0, false, nil
+	}
+	v, err = strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false, &paramError{Param: name, Want: "a number", Got: strconv.Quote(s)}
+	}
+	return v, true, nil
+}
+
+// parseBool reads an optional true/false parameter.
+func parseBool(q url.Values, name string, def bool) (bool, error) {
+	switch s := strings.ToLower(strings.TrimSpace(q.Get(name))); s {
+	case "":
+		return def, nil
+	case "true", "1", "yes":
+		return true, nil
+	case "false", "0", "no":
+		return false, nil
+	default:
+		return false, &paramError{Param: name, Want: `"true" or "false"`, Got: strconv.Quote(s)}
+	}
+}
+
+// requireOne reads a required single indicator id.
+func requireOne(q url.Values, name string, cat *datasets.Catalogue) (datasets.Indicator, error) {
+	s := strings.ToLower(strings.TrimSpace(q.Get(name)))
+	if s == "" {
+		return datasets.Indicator{}, &paramError{Param: name, Want: "an indicator id (" + strings.Join(cat.IDs(), ", ") + ")", Got: "nothing"}
+	}
+	in, ok := cat.Get(s)
+	if !ok {
+		return datasets.Indicator{}, &paramError{Param: name, Want: "one of " + strings.Join(cat.IDs(), ", "), Got: strconv.Quote(s)}
+	}
+	return in, nil
+}
+
+// requireYear reads a required year.
+func requireYear(q url.Values, name string) (int, error) {
+	y, err := parseYear(q, name)
+	if err != nil {
+		return 0, err
+	}
+	if y == 0 {
+		return 0, &paramError{Param: name, Want: fmt.Sprintf("a year in [%d, %d]", minYear, maxYear), Got: "nothing"}
+	}
+	return y, nil
+}
+
+// A query reads a request's parameters and keeps the first error, so that a handler parses
+// everything it needs and checks once.
+type query struct {
+	url.Values
+	accept string // the Accept header
+	err    error
+}
+
+func newQuery(r *http.Request) *query {
+	return &query{Values: r.URL.Query(), accept: r.Header.Get("Accept")}
+}
+
+func (q *query) keep(err error) {
+	if q.err == nil {
+		q.err = err
+	}
+}
+
+func (q *query) year(name string) int {
+	v, err := parseYear(q.Values, name)
+	q.keep(err)
+	return v
+}
+
+func (q *query) requiredYear(name string) int {
+	v, err := requireYear(q.Values, name)
+	q.keep(err)
+	return v
+}
+
+func (q *query) yearRange() (from, to int) {
+	from, to, err := parseYearRange(q.Values)
+	q.keep(err)
+	return from, to
+}
+
+func (q *query) asOf(now time.Time) time.Time {
+	v, err := parseAsOf(q.Values, now)
+	q.keep(err)
+	return v
+}
+
+func (q *query) indicators(cat *datasets.Catalogue) []string {
+	v, err := parseIndicators(q.Values, cat)
+	q.keep(err)
+	return v
+}
+
+func (q *query) indicator(name string, cat *datasets.Catalogue) datasets.Indicator {
+	v, err := requireOne(q.Values, name, cat)
+	q.keep(err)
+	return v
+}
+
+func (q *query) indicatorList(name string, cat *datasets.Catalogue, min int) []string {
+	v, err := parseIndicatorList(q.Values, name, cat, min)
+	q.keep(err)
+	return v
+}
+
+func (q *query) provinces(reg *datasets.Registry) [][]datasets.Unit {
+	v, err := parseProvinces(q.Values, reg)
+	q.keep(err)
+	return v
+}
+
+func (q *query) unitSet() string {
+	v, err := parseUnitSet(q.Values)
+	q.keep(err)
+	return v
+}
+
+func (q *query) csv() bool {
+	v, err := wantsCSV(q.Values, q.accept)
+	q.keep(err)
+	return v
+}
+
+func (q *query) intIn(name string, def, lo, hi int) int {
+	v, err := parseInt(q.Values, name, def, lo, hi)
+	q.keep(err)
+	return v
+}
+
+func (q *query) float(name string) (float64, bool) {
+	v, ok, err := parseFloat(q.Values, name)
+	q.keep(err)
+	return v, ok
+}
+
+func (q *query) boolean(name string, def bool) bool {
+	v, err := parseBool(q.Values, name, def)
+	q.keep(err)
+	return v
 }

@@ -1,0 +1,172 @@
+package charts
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func f(v float64) *float64 { return &v }
+
+// pts turns values into points; NaN is "no data".
+func pts(vs ...float64) []Point {
+	out := make([]Point, len(vs))
+	for i, v := range vs {
+		if v == v {
+			out[i] = Point{Value: f(v)}
+		}
+	}
+	return out
+}
+
+// The inputs use real figures of the bundled data (VCCI PCI and PAPI; DTI 2020 Bắc Ninh).
+func goldenCharts() map[string]Chart {
+	o := Options{Lang: "vi", ChartID: "chiso_test"}
+	pciCaption := Caption{Title: "PCI", Subtitle: "2010–2016", Source: "VCCI"}
+	return map[string]Chart{
+		"line": Line(LineInput{Caption: pciCaption, Unit: "điểm", Years: []int{2010, 2011, 2012, 2013, 2014, 2015, 2016},
+			Series: []Series{
+				{Name: "Hậu Giang", Points: pts(63.91, 57.40, 62.01, 59.29, 58.91, 58.33, 57.82), Highlight: true},
+				{Name: "Cần Thơ", Points: pts(62.46, 62.66, 60.32, 61.46, 59.94, 59.81, 61.14)},
+			},
+			Median: []*float64{f(58.02), f(59.43), f(56.5), f(57.81), f(58.58), f(58.47), f(58.2)}, // medians of the 63
+			Breaks: []Break{{Year: 2013, Note: "weights changed"}}}, o),
+		"ranking": Ranking(RankingInput{Caption: Caption{Title: "PCI 2016", Source: "VCCI"}, Unit: "điểm",
+			Names:     []string{"Đà Nẵng", "Quảng Ninh", "Đồng Tháp", "Hậu Giang"},
+			Points:    []Point{{Value: f(70.00)}, {Value: f(65.60)}, {Value: f(64.96)}, {Value: f(57.82)}},
+			Highlight: []bool{false, false, false, true}, Median: f(58.20)}, o),
+		"bump": Bump(BumpInput{Caption: pciCaption, Years: []int{2012, 2013, 2014},
+			Series: []Series{{Name: "Hậu Giang", Points: pts(11, 20, 25)}}, Breaks: []Break{{Year: 2013}}, MaxRank: 63}, o),
+		"slope": Slope(SlopeInput{Caption: pciCaption, Unit: "điểm", FromYear: 2010, ToYear: 2016, Rows: []SlopeRow{
+			{Name: "Hậu Giang", From: Point{Value: f(63.91)}, To: Point{Value: f(57.82)}, Highlight: true},
+			{Name: "Cần Thơ", From: Point{Value: f(62.46)}, To: Point{Value: f(61.14)}},
+		}}, o),
+		"radar": Radar(RadarInput{Caption: Caption{Title: "DTI 2020", Source: "Sở TT&TT Bắc Ninh"},
+			Axes:   []RadarAxis{{Name: "Chính quyền số", Max: 1}, {Name: "Kinh tế số", Max: 1}, {Name: "Xã hội số", Max: 1}},
+			Series: []Series{{Name: "Bắc Ninh", Points: []Point{{}, {Value: f(0.3668)}, {}}}}}, o),
+		"scatter": Scatter(ScatterInput{Caption: Caption{Title: "PCI × PAPI 2016"}, XName: "PCI", YName: "PAPI",
+			Points: []ScatterPoint{{Name: "Hậu Giang", X: 57.82, Y: 34.63, Highlight: true}, {Name: "Đà Nẵng", X: 70.00, Y: 38.58}},
+			Slope:  (38.58 - 34.63) / (70.00 - 57.82), Intercept: 34.63 - 57.82*(38.58-34.63)/(70.00-57.82)}, o),
+		"heatmap": Heatmap(HeatmapInput{Caption: pciCaption, Years: []int{2022, 2023}, Names: []string{"Hà Tĩnh", "Hậu Giang"},
+			Cells: [][]Point{{{Value: f(18)}, {NotPublished: true}}, {{Value: f(12)}, {Value: f(9)}}}, Ranks: true, Min: 1, Max: 63}, o),
+		"map": TileMap(MapInput{Caption: Caption{Title: "PCI 2023"}, Min: 60, Max: 75, HigherIsBetter: true, Tiles: []Tile{
+			{Code: "42", Name: "Hà Tĩnh", Label: "HT", Col: 4, Row: 8, Point: Point{NotPublished: true}},
+			{Code: "38", Name: "Thanh Hóa", Label: "TH", Col: 3, Row: 6, Point: Point{Value: f(66.79)}},
+			{Code: "93", Name: "Hậu Giang", Label: "HG", Col: 1, Row: 21},
+		}}, o),
+	}
+}
+
+// TestGolden compares every chart's option JSON with testdata/<kind>.golden.json.
+func TestGolden(t *testing.T) {
+	for name, c := range goldenCharts() {
+		t.Run(name, func(t *testing.T) {
+			got, err := OptionJSON(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", name+".golden.json")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run `go test ./charts -update` to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s option differs from %s; run `go test ./charts -update` if the change is intended:\n%s", name, path, got)
+			}
+		})
+	}
+}
+
+// TestBreaksAreGaps: line and bump charts never draw a line across a change of method.
+func TestBreaksAreGaps(t *testing.T) {
+	for _, name := range []string{"line", "bump"} {
+		js, _ := OptionJSON(goldenCharts()[name])
+		s := string(js)
+		if !strings.Contains(s, `"Đổi phương pháp"`) || !strings.Contains(s, `"connectNulls": false`) {
+			t.Errorf("%s: no break mark or connected nulls:\n%s", name, s)
+		}
+		// The slot before 2013 is empty in every series, so the line stops and starts again.
+		var opt struct {
+			XAxis  []struct{ Data []string } `json:"xAxis"`
+			Series []struct {
+				Data []struct{ Value any } `json:"data"`
+			} `json:"series"`
+		}
+		if err := json.Unmarshal(js, &opt); err != nil {
+			t.Fatal(err)
+		}
+		cats := opt.XAxis[0].Data
+		gap := slices.Index(cats, "")
+		if gap < 1 || cats[gap-1] != "2012" || cats[gap+1] != "2013" {
+			t.Fatalf("%s: categories %v, want an empty slot between 2012 and 2013", name, cats)
+		}
+		for _, sr := range opt.Series {
+			if sr.Data[gap].Value != "-" {
+				t.Errorf("%s: series has %v in the break slot, want \"-\"", name, sr.Data[gap].Value)
+			}
+		}
+	}
+}
+
+func TestOptionJSONEscapesScript(t *testing.T) {
+	c := Ranking(RankingInput{Caption: Caption{Title: "</script><script>alert(1)</script>"}, Names: []string{"<b>x</b>"}, Points: pts(1)}, Options{ChartID: "x"})
+	js, err := OptionJSON(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(js), "<") || strings.Contains(string(js), ">") {
+		t.Errorf("option JSON carries raw < or >:\n%s", js)
+	}
+}
+
+func TestNoCDN(t *testing.T) {
+	for name, c := range goldenCharts() {
+		js, _ := OptionJSON(c)
+		if strings.Contains(string(js), "go-echarts.github.io") {
+			t.Errorf("%s refers to the go-echarts CDN", name)
+		}
+	}
+}
+
+func TestTileLayouts(t *testing.T) {
+	for set, layout := range map[string]map[string][2]int{"63": tiles63, "34": tiles34} {
+		seen := map[[2]int]string{}
+		for code, p := range layout {
+			if other, dup := seen[p]; dup {
+				t.Errorf("set %s: %s and %s share tile %v", set, code, other, p)
+			}
+			seen[p] = code
+		}
+		want := map[string]int{"63": 63, "34": 34}[set]
+		if len(layout) != want {
+			t.Errorf("set %s: %d tiles, want %d", set, len(layout), want)
+		}
+	}
+	for _, tc := range []struct{ name, want string }{
+		{"Hà Nội", "HN"}, {"Thành phố Hồ Chí Minh", "HCM"}, {"Bà Rịa - Vũng Tàu", "BRVT"}, {"Huế", "Huế"}, {"Đắk Lắk", "ĐL"},
+	} {
+		if got := TileLabel(tc.name); got != tc.want {
+			t.Errorf("TileLabel(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func ExampleOptionJSON() {
+	c := Bump(BumpInput{Years: []int{2017, 2021}, Series: []Series{{Name: "Hậu Giang", Points: pts(50, 38)}}}, Options{ChartID: "ex"})
+	js, _ := OptionJSON(c)
+	fmt.Println(strings.Contains(string(js), `"inverse": true`))
+	// Output: true
+}

@@ -384,3 +384,22 @@ func TestMedianMatchesSort(t *testing.T) {
 		t.Errorf("t975(3) = %v", got)
 	}
 }
+
+func TestConfidenceBand(t *testing.T) {
+	// At the mean year the band's half-width is t · s_e / √n; SciPy's linregress of the same
+	// points: slope 1.1966666666666665, s_e from its stderr × √Sxx.
+	s := mustSeries(t, []float64{2006, 2007, 2009, 2010, 2013}, []float64{50.1, 52.3, 51.0, 55.2, 58.9})
+	fit, lo, hi, err := ConfidenceBand(s, []float64{2009})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sxx := 30.0 // Σ(x − 2009)²
+	se := 0.3044059180813719 * math.Sqrt(sxx)
+	want := 3.182446305284263 * se / math.Sqrt(5)
+	if !scalar.EqualWithinAbsOrRel(hi[0]-fit[0], want, 1e-9, 1e-9) || !scalar.EqualWithinAbsOrRel(fit[0]-lo[0], want, 1e-9, 1e-9) {
+		t.Errorf("half-width at the mean = %v, want %v", hi[0]-fit[0], want)
+	}
+	if !scalar.EqualWithinAbsOrRel(fit[0], 53.5, 1e-9, 1e-9) { // the fit passes through (x̄, ȳ)
+		t.Errorf("fit at x̄ = %v, want ȳ = 53.5", fit[0])
+	}
+}

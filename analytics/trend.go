@@ -252,3 +252,29 @@ func MannKendallTest(s Series) MannKendall {
 	mk.Tau = float64(mk.S) / (fn * (fn - 1) / 2)
 	return mk
 }
+
+// ConfidenceBand returns the OLS fit of s at the years at, with the 95% confidence band of the
+// fitted mean: ŷ ± t(0.975, n−2) · s_e · √(1/n + (x − x̄)² / Sxx). s needs MinTrendPoints points.
+func ConfidenceBand(s Series, at []float64) (fit, lo, hi []float64, err error) {
+	n := s.Len()
+	if n < MinTrendPoints {
+		return nil, nil, nil, fmt.Errorf("confidence band: %d points, need %d: %w", n, MinTrendPoints, ErrInsufficientData)
+	}
+	a, b := stat.LinearRegression(s.x, s.y, nil, false)
+	mx := stat.Mean(s.x, nil)
+	var sxx, ssr float64
+	for i, x := range s.x {
+		sxx += (x - mx) * (x - mx)
+		e := s.y[i] - (a + b*x)
+		ssr += e * e
+	}
+	se := math.Sqrt(ssr / float64(n-2))
+	q := t975(n - 2)
+	fit, lo, hi = make([]float64, len(at)), make([]float64, len(at)), make([]float64, len(at))
+	for i, x := range at {
+		fit[i] = a + b*x
+		h := q * se * math.Sqrt(1/float64(n)+(x-mx)*(x-mx)/sxx)
+		lo[i], hi[i] = fit[i]-h, fit[i]+h
+	}
+	return fit, lo, hi, nil
+}

@@ -3,12 +3,24 @@
 export CGO_ENABLED=1
 GO ?= go
 
-.PHONY: setup build run test lint fuzz bench clean
+.PHONY: setup assets build run test lint fuzz bench clean
 
-setup:
+setup: assets
 	@command -v $(GO) >/dev/null || { echo "Go 1.26 is needed: https://go.dev/dl/"; exit 1; }
 	@command -v gcc >/dev/null || { echo "gcc is needed for DuckDB (cgo): apt-get install -y gcc g++"; exit 1; }
 	$(GO) mod download
+
+# ECharts (and, for the browser test, playwright-core) come from the npm registry, pinned in
+# package-lock.json; chiso embeds ECharts and serves it at /assets/.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to install ECharts: apt-get install -y nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund
+
+web/static/vendor/echarts.min.js: node_modules/.package-lock.json
+	mkdir -p web/static/vendor
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+assets: web/static/vendor/echarts.min.js
 
 build: setup
 	$(GO) build -o bin/chiso ./cmd/chiso
@@ -16,10 +28,12 @@ build: setup
 run: build
 	./bin/chiso serve
 
+# The browser test (server.TestBrowser) drives Debian's chromium; CHISO_E2E=1 makes a
+# missing browser a failure, not a skip.
 test: setup
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
-	$(GO) test -race ./...
+	CHISO_E2E=1 $(GO) test -race ./...
 
 lint: setup
 	test -z "$$(gofmt -l .)"
@@ -35,4 +49,4 @@ bench: build
 	./scripts/bench-startup.sh
 
 clean:
-	rm -rf bin
+	rm -rf bin web/static/vendor

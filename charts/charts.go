@@ -68,17 +68,12 @@ func (o Options) word(k string) string {
 	return words["vi"][k]
 }
 
+// init sets what every chart shares. The title is the chart's; its subtitle (coverage) and
+// source line travel in the caption that pages, embeds and images print with the chart.
 func (o Options) init(c Caption) []echarts.GlobalOpts {
-	sub := c.Subtitle
-	if c.Source != "" {
-		if sub != "" {
-			sub += "\n"
-		}
-		sub += o.word("source") + ": " + c.Source
-	}
 	return []echarts.GlobalOpts{
 		echarts.WithInitializationOpts(opts.Initialization{AssetsHost: AssetsHost, ChartID: o.ChartID, Width: "100%", Height: "100%"}),
-		echarts.WithTitleOpts(opts.Title{Title: c.Title, Subtitle: sub, Left: "left"}),
+		echarts.WithTitleOpts(opts.Title{Title: c.Title, Left: "left", TitleStyle: &opts.TextStyle{FontSize: 14}}),
 		echarts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		echarts.WithAnimation(false),
 	}
@@ -168,7 +163,8 @@ func Line(in LineInput, o Options) *echarts.Line {
 		so := []echarts.SeriesOpts{echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true)})}
 		if i == 0 {
 			so = append(so, breakMarks(o, breakSlots, cats), echarts.WithMarkLineStyleOpts(opts.MarkLineStyle{
-				Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: "#999"}}))
+				Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: "#999"},
+				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}"}}))
 		}
 		if s.Highlight {
 			so = append(so, echarts.WithLineStyleOpts(opts.LineStyle{Width: 3}))
@@ -216,6 +212,7 @@ type RankingInput struct {
 func Ranking(in RankingInput, o Options) *echarts.Bar {
 	c := echarts.NewBar()
 	c.SetGlobalOptions(append(o.init(in.Caption),
+		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		echarts.WithXAxisOpts(opts.XAxis{Name: in.Unit, Scale: opts.Bool(true)}),
 		echarts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
 		echarts.WithGridOpts(opts.Grid{Top: "80", Left: "10", Right: "30", Bottom: "20", ContainLabel: opts.Bool(true)}),
@@ -276,7 +273,8 @@ func Bump(in BumpInput, o Options) *echarts.Line {
 		so := []echarts.SeriesOpts{echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true)})}
 		if i == 0 {
 			so = append(so, breakMarks(o, breakSlots, cats), echarts.WithMarkLineStyleOpts(opts.MarkLineStyle{
-				Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: "#999"}}))
+				Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: "#999"},
+				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}"}}))
 		}
 		c.AddSeries(s.Name, lineData(s.Points, slotOf, len(cats)), so...)
 	}
@@ -522,7 +520,7 @@ func TileMap(in MapInput, o Options) *echarts.Scatter {
 		}
 	}
 	square := func(s *echarts.SingleSeries) {
-		s.Symbol, s.SymbolSize = "rect", 30
+		s.Symbol, s.SymbolSize = "rect", 24
 		s.Label = &opts.Label{Show: opts.Bool(true), Formatter: "{@[3]}", FontSize: 9}
 	}
 	c.AddSeries(in.Caption.Title, data, echarts.WithSeriesOpts(square))

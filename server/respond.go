@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"chiso/datasets"
+	"chiso/web"
 )
 
 // A paramError reports an invalid query parameter: which one, what was expected, what was found.
@@ -138,4 +139,14 @@ func fmtInt(v *int) string {
 		return ""
 	}
 	return strconv.Itoa(*v)
+}
+
+// handleAssets serves /assets/ from the embedded static files (ECharts from the npm registry,
+// chiso.css, chiso.js), cached by clients for a day.
+func handleAssets() http.Handler {
+	fs := http.StripPrefix("/assets/", http.FileServerFS(web.Static()))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		fs.ServeHTTP(w, r)
+	})
 }

@@ -27,5 +27,16 @@ func addRoutes(r chi.Router, logger *slog.Logger, store *datasets.Store) {
 		r.Method(http.MethodGet, "/api/v1/composite", handleComposite(logger, store))
 	})
 	r.Method(http.MethodPost, "/api/v1/composite", handleComposite(logger, store))
+
+	pg := newPages(logger, store)
+	r.Method(http.MethodGet, "/", pg.handleOverview())
+	r.Method(http.MethodGet, "/provinces/{code}", pg.handleProfile())
+	r.Method(http.MethodGet, "/compare", pg.handleCompare())
+	r.Method(http.MethodGet, "/embed/{chart}", pg.handleEmbed())
+	r.Group(func(r chi.Router) {
+		r.Use(newResponseCache(1024, 4<<20).middleware(store.Version))
+		r.Method(http.MethodGet, "/charts/{file}", pg.handleChartFile())
+	})
+	r.Method(http.MethodGet, "/assets/*", handleAssets())
 	r.NotFound(handleNotFound(logger).ServeHTTP)
 }

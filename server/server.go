@@ -18,7 +18,7 @@ func NewServer(logger *slog.Logger, store *datasets.Store) http.Handler {
 	r.Use(middleware.RequestID)
 	r.Use(accessLog(logger))
 	r.Use(middleware.Recoverer)
-	r.Use(middleware.Compress(5, "application/json", "text/csv", "text/html", "text/plain", "application/javascript", "text/css"))
+	r.Use(middleware.Compress(5, "application/json", "text/csv", "text/html", "text/plain", "application/javascript", "text/javascript", "text/css", "image/svg+xml"))
 	addRoutes(r, logger, store)
 	return r
 }

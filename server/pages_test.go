@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -147,5 +148,34 @@ func TestBrowser(t *testing.T) {
 	t.Logf("%s", out)
 	if err != nil {
 		t.Fatalf("e2e: %v", err)
+	}
+}
+
+// TestEmbedWeight: an embed page with everything it loads (HTML, JavaScript, CSS), gzipped as
+// served, stays under 400 KB.
+func TestEmbedWeight(t *testing.T) {
+	srv, _ := newTestServer(t)
+	total := 0
+	for _, p := range []string{"/embed/line?indicator=pci&provinces=93&trend=true", "/assets/vendor/echarts.min.js", "/assets/chiso.js", "/assets/chiso.css"} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+p, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+		if p == "/assets/vendor/echarts.min.js" && resp.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s is not gzipped", p)
+		}
+		t.Logf("%s: %d bytes over the wire", p, len(body))
+		total += len(body)
+	}
+	t.Logf("embed page total: %d bytes (%.0f KB)", total, float64(total)/1024)
+	if total > 400*1024 {
+		t.Errorf("embed page weighs %d bytes, budget 400 KB", total)
 	}
 }

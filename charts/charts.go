@@ -482,6 +482,9 @@ type MapInput struct {
 	HigherIsBetter bool
 }
 
+// tileSize is the side of a tile map's cell, in pixels.
+const tileSize = 28
+
 // TileMap draws every province as a square placed roughly where it lies, coloured by value;
 // provinces with no data and with figures not published are shown apart, in the legend.
 func TileMap(in MapInput, o Options) *echarts.Scatter {
@@ -500,9 +503,10 @@ func TileMap(in MapInput, o Options) *echarts.Scatter {
 		echarts.WithYAxisOpts(opts.YAxis{Type: "value", Min: -0.5, Max: float64(rows) - 0.5, Inverse: opts.Bool(true), Show: hidden}),
 		echarts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "right"}),
-		echarts.WithGridOpts(opts.Grid{Top: "70", Bottom: "40", Left: "10", Right: "10"}),
+		// Square cells of tileSize pixels, centred: the map keeps its shape at any width.
+		echarts.WithGridOpts(opts.Grid{Top: "50", Left: "center", Width: strconv.Itoa(cols * tileSize), Height: strconv.Itoa(rows * tileSize)}),
 		echarts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(in.Min), Max: float32(in.Max),
-			Dimension: "2", Left: "left", Bottom: "0", InRange: &opts.VisualMapInRange{Color: colors}}),
+			Dimension: "2", Left: "left", Bottom: "40", InRange: &opts.VisualMapInRange{Color: colors}}),
 	)...)
 	var data, none, withheld []opts.ScatterData
 	for _, t := range in.Tiles {
@@ -520,11 +524,11 @@ func TileMap(in MapInput, o Options) *echarts.Scatter {
 		}
 	}
 	square := func(s *echarts.SingleSeries) {
-		s.Symbol, s.SymbolSize = "rect", 24
+		s.Symbol, s.SymbolSize = "rect", tileSize-2
 		s.Label = &opts.Label{Show: opts.Bool(true), Formatter: "{@[3]}", FontSize: 9}
 	}
 	c.AddSeries(in.Caption.Title, data, echarts.WithSeriesOpts(square))
-	c.AddSeries(o.word("nodata"), none, echarts.WithSeriesOpts(square), echarts.WithItemStyleOpts(opts.ItemStyle{Color: "#eeeeee"}))
+	c.AddSeries(o.word("nodata"), none, echarts.WithSeriesOpts(square), echarts.WithItemStyleOpts(opts.ItemStyle{Color: "#f7f7f7", BorderColor: "#bbbbbb", BorderWidth: 1}))
 	c.AddSeries(o.word("notpub"), withheld, echarts.WithSeriesOpts(square), echarts.WithItemStyleOpts(opts.ItemStyle{Color: "#9e9e9e"}))
 	return c
 }

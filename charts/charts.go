@@ -130,6 +130,23 @@ func breakMarks(o Options, breakSlots map[int]Break, cats []string) echarts.Seri
 	return echarts.WithMarkLineNameXAxisItemOpts(items...)
 }
 
+// addLines adds one line per series, never joined across an empty slot; the first series
+// carries the dashed, named marks of the method breaks.
+func addLines(c *echarts.Line, series []Series, o Options, cats []string, slotOf []int, breakSlots map[int]Break) {
+	for i, s := range series {
+		so := []echarts.SeriesOpts{echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true)})}
+		if i == 0 {
+			so = append(so, breakMarks(o, breakSlots, cats), echarts.WithMarkLineStyleOpts(opts.MarkLineStyle{
+				Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: "#999"},
+				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}"}}))
+		}
+		if s.Highlight {
+			so = append(so, echarts.WithLineStyleOpts(opts.LineStyle{Width: 3}))
+		}
+		c.AddSeries(s.Name, lineData(s.Points, slotOf, len(cats)), so...)
+	}
+}
+
 // A TrendLine is a fitted trend with its 95% band, aligned with the chart's years.
 type TrendLine struct {
 	Name           string
@@ -159,18 +176,7 @@ func Line(in LineInput, o Options) *echarts.Line {
 		echarts.WithGridOpts(opts.Grid{Top: "80", Bottom: "60", ContainLabel: opts.Bool(true)}),
 	)...)
 	c.SetXAxis(cats)
-	for i, s := range in.Series {
-		so := []echarts.SeriesOpts{echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true)})}
-		if i == 0 {
-			so = append(so, breakMarks(o, breakSlots, cats), echarts.WithMarkLineStyleOpts(opts.MarkLineStyle{
-				Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: "#999"},
-				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}"}}))
-		}
-		if s.Highlight {
-			so = append(so, echarts.WithLineStyleOpts(opts.LineStyle{Width: 3}))
-		}
-		c.AddSeries(s.Name, lineData(s.Points, slotOf, len(cats)), so...)
-	}
+	addLines(c, in.Series, o, cats, slotOf, breakSlots)
 	if in.Median != nil {
 		pts := make([]Point, len(in.Median))
 		for i, v := range in.Median {
@@ -269,15 +275,7 @@ func Bump(in BumpInput, o Options) *echarts.Line {
 		echarts.WithGridOpts(opts.Grid{Top: "80", Bottom: "60", ContainLabel: opts.Bool(true)}),
 	)...)
 	c.SetXAxis(cats)
-	for i, s := range in.Series {
-		so := []echarts.SeriesOpts{echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true)})}
-		if i == 0 {
-			so = append(so, breakMarks(o, breakSlots, cats), echarts.WithMarkLineStyleOpts(opts.MarkLineStyle{
-				Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: "#999"},
-				Label: &opts.Label{Show: opts.Bool(true), Formatter: "{b}"}}))
-		}
-		c.AddSeries(s.Name, lineData(s.Points, slotOf, len(cats)), so...)
-	}
+	addLines(c, in.Series, o, cats, slotOf, breakSlots)
 	return c
 }
 

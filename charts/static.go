@@ -465,7 +465,7 @@ func staticHeatmap(in HeatmapInput, o Options) (*plot.Plot, error) {
 	for i, row := range in.Cells {
 		names[rows-1-i] = in.Names[i]
 		for j, pt := range row {
-			c := color.Color(light)
+			var c color.Color
 			switch {
 			case pt.Value != nil:
 				c = shade(*pt.Value, in.Min, in.Max, !in.Ranks)
@@ -524,6 +524,16 @@ func staticMap(in MapInput, o Options) (*plot.Plot, error) {
 		p.Add(lb)
 	}
 	p.Legend.Add(o.word("nodata") + " □  " + o.word("notpub") + " ■")
+	// Square cells: the x range follows the image's shape, the tiles centred in it.
+	maxCol := 0
+	for _, t := range in.Tiles {
+		maxCol = max(maxCol, t.Col)
+	}
+	yr := float64(maxRow) + 1.5
+	xr := yr * float64(ImageWidth) / float64(ImageHeight) * 0.92
+	mid := float64(maxCol) / 2
+	p.X.Min, p.X.Max = mid-xr/2, mid+xr/2
+	p.Y.Min, p.Y.Max = -0.75, float64(maxRow)+0.75
 	return p, nil
 }
 

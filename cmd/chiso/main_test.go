@@ -165,3 +165,59 @@ func TestServe(t *testing.T) {
 		t.Fatal("serve did not shut down")
 	}
 }
+
+// TestBrowser runs the end-to-end test in Debian's headless Chromium against a running
+// `chiso serve`: every page draws its charts, no request leaves the machine, no console error;
+// screenshots go to $CHISO_SCREENSHOTS (or a temporary folder). `make test` sets CHISO_E2E=1 so
+// that a missing browser fails instead of skipping.
+func TestBrowser(t *testing.T) {
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	_, errNode := exec.LookPath("node")
+	_, errChromium := os.Stat(chromium)
+	_, errPW := os.Stat("../../node_modules/playwright-core")
+	if errNode != nil || errChromium != nil || errPW != nil {
+		if os.Getenv("CHISO_E2E") != "" {
+			t.Fatalf("the browser test needs node, %s and node_modules (npm ci): %v %v %v", chromium, errNode, errChromium, errPW)
+		}
+		t.Skip("node, chromium or playwright-core missing; `make test` installs them")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"chiso", "serve", "--addr", addr}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	shots := os.Getenv("CHISO_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	cmd := exec.Command("node", "test/e2e/e2e.mjs", "http://"+addr, shots)
+	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil {
+		t.Fatalf("e2e: %v", err)
+	}
+}

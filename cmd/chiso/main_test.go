@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -128,12 +129,15 @@ func TestLockedDatabase(t *testing.T) {
 	}
 }
 
-func TestServe(t *testing.T) {
+// startServe runs `chiso serve` on a free loopback port until the returned stop is called,
+// and waits for its first 200 on /healthz. stop returns what run returned.
+func startServe(t *testing.T) (addr string, stop func() error) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
+	addr = ln.Addr().String()
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -151,18 +155,26 @@ func TestServe(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
+			cancel()
 			t.Fatalf("serve did not answer /healthz: %v", err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v after shutdown", err)
+	return addr, func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(15 * time.Second):
+			return errors.New("serve did not shut down")
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not shut down")
+	}
+}
+
+func TestServe(t *testing.T) {
+	_, stop := startServe(t)
+	if err := stop(); err != nil {
+		t.Errorf("serve returned %v after shutdown", err)
 	}
 }
 
@@ -184,30 +196,8 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Skip("node, chromium or playwright-core missing; `make test` installs them")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"chiso", "serve", "--addr", addr}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	addr, stop := startServe(t)
+	t.Cleanup(func() { stop() })
 	shots := os.Getenv("CHISO_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()

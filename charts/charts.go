@@ -219,9 +219,9 @@ func Ranking(in RankingInput, o Options) *echarts.Bar {
 	c := echarts.NewBar()
 	c.SetGlobalOptions(append(o.init(in.Caption),
 		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		echarts.WithXAxisOpts(opts.XAxis{Name: in.Unit, Scale: opts.Bool(true)}),
+		echarts.WithXAxisOpts(opts.XAxis{Name: in.Unit, NameLocation: "middle", NameGap: 28, Scale: opts.Bool(true)}),
 		echarts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
-		echarts.WithGridOpts(opts.Grid{Top: "80", Left: "10", Right: "30", Bottom: "20", ContainLabel: opts.Bool(true)}),
+		echarts.WithGridOpts(opts.Grid{Top: "40", Left: "10", Right: "30", Bottom: "40", ContainLabel: opts.Bool(true)}),
 	)...)
 	c.SetXAxis(in.Names)
 	data := make([]opts.BarData, len(in.Points))

@@ -144,6 +144,20 @@ func TestIngestGood(t *testing.T) {
 		wantValue(t, s, "par_index", "vn63.93", 2018, 63.80)
 		wantValue(t, s, "par_index", "vn63.92", 2018, 70.25)
 	})
+	t.Run("NotPublished", func(t *testing.T) {
+		s := mustOpenStore(t)
+		path := filepath.Join(t.TempDir(), "np.csv")
+		writeFile(t, path, "province,indicator,year,value,source\nNghệ An,pci,2023,không công bố,TEST FIXTURE: synthetic status - not real data\nCà Mau,pci,2023,N/A,TEST FIXTURE: synthetic status - not real data\n")
+		if _, err := s.Ingest(ctx, []string{path}, IngestOptions{Now: testNow}); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []string{"vn63.40", "vn63.96"} {
+			o, ok := figure(t, s, "pci", u, 2023)
+			if !ok || o.Status != "not_published" || o.Value != nil {
+				t.Errorf("%s PCI 2023 = %+v, want not published", u, o.Figure)
+			}
+		}
+	})
 	t.Run("DryRunChangesNothing", func(t *testing.T) {
 		s := mustOpenStore(t)
 		before := takeSnapshot(t, s)

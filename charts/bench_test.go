@@ -2,19 +2,15 @@ package charts
 
 import (
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"testing"
 )
 
 // BenchmarkOption: the ECharts option JSON of each chart kind (inputs of real figures).
 func BenchmarkOption(b *testing.B) {
 	cs := goldenBuilders()
-	names := make([]string, 0, len(cs))
-	for n := range cs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(cs)) {
 		b.Run(n, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -29,12 +25,7 @@ func BenchmarkOption(b *testing.B) {
 // BenchmarkPNG: the static PNG of each chart kind.
 func BenchmarkPNG(b *testing.B) {
 	ins := staticInputs()
-	names := make([]string, 0, len(ins))
-	for n := range ins {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(ins)) {
 		b.Run(n, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

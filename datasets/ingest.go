@@ -958,26 +958,20 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		if added != staged {
 			return errInvalid
 		}
-		ing.step("write: check keys")
-		if !checkKeys {
-			rep.Added, rep.Rows = int(added), int(added)
-			ing.step("write: version")
-			if err := c.QueryRowContext(ctx, `SELECT count(*) FROM observation WHERE batch = ? AND preferred`, batch).Scan(&rep.Preferred); err != nil {
+		if checkKeys {
+			ing.step("write: check keys")
+			// Keys are compared by their hash here: a collision only sends the ingest down the exact,
+			// slower path of diagnose.
+			var dups int
+			if err := c.QueryRowContext(ctx, `SELECT
+				(SELECT count(*) FROM (SELECT 1 FROM observation WHERE batch = ? GROUP BY hash(indicator_id, unit_id, year) HAVING count(*) > 1))
+				+ (SELECT count(*) FROM chiso_existing e JOIN chiso_keys k ON k.unit_no = e.unit_no AND k.year = e.year AND k.src_no = e.same_source_no)`,
+				batch).Scan(&dups); err != nil {
 				return err
 			}
-			return updateVersion(ctx, c)
-		}
-		// Keys are compared by their hash here: a collision only sends the ingest down the exact,
-		// slower path of diagnose.
-		var dups int
-		if err := c.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM (SELECT 1 FROM observation WHERE batch = ? GROUP BY hash(indicator_id, unit_id, year) HAVING count(*) > 1))
-			+ (SELECT count(*) FROM chiso_existing e JOIN chiso_keys k ON k.unit_no = e.unit_no AND k.year = e.year AND k.src_no = e.same_source_no)`,
-			batch).Scan(&dups); err != nil {
-			return err
-		}
-		if dups > 0 {
-			return errInvalid
+			if dups > 0 {
+				return errInvalid
+			}
 		}
 		rep.Added, rep.Rows = int(added), int(added)
 		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM observation WHERE batch = ? AND preferred`, batch).Scan(&rep.Preferred); err != nil {

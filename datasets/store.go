@@ -31,7 +31,6 @@ var ErrLocked = errors.New("database is in use by another process (is `chiso ser
 type Store struct {
 	db        *sql.DB
 	conn      *duckdb.Connector
-	path      string
 	registry  *Registry
 	catalogue atomic.Pointer[Catalogue]
 	sources   atomic.Pointer[map[string]Source] // every source by id (sourceCache)
@@ -50,7 +49,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
 	}
-	s := &Store{db: sql.OpenDB(connector), conn: connector, path: path}
+	s := &Store{db: sql.OpenDB(connector), conn: connector}
 	if err := s.init(ctx); err != nil {
 		s.Close()
 		return nil, err

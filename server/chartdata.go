@@ -292,12 +292,7 @@ func buildChart(ctx context.Context, store *datasets.Store, s chartSpec, chartID
 		return b, nil
 	case "ranking", "map":
 		units := universe(reg, s.set, year)
-		want := map[string]bool{}
-		for _, chain := range s.provinces {
-			for _, u := range chain {
-				want[u.ID] = true
-			}
-		}
+		want := wanted(s.provinces)
 		type row struct {
 			u  datasets.Unit
 			f  datasets.Figure
@@ -375,12 +370,7 @@ func buildChart(ctx context.Context, store *datasets.Store, s chartSpec, chartID
 		if s.from != 0 && s.to != 0 {
 			y0, y1 = s.from, s.to
 		}
-		want := map[string]bool{}
-		for _, chain := range s.provinces {
-			for _, u := range chain {
-				want[u.ID] = true
-			}
-		}
+		want := wanted(s.provinces)
 		type mv struct {
 			u    datasets.Unit
 			a, b float64
@@ -529,12 +519,7 @@ func buildScatter(ctx context.Context, store *datasets.Store, s chartSpec, o cha
 			}
 		}
 	}
-	want := map[string]bool{}
-	for _, chain := range s.provinces {
-		for _, u := range chain {
-			want[u.ID] = true
-		}
-	}
+	want := wanted(s.provinces)
 	units := universe(store.Registry(), s.set, year)
 	si := charts.ScatterInput{XName: name(s.x, s.lang), YName: name(s.y, s.lang)}
 	b := builtChart{table: [][]string{{web.Text(s.lang, "province"), name(s.x, s.lang), name(s.y, s.lang)}}}

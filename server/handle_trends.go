@@ -83,12 +83,7 @@ func handleTrends(logger *slog.Logger, store *datasets.Store) http.Handler {
 			writeError(w, r, logger, err)
 			return
 		}
-		want := map[string]bool{}
-		for _, chain := range provinces {
-			for _, u := range chain {
-				want[u.ID] = true
-			}
-		}
+		want := wanted(provinces)
 		var results []indicatorTrends
 		for _, id := range inds {
 			in, _ := cat.Get(id)

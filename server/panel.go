@@ -118,3 +118,14 @@ func selectUnits(all []datasets.Unit, provinces [][]datasets.Unit) []datasets.Un
 	}
 	return out
 }
+
+// wanted returns the ids of every unit the provinces parameter named (each unit of each chain).
+func wanted(provinces [][]datasets.Unit) map[string]bool {
+	out := map[string]bool{}
+	for _, chain := range provinces {
+		for _, u := range chain {
+			out[u.ID] = true
+		}
+	}
+	return out
+}

@@ -17,8 +17,6 @@ import (
 // disagree with the preferred ones (alternatives.csv) and the sourced "not published" markers.
 
 var (
-	mergerDate   = time.Date(2025, time.July, 1, 0, 0, 0, 0, time.UTC)
-	lastDay63    = time.Date(2025, time.June, 30, 0, 0, 0, 0, time.UTC)
 	hueCityDate  = time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)
 	lastDayTTHue = time.Date(2024, time.December, 31, 0, 0, 0, 0, time.UTC)
 )
@@ -165,11 +163,7 @@ func loadBundle(fsys fs.FS) (*bundle, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: year: %w", where, err)
 			}
-			at := YearEnd(year)
-			if s.set == "34" && at.Before(mergerDate) {
-				at = mergerDate
-			}
-			u, err := reg.Resolve(code, at)
+			u, err := reg.Resolve(code, SetDay(s.set, year))
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
@@ -243,7 +237,7 @@ func (b *bundle) loadUnits(fsys fs.FS) error {
 			ID: "vn63." + p63.get(row, "code"), Code: p63.get(row, "code"), Set: "63",
 			NameVI: p63.get(row, "name_vi"), NameEN: p63.get(row, "name_en"),
 			Kind: p63.get(row, "kind"), Region: p63.get(row, "region"),
-			ValidTo: lastDay63, Source: p63.get(row, "source"),
+			ValidTo: LastDay63, Source: p63.get(row, "source"),
 		}
 		u.Slug = slugify(u.NameEN)
 		if u.Code == "46" {
@@ -251,7 +245,7 @@ func (b *bundle) loadUnits(fsys fs.FS) error {
 			u.ValidTo = lastDayTTHue
 			hue := u
 			hue.ID, hue.NameVI, hue.NameEN, hue.Slug, hue.Kind = "vn63.46.2025", "Huế", "Hue", "hue", "city"
-			hue.ValidFrom, hue.ValidTo = hueCityDate, lastDay63
+			hue.ValidFrom, hue.ValidTo = hueCityDate, LastDay63
 			b.units = append(b.units, u, hue)
 			b.links = append(b.links, Link{Old: u.ID, New: hue.ID, Effective: hueCityDate, Kind: "rename", Source: u.Source})
 			continue
@@ -266,7 +260,7 @@ func (b *bundle) loadUnits(fsys fs.FS) error {
 		u := Unit{
 			ID: "vn34." + p34.get(row, "code"), Code: p34.get(row, "code"), Set: "34",
 			NameVI: p34.get(row, "name_vi"), NameEN: p34.get(row, "name_en"),
-			Kind: p34.get(row, "kind"), ValidFrom: mergerDate, Source: p34.get(row, "source"),
+			Kind: p34.get(row, "kind"), ValidFrom: MergerDate, Source: p34.get(row, "source"),
 		}
 		u.Slug = slugify(u.NameEN)
 		b.units = append(b.units, u)

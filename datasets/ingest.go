@@ -330,22 +330,8 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 // the row refers to.
 func parseUnitsOption(units string) (func(year int) time.Time, error) {
 	switch units {
-	case "":
-		return YearEnd, nil
-	case "63":
-		return func(y int) time.Time {
-			if d := YearEnd(y); d.Before(lastDay63) {
-				return d
-			}
-			return lastDay63
-		}, nil
-	case "34":
-		return func(y int) time.Time {
-			if d := YearEnd(y); d.After(mergerDate) {
-				return d
-			}
-			return mergerDate
-		}, nil
+	case "", Set63, Set34:
+		return func(y int) time.Time { return SetDay(units, y) }, nil
 	}
 	if y, err := strconv.Atoi(units); err == nil && y >= 1900 && y <= 2200 {
 		return func(int) time.Time { return YearEnd(y) }, nil

@@ -233,8 +233,38 @@ func nameWords(name string) []string {
 	return trimmed
 }
 
-// Units returns all units, the 63 and the 34, in registry order.
-func (r *Registry) Units() []Unit { return slices.Clone(r.units) }
+// All returns every unit, the 63 and the 34, in registry order.
+func (r *Registry) All() []Unit { return slices.Clone(r.units) }
+
+// Unit sets: the 63 provincial units in force until 30 June 2025, the 34 from 1 July 2025.
+const (
+	Set63 = "63"
+	Set34 = "34"
+)
+
+// The first day of the 34 units and the last day of the 63 (resolution 202/2025/QH15).
+var (
+	MergerDate = time.Date(2025, time.July, 1, 0, 0, 0, 0, time.UTC)
+	LastDay63  = time.Date(2025, time.June, 30, 0, 0, 0, 0, time.UTC)
+)
+
+// SetDay returns the day whose units a figure of year in unit set refers to. This is the
+// one home of the unit-set rule: set "" is the set in force at the end of the year; "63" for
+// a year after the merger is the 63 as they stood on their last day; "34" for a year before
+// it is the 34 (DTI 2024 was published for both sets).
+func SetDay(set string, year int) time.Time {
+	d := YearEnd(year)
+	switch {
+	case set == Set34 && d.Before(MergerDate):
+		return MergerDate
+	case set == Set63 && !d.Before(MergerDate):
+		return LastDay63
+	}
+	return d
+}
+
+// Units returns the units of set in force for year (see SetDay), ordered by code.
+func (r *Registry) Units(set string, year int) []Unit { return r.InForce(SetDay(set, year)) }
 
 // Unit returns the unit with the given id.
 func (r *Registry) Unit(id string) (Unit, bool) {

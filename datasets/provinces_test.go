@@ -112,7 +112,7 @@ func FuzzResolve(f *testing.F) {
 	}
 	f.Cleanup(func() { s.Close() })
 	reg := s.Registry()
-	for _, u := range reg.Units() {
+	for _, u := range reg.All() {
 		day := u.ValidFrom
 		if day.IsZero() {
 			day = date("2020-06-30")

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
+
+	"chiso/report"
 )
 
 func getJSON(t *testing.T, srv interface {
@@ -25,7 +27,7 @@ func getJSON(t *testing.T, srv interface {
 }
 
 type trendsResponse struct {
-	Results []indicatorTrends `json:"results"`
+	Results []report.IndicatorTrends `json:"results"`
 }
 
 func TestTrendsHauGiangPCI(t *testing.T) {
@@ -90,7 +92,7 @@ func TestTrendsAllIndicators(t *testing.T) {
 	var r trendsResponse
 	getJSON(t, srv, srv.URL+"/api/v1/trends", &r)
 	seen := map[string]int{}
-	windows := map[string]trendWindow{}
+	windows := map[string]report.Window{}
 	for _, res := range r.Results {
 		seen[res.Indicator] = res.Coverage.N
 		windows[res.Indicator] = res.Window
@@ -107,16 +109,16 @@ func TestTrendsAllIndicators(t *testing.T) {
 func TestRankingsAndMovers(t *testing.T) {
 	srv, _ := newTestServer(t)
 	var r struct {
-		Coverage    map[string]coverage `json:"coverage"`
-		Data        []rankingRow        `json:"data"`
-		DerivedNote string              `json:"derived_note"`
+		Coverage    map[string]report.Coverage `json:"coverage"`
+		Data        []report.RankingRow        `json:"data"`
+		DerivedNote string                     `json:"derived_note"`
 		Movers      struct {
-			Up, Down []moveJSON
+			Up, Down []report.MoveRow
 			Compared int
 		} `json:"movers"`
 	}
 	getJSON(t, srv, srv.URL+"/api/v1/rankings?indicator=pci&year=2016&from_year=2010&top=3&derived=true", &r)
-	if r.Coverage["ranked"] != (coverage{63, 63}) || len(r.Data) != 63 {
+	if r.Coverage["ranked"] != (report.Coverage{N: 63, Of: 63}) || len(r.Data) != 63 {
 		t.Fatalf("coverage %+v, %d rows", r.Coverage, len(r.Data))
 	}
 	first := r.Data[0]
@@ -137,12 +139,12 @@ func TestRankingsAndMovers(t *testing.T) {
 func TestCompareHauGiang(t *testing.T) {
 	srv, _ := newTestServer(t)
 	var r struct {
-		Coverage  coverage     `json:"coverage"`
-		Threshold float64      `json:"top10_threshold"`
-		Data      []compareRow `json:"data"`
+		Coverage  report.Coverage     `json:"coverage"`
+		Threshold float64             `json:"top10_threshold"`
+		Data      []report.CompareRow `json:"data"`
 	}
 	getJSON(t, srv, srv.URL+"/api/v1/compare?indicator=pci&year=2016&provinces=93,92,94&target=65", &r)
-	if r.Coverage != (coverage{63, 63}) || len(r.Data) != 3 {
+	if r.Coverage != (report.Coverage{N: 63, Of: 63}) || len(r.Data) != 3 {
 		t.Fatalf("coverage %+v, %d rows", r.Coverage, len(r.Data))
 	}
 	hg := r.Data[0]
@@ -160,7 +162,7 @@ func TestCompareHauGiang(t *testing.T) {
 func TestCorrelationsAgainstSciPy(t *testing.T) {
 	srv, _ := newTestServer(t)
 	var r struct {
-		Coverage    coverage `json:"coverage"`
+		Coverage    report.Coverage `json:"coverage"`
 		Correlation struct {
 			N         int     `json:"n"`
 			Pearson   float64 `json:"pearson"`
@@ -185,7 +187,7 @@ func TestCorrelationsAgainstSciPy(t *testing.T) {
 			t.Errorf("%s = %v, want %v", x.name, x.got, x.want)
 		}
 	}
-	if c.N != 63 || r.Coverage != (coverage{63, 63}) {
+	if c.N != 63 || r.Coverage != (report.Coverage{N: 63, Of: 63}) {
 		t.Errorf("n = %d, coverage %+v", c.N, r.Coverage)
 	}
 	var m struct {
@@ -200,15 +202,15 @@ func TestCorrelationsAgainstSciPy(t *testing.T) {
 func TestPeersAndPCA(t *testing.T) {
 	srv, _ := newTestServer(t)
 	var r struct {
-		Coverage coverage   `json:"coverage"`
-		Peers    []peerJSON `json:"peers"`
+		Coverage report.Coverage  `json:"coverage"`
+		Peers    []report.PeerRow `json:"peers"`
 		PCA      struct {
 			Explained []float64
-			Points    []pcaPoint
+			Points    []report.PCAPoint
 		} `json:"pca"`
 	}
 	getJSON(t, srv, srv.URL+"/api/v1/peers?indicators=pci,papi,population&year=2016&province=Hau%20Giang&k=3", &r)
-	if r.Coverage != (coverage{63, 63}) || len(r.Peers) != 3 || len(r.PCA.Points) != 63 {
+	if r.Coverage != (report.Coverage{N: 63, Of: 63}) || len(r.Peers) != 3 || len(r.PCA.Points) != 63 {
 		t.Fatalf("coverage %+v, %d peers, %d points", r.Coverage, len(r.Peers), len(r.PCA.Points))
 	}
 	for i := 1; i < len(r.Peers); i++ {
@@ -222,10 +224,10 @@ func TestPeersAndPCA(t *testing.T) {
 }
 
 type compositeResponse struct {
-	Chosen   map[string]any `json:"chosen"`
-	Coverage coverage       `json:"coverage"`
-	Data     []compositeRow `json:"data"`
-	NotScore []any          `json:"not_scored"`
+	Chosen   map[string]any        `json:"chosen"`
+	Coverage report.Coverage       `json:"coverage"`
+	Data     []report.CompositeRow `json:"data"`
+	NotScore []any                 `json:"not_scored"`
 }
 
 func TestCompositeDefaultAndUncertainty(t *testing.T) {

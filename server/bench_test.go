@@ -6,19 +6,18 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
 	"testing"
 	"time"
 
-	"chiso/charts"
 	"chiso/datasets"
+	"chiso/web"
 )
 
 // benchObservations runs one observations request per iteration through the handler and
 // reports ns/op, allocations and the 99th-percentile latency.
 func benchObservations(b *testing.B, store *datasets.Store, query string) {
-	h := handleObservations(slog.New(slog.NewTextHandler(io.Discard, nil)), store)
+	h := testResponder(b, store).api(handleObservations(store))
 	lat := make([]time.Duration, 0, 1<<16)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -78,7 +77,7 @@ func BenchmarkObservationsCached(b *testing.B) {
 // BenchmarkTrendsAll: trends for every province × indicator of the bundled data in one call.
 func BenchmarkTrendsAll(b *testing.B) {
 	store := mustOpenStore(b)
-	h := handleTrends(slog.New(slog.NewTextHandler(io.Discard, nil)), store)
+	h := testResponder(b, store).api(handleTrends(store))
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
@@ -93,7 +92,7 @@ func BenchmarkTrendsAll(b *testing.B) {
 // BenchmarkCompositeDefault: the default composite with 1,000 draws, through the handler.
 func BenchmarkCompositeDefault(b *testing.B) {
 	store := mustOpenStore(b)
-	h := handleComposite(slog.New(slog.NewTextHandler(io.Discard, nil)), store)
+	h := testResponder(b, store).api(handleComposite(store))
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
@@ -105,43 +104,11 @@ func BenchmarkCompositeDefault(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
 }
 
-// chartQueries are one chart of each kind on the bundled data.
-var chartQueries = map[string]string{
-	"line": "indicator=pci&provinces=93,92,94&trend=true", "ranking": "indicator=pci&year=2016&provinces=93",
-	"bump": "indicator=pci&provinces=93,92", "slope": "indicator=pci&from=2010&to=2016", "radar": "provinces=Bắc%20Ninh&year=2020",
-	"scatter": "x=pci&y=papi&year=2016", "heatmap": "indicator=pci", "map": "indicator=pci&year=2016",
-}
-
-// BenchmarkChart builds each chart kind from the bundled data: the option JSON for the
-// interactive chart, and the PNG for reports (data read, chart built, rendered).
-func BenchmarkChart(b *testing.B) {
-	store := mustOpenStore(b)
-	ctx := context.Background()
-	for _, kind := range []string{"line", "ranking", "bump", "slope", "radar", "scatter", "heatmap", "map"} {
-		vals, _ := url.ParseQuery(chartQueries[kind])
-		for _, out := range []string{"option", "png"} {
-			b.Run(kind+"/"+out, func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					q := &query{Values: vals}
-					spec := parseChartSpec(kind, q, store)
-					if q.err != nil {
-						b.Fatal(q.err)
-					}
-					bc, err := buildChart(ctx, store, spec, "c")
-					if err != nil {
-						b.Fatal(err)
-					}
-					if out == "option" {
-						_, err = charts.OptionJSON(bc.chart)
-					} else {
-						err = charts.Render(io.Discard, bc.input, "png", charts.Options{})
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-		}
+// testResponder is the responder NewServer builds, for benchmarks of one handler.
+func testResponder(tb testing.TB, store *datasets.Store) *responder {
+	tmpl, err := web.Templates()
+	if err != nil {
+		tb.Fatal(err)
 	}
+	return &responder{logger: slog.New(slog.NewTextHandler(io.Discard, nil)), store: store, tmpl: tmpl}
 }

@@ -6,11 +6,13 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"chiso/datasets"
+	"chiso/report"
 )
 
 const (
@@ -26,7 +28,7 @@ func parseYear(q url.Values, name string) (int, error) {
 	}
 	y, err := strconv.Atoi(s)
 	if err != nil || y < minYear || y > maxYear {
-		return 0, &paramError{Param: name, Want: fmt.Sprintf("a year in [%d, %d]", minYear, maxYear), Got: strconv.Quote(s)}
+		return 0, &report.ParamError{Param: name, Want: fmt.Sprintf("a year in [%d, %d]", minYear, maxYear), Got: report.Quote(s)}
 	}
 	return y, nil
 }
@@ -40,7 +42,7 @@ func parseYearRange(q url.Values) (from, to int, err error) {
 		return 0, 0, err
 	}
 	if from != 0 && to != 0 && from > to {
-		return 0, 0, &paramError{Param: "to", Want: fmt.Sprintf("a year ≥ from (%d)", from), Got: strconv.Itoa(to)}
+		return 0, 0, &report.ParamError{Param: "to", Want: fmt.Sprintf("a year ≥ from (%d)", from), Got: strconv.Itoa(to)}
 	}
 	return from, to, nil
 }
@@ -57,7 +59,7 @@ func parseAsOf(q url.Values, now time.Time) (time.Time, error) {
 	if d, err := time.Parse(time.DateOnly, s); err == nil {
 		return d, nil
 	}
-	return time.Time{}, &paramError{Param: "as_of", Want: "a year (2024) or a date (2025-07-01)", Got: strconv.Quote(s)}
+	return time.Time{}, &report.ParamError{Param: "as_of", Want: "a year (2024) or a date (2025-07-01)", Got: report.Quote(s)}
 }
 
 // splitList splits a comma-separated parameter, dropping empty items.
@@ -77,7 +79,7 @@ func parseIndicators(q url.Values, catalogue *datasets.Catalogue) ([]string, err
 	for _, s := range splitList(q.Get("indicator")) {
 		s = strings.ToLower(s)
 		if _, ok := catalogue.Get(s); !ok {
-			return nil, &paramError{Param: "indicator", Want: "one of " + strings.Join(catalogue.IDs(), ", "), Got: strconv.Quote(s)}
+			return nil, &report.ParamError{Param: "indicator", Want: "one of " + strings.Join(catalogue.IDs(), ", "), Got: report.Quote(s)}
 		}
 		out = append(out, s)
 	}
@@ -93,7 +95,7 @@ func parseProvinces(q url.Values, reg *datasets.Registry) ([][]datasets.Unit, er
 		if err != nil {
 			var ne *datasets.NameError
 			if errors.As(err, &ne) {
-				return nil, &paramError{Param: "provinces", Want: "province codes, slugs or names", Got: ne.Error()}
+				return nil, &report.ParamError{Param: "provinces", Want: "province codes, slugs or names", Got: ne.Error()}
 			}
 			return nil, err
 		}
@@ -109,7 +111,45 @@ func parseUnitSet(q url.Values) (string, error) {
 	case "", "63", "34":
 		return s, nil
 	}
-	return "", &paramError{Param: "units", Want: `"63" or "34"`, Got: strconv.Quote(s)}
+	return "", &report.ParamError{Param: "units", Want: `"63" or "34"`, Got: report.Quote(s)}
+}
+
+// parseIndicatorList reads a required list of at least min indicators.
+func parseIndicatorList(q url.Values, name string, cat *datasets.Catalogue, min int) ([]string, error) {
+	inds, err := parseIndicators(url.Values{"indicator": {q.Get(name)}}, cat)
+	var pe *report.ParamError
+	if errors.As(err, &pe) {
+		pe.Param = name
+		return nil, pe
+	}
+	if len(inds) < min {
+		return nil, &report.ParamError{Param: name, Want: "at least " + strconv.Itoa(min) + " indicator ids, comma-separated", Got: report.Quote(q.Get(name))}
+	}
+	return inds, nil
+}
+
+// parseChoice reads an optional parameter that must be one of choices; def if absent.
+func parseChoice(q url.Values, name, def string, choices ...string) (string, error) {
+	s := strings.TrimSpace(q.Get(name))
+	if s == "" {
+		return def, nil
+	}
+	if slices.Contains(choices, s) {
+		return s, nil
+	}
+	return "", &report.ParamError{Param: name, Want: choiceList(choices), Got: report.Quote(s)}
+}
+
+// choiceList says which values are accepted: "a" or "b"; one of "a", "b", "c".
+func choiceList(choices []string) string {
+	q := make([]string, len(choices))
+	for i, c := range choices {
+		q[i] = strconv.Quote(c)
+	}
+	if len(q) == 2 {
+		return q[0] + " or " + q[1]
+	}
+	return "one of " + strings.Join(q, ", ")
 }
 
 // wantsCSV reports whether the client asked for CSV (format=csv or Accept: text/csv).
@@ -122,7 +162,7 @@ func wantsCSV(q url.Values, accept string) (bool, error) {
 	case "":
 		return strings.Contains(accept, "text/csv"), nil
 	default:
-		return false, &paramError{Param: "format", Want: `"json" or "csv"`, Got: strconv.Quote(f)}
+		return false, &report.ParamError{Param: "format", Want: `"json" or "csv"`, Got: strconv.Quote(f)}
 	}
 }
 
@@ -134,7 +174,7 @@ func parseInt(q url.Values, name string, def, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < lo || n > hi {
-		return 0, &paramError{Param: name, Want: fmt.Sprintf("an integer in [%d, %d]", lo, hi), Got: strconv.Quote(s)}
+		return 0, &report.ParamError{Param: name, Want: fmt.Sprintf("an integer in [%d, %d]", lo, hi), Got: report.Quote(s)}
 	}
 	return n, nil
 }
@@ -147,7 +187,7 @@ func parseFloat(q url.Values, name string) (v float64, ok bool, err error) {
 	}
 	v, err = strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false, &paramError{Param: name, Want: "a number", Got: strconv.Quote(s)}
+		return 0, false, &report.ParamError{Param: name, Want: "a number", Got: report.Quote(s)}
 	}
 	return v, true, nil
 }
@@ -162,7 +202,7 @@ func parseBool(q url.Values, name string, def bool) (bool, error) {
 	case "false", "0", "no":
 		return false, nil
 	default:
-		return false, &paramError{Param: name, Want: `"true" or "false"`, Got: strconv.Quote(s)}
+		return false, &report.ParamError{Param: name, Want: `"true" or "false"`, Got: report.Quote(s)}
 	}
 }
 
@@ -170,11 +210,11 @@ func parseBool(q url.Values, name string, def bool) (bool, error) {
 func requireOne(q url.Values, name string, cat *datasets.Catalogue) (datasets.Indicator, error) {
 	s := strings.ToLower(strings.TrimSpace(q.Get(name)))
 	if s == "" {
-		return datasets.Indicator{}, &paramError{Param: name, Want: "an indicator id (" + strings.Join(cat.IDs(), ", ") + ")", Got: "nothing"}
+		return datasets.Indicator{}, &report.ParamError{Param: name, Want: "an indicator id (" + strings.Join(cat.IDs(), ", ") + ")", Got: "nothing"}
 	}
 	in, ok := cat.Get(s)
 	if !ok {
-		return datasets.Indicator{}, &paramError{Param: name, Want: "one of " + strings.Join(cat.IDs(), ", "), Got: strconv.Quote(s)}
+		return datasets.Indicator{}, &report.ParamError{Param: name, Want: "one of " + strings.Join(cat.IDs(), ", "), Got: report.Quote(s)}
 	}
 	return in, nil
 }
@@ -186,7 +226,7 @@ func requireYear(q url.Values, name string) (int, error) {
 		return 0, err
 	}
 	if y == 0 {
-		return 0, &paramError{Param: name, Want: fmt.Sprintf("a year in [%d, %d]", minYear, maxYear), Got: "nothing"}
+		return 0, &report.ParamError{Param: name, Want: fmt.Sprintf("a year in [%d, %d]", minYear, maxYear), Got: "nothing"}
 	}
 	return y, nil
 }
@@ -245,6 +285,15 @@ func (q *query) indicator(name string, cat *datasets.Catalogue) datasets.Indicat
 	return v
 }
 
+// indicatorOr reads a single indicator id, def when absent.
+func (q *query) indicatorOr(name, def string, cat *datasets.Catalogue) datasets.Indicator {
+	if strings.TrimSpace(q.Get(name)) == "" {
+		in, _ := cat.Get(def)
+		return in
+	}
+	return q.indicator(name, cat)
+}
+
 func (q *query) indicatorList(name string, cat *datasets.Catalogue, min int) []string {
 	v, err := parseIndicatorList(q.Values, name, cat, min)
 	q.keep(err)
@@ -280,6 +329,15 @@ func (q *query) float(name string) (float64, bool) {
 	q.keep(err)
 	return v, ok
 }
+
+func (q *query) choice(name, def string, choices ...string) string {
+	v, err := parseChoice(q.Values, name, def, choices...)
+	q.keep(err)
+	return v
+}
+
+// lang reads lang: "vi" (default) or "en".
+func (q *query) lang() string { return q.choice("lang", "vi", "vi", "en") }
 
 func (q *query) boolean(name string, def bool) bool {
 	v, err := parseBool(q.Values, name, def)

@@ -9,17 +9,25 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"chiso/datasets"
+	"chiso/web"
 )
 
-// NewServer returns chiso's HTTP handler: the API routes behind request ids, panic recovery,
-// compression and a structured access log.
+// NewServer returns chiso's HTTP handler: the API and the pages behind request ids, panic
+// recovery, compression and a structured access log.
 func NewServer(logger *slog.Logger, store *datasets.Store) http.Handler {
+	tmpl, err := web.Templates()
+	if err != nil {
+		panic(err) // the templates are embedded: a parse error is a build defect
+	}
+	if !web.HasECharts() {
+		logger.Warn("ECharts is missing from web/static/vendor: run `make` (npm ci) before building; charts will not draw")
+	}
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	r.Use(accessLog(logger))
 	r.Use(middleware.Recoverer)
 	r.Use(middleware.Compress(5, "application/json", "text/csv", "text/html", "text/plain", "application/javascript", "text/javascript", "text/css", "image/svg+xml"))
-	addRoutes(r, logger, store)
+	addRoutes(r, &responder{logger: logger, store: store, tmpl: tmpl})
 	return r
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"chiso/datasets"
+	"chiso/report"
 )
 
 func mustOpenStore(t testing.TB) *datasets.Store {
@@ -55,10 +56,10 @@ func get(t *testing.T, srv *httptest.Server, path string, header ...string) (*ht
 }
 
 type obsResponse struct {
-	Status string            `json:"status"`
-	Count  int               `json:"count"`
-	Data   []observationJSON `json:"data"`
-	Miss   []missingJSON     `json:"missing"`
+	Status string               `json:"status"`
+	Count  int                  `json:"count"`
+	Data   []report.Observation `json:"data"`
+	Miss   []report.Missing     `json:"missing"`
 }
 
 func getObservations(t *testing.T, srv *httptest.Server, query string) obsResponse {
@@ -74,13 +75,13 @@ func getObservations(t *testing.T, srv *httptest.Server, query string) obsRespon
 	return r
 }
 
-func find(r obsResponse, unitID string, year int) (observationJSON, bool) {
+func find(r obsResponse, unitID string, year int) (report.Observation, bool) {
 	for _, o := range r.Data {
 		if o.Unit.ID == unitID && o.Year == year {
 			return o, true
 		}
 	}
-	return observationJSON{}, false
+	return report.Observation{}, false
 }
 
 func TestObservationsNewsReportFigures(t *testing.T) {
@@ -248,8 +249,8 @@ func TestProvinces(t *testing.T) {
 	}{{"2024", 63}, {"2025-06-30", 63}, {"2025-07-01", 34}} {
 		resp, body := get(t, srv, "/api/v1/provinces?as_of="+tc.asOf)
 		var r struct {
-			Count int        `json:"count"`
-			Data  []unitJSON `json:"data"`
+			Count int           `json:"count"`
+			Data  []report.Unit `json:"data"`
 		}
 		if err := json.Unmarshal(body, &r); err != nil || resp.StatusCode != 200 {
 			t.Fatalf("as_of=%s: %d %v", tc.asOf, resp.StatusCode, err)

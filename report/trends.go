@@ -1,10 +1,9 @@
-package server
+package report
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"net/http"
 	"sort"
 	"strconv"
 
@@ -12,18 +11,19 @@ import (
 	"chiso/datasets"
 )
 
-// trendWindow is the span a trend covers, and why.
-type trendWindow struct {
+// A Window is the span a trend covers, and why.
+type Window struct {
 	From    int    `json:"from"`
 	To      int    `json:"to"`
 	Note    string `json:"note,omitempty"`    // the window was cut at a methodology break
 	Warning string `json:"warning,omitempty"` // the trend spans a methodology break
 }
 
-// window returns the span of the trend of indicator in from..to: by default the years since the
-// last methodology break inside the span; with acrossBreaks the whole span, with a warning.
-func window(in datasets.Indicator, from, to int, acrossBreaks bool) trendWindow {
-	w := trendWindow{From: from, To: to}
+// TrendWindow returns the span of the trend of indicator in from..to: by default the years
+// since the last methodology break inside the span; with acrossBreaks the whole span, with a
+// warning. This is the one home of that rule (API trends, profile statements, chart trend lines).
+func TrendWindow(in datasets.Indicator, from, to int, acrossBreaks bool) Window {
+	w := Window{From: from, To: to}
 	for _, b := range in.Breaks {
 		if b.Kind != "method" || b.Year <= from || b.Year > to {
 			continue
@@ -39,104 +39,100 @@ func window(in datasets.Indicator, from, to int, acrossBreaks bool) trendWindow 
 	return w
 }
 
-type trendJSON struct {
-	Unit       unitRef          `json:"unit"`
+// A UnitTrend is one unit's trend on one indicator.
+type UnitTrend struct {
+	Unit       UnitRef          `json:"unit"`
 	Value      *analytics.Trend `json:"value"`
 	ValueNote  string           `json:"value_note,omitempty"`
 	Rank       *analytics.Trend `json:"rank"`
 	RankNote   string           `json:"rank_note,omitempty"`
 	RankChange *int             `json:"rank_change"` // places climbed from the first to the last year with a rank
-	FasterThan *coverage        `json:"faster_than"` // units with a smaller OLS slope, of the units with a trend
+	FasterThan *Coverage        `json:"faster_than"` // units with a smaller OLS slope, of the units with a trend
 }
 
-type indicatorTrends struct {
+// IndicatorTrends are the trends of every unit (or the wanted ones) on one indicator.
+type IndicatorTrends struct {
 	Indicator string      `json:"indicator"`
-	Window    trendWindow `json:"window"`
-	Coverage  coverage    `json:"coverage"` // units with a value trend, of the units with any figure in the window
-	Data      []trendJSON `json:"data"`
+	Window    Window      `json:"window"`
+	Coverage  Coverage    `json:"coverage"` // units with a value trend, of the units with any figure in the window
+	Data      []UnitTrend `json:"data"`
 }
 
-// handleTrends computes the trend of each province on each indicator: OLS slope with its 95%
+// TrendsSpec asks for the trends of indicators (none: all) over from..to (0: open).
+type TrendsSpec struct {
+	Indicators   []string
+	Provinces    [][]datasets.Unit
+	From, To     int
+	AcrossBreaks bool
+}
+
+// Trends is the trends view.
+type Trends struct {
+	Query struct {
+		Indicators   []string `json:"indicators"`
+		From         *int     `json:"from"`
+		To           *int     `json:"to"`
+		AcrossBreaks bool     `json:"across_breaks"`
+	} `json:"query"`
+	Method  string            `json:"method"`
+	Results []IndicatorTrends `json:"results"`
+}
+
+// TrendsMethod says how trends are computed.
+var TrendsMethod = "OLS slope per year with a 95% confidence interval (Student t, n−2 df); Theil–Sen slope; Mann–Kendall test with tie correction (normal approximation, continuity correction); " +
+	fmt.Sprintf("at least %d years; the rank trend is of the published rank number, so a negative slope is an improvement", analytics.MinTrendPoints)
+
+// TrendsOf computes the trend of each province on each indicator: OLS slope with its 95%
 // confidence interval, R², Theil–Sen, Mann–Kendall, change, percent change and, for levels,
 // CAGR; the same for the published rank; and how the slope compares with every other unit's.
-func handleTrends(logger *slog.Logger, store *datasets.Store) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := newQuery(r)
-		cat := store.Catalogue()
-		inds := q.indicators(cat)
-		provinces := q.provinces(store.Registry())
-		from, to := q.yearRange()
-		across := q.boolean("across_breaks", false)
-		asCSV := q.csv()
-		if q.err != nil {
-			writeError(w, r, logger, q.err)
-			return
+func TrendsOf(ctx context.Context, store *datasets.Store, s TrendsSpec) (Trends, error) {
+	cat := store.Catalogue()
+	inds := s.Indicators
+	if len(inds) == 0 {
+		inds = cat.IDs()
+	}
+	var v Trends
+	v.Query.Indicators, v.Query.From, v.Query.To, v.Query.AcrossBreaks = inds, nullInt(s.From), nullInt(s.To), s.AcrossBreaks
+	v.Method = TrendsMethod
+	p, err := loadPanel(ctx, store, inds, s.From, s.To)
+	if err != nil {
+		return Trends{}, err
+	}
+	want := wanted(s.Provinces)
+	for _, id := range inds {
+		in, _ := cat.Get(id)
+		if res, ok := trendsOf(p, store.Registry(), in, s.From, s.To, s.AcrossBreaks, want); ok {
+			v.Results = append(v.Results, res)
 		}
-		if len(inds) == 0 {
-			inds = cat.IDs()
-		}
-		if checkETag(w, r, store.Version(), "trends-"+strconv.FormatBool(asCSV)) {
-			return
-		}
-		p, err := loadPanel(r.Context(), store, inds, from, to)
-		if err != nil {
-			writeError(w, r, logger, err)
-			return
-		}
-		want := wanted(provinces)
-		var results []indicatorTrends
-		for _, id := range inds {
-			in, _ := cat.Get(id)
-			res, ok := trendsOf(p, store.Registry(), in, from, to, across, want)
-			if ok {
-				results = append(results, res)
-			}
-		}
-		if asCSV {
-			writeTrendsCSV(w, results)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{
-			"status": "success", "dataset_version": store.Version(),
-			"query": map[string]any{"indicators": inds, "from": nullInt(from), "to": nullInt(to), "across_breaks": across},
-			"method": "OLS slope per year with a 95% confidence interval (Student t, n−2 df); Theil–Sen slope; Mann–Kendall test with tie correction (normal approximation, continuity correction); " +
-				fmt.Sprintf("at least %d years; the rank trend is of the published rank number, so a negative slope is an improvement", analytics.MinTrendPoints),
-			"results": results,
-		})
-	})
+	}
+	return v, nil
 }
 
 // trendsOf computes the trends of one indicator for every unit with figures (or the wanted ones).
-func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to int, across bool, want map[string]bool) (indicatorTrends, bool) {
+func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to int, across bool, want map[string]bool) (IndicatorTrends, bool) {
 	byUnit := p.figures[in.ID]
 	if len(byUnit) == 0 {
-		return indicatorTrends{}, false
+		return IndicatorTrends{}, false
 	}
 	lo, hi := from, to
-	if lo == 0 || hi == 0 {
-		first, last := 1<<30, 0
-		for _, years := range byUnit {
-			for y := range years {
-				first, last = min(first, y), max(last, y)
-			}
-		}
+	if ys := p.years(in.ID, 0, 0); len(ys) > 0 {
 		if lo == 0 {
-			lo = first
+			lo = ys[0]
 		}
 		if hi == 0 {
-			hi = last
+			hi = ys[len(ys)-1]
 		}
 	}
-	win := window(in, lo, hi, across)
-	res := indicatorTrends{Indicator: in.ID, Window: win}
+	win := TrendWindow(in, lo, hi, across)
+	res := IndicatorTrends{Indicator: in.ID, Window: win}
 	level := in.Measure == "level"
-	var ids []string
+	ids := make([]string, 0, len(byUnit))
 	for id := range byUnit {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	slopes := map[string]float64{}
-	var all []trendJSON
+	var all []UnitTrend
 	for _, id := range ids {
 		u, _ := reg.Unit(id)
 		var xv, yv, xr, yr []float64
@@ -162,12 +158,11 @@ func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to 
 			continue
 		}
 		res.Coverage.Of++
-		t := trendJSON{Unit: toUnitRef(u)}
+		t := UnitTrend{Unit: Ref(u)}
 		t.Value, t.ValueNote = trendOrNote(xv, yv, level)
 		t.Rank, t.RankNote = trendOrNote(xr, yr, false)
 		if lastRankYear > firstRankYear {
-			c := firstRank - lastRank
-			t.RankChange = &c
+			t.RankChange = new(firstRank - lastRank)
 		}
 		if t.Value != nil {
 			slopes[id] = t.Value.Slope
@@ -180,7 +175,7 @@ func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to 
 		if !ok {
 			continue
 		}
-		fc := coverage{Of: len(slopes) - 1}
+		fc := Coverage{Of: len(slopes) - 1}
 		for id, o := range slopes {
 			if id != all[i].Unit.ID && o < s {
 				fc.N++
@@ -188,13 +183,11 @@ func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to 
 		}
 		all[i].FasterThan = &fc
 	}
+	res.Data = []UnitTrend{}
 	for _, t := range all {
 		if len(want) == 0 || want[t.Unit.ID] {
 			res.Data = append(res.Data, t)
 		}
-	}
-	if res.Data == nil {
-		res.Data = []trendJSON{}
 	}
 	return res, true
 }
@@ -215,14 +208,15 @@ func trendOrNote(x, y []float64, level bool) (*analytics.Trend, string) {
 	return &t, ""
 }
 
-func writeTrendsCSV(w http.ResponseWriter, results []indicatorTrends) {
+// Table is the trends as rows, one per unit and indicator.
+func (v Trends) Table() Table {
 	var rows [][]string
-	for _, res := range results {
+	for _, res := range v.Results {
 		for _, t := range res.Data {
 			row := []string{res.Indicator, strconv.Itoa(res.Window.From), strconv.Itoa(res.Window.To), t.Unit.ID, t.Unit.NameVI}
-			if v := t.Value; v != nil {
-				row = append(row, strconv.Itoa(v.N), ftoa(v.Slope), ftoa(v.SlopeLow), ftoa(v.SlopeHigh), fmtFloat(v.R2), ftoa(v.TheilSen),
-					strconv.Itoa(v.MannKendall.S), ftoa(v.MannKendall.P), ftoa(v.Change), fmtFloat(v.PctChange), fmtFloat(v.CAGR))
+			if tv := t.Value; tv != nil {
+				row = append(row, strconv.Itoa(tv.N), ftoa(tv.Slope), ftoa(tv.SlopeLow), ftoa(tv.SlopeHigh), fmtFloat(tv.R2), ftoa(tv.TheilSen),
+					strconv.Itoa(tv.MannKendall.S), ftoa(tv.MannKendall.P), ftoa(tv.Change), fmtFloat(tv.PctChange), fmtFloat(tv.CAGR))
 			} else {
 				row = append(row, "0", "", "", "", "", "", "", "", "", "", "")
 			}
@@ -237,9 +231,7 @@ func writeTrendsCSV(w http.ResponseWriter, results []indicatorTrends) {
 			rows = append(rows, append(row, rankSlope, fmtInt(t.RankChange), fast, of, t.ValueNote, res.Window.Note+res.Window.Warning))
 		}
 	}
-	writeCSV(w, "chiso-trends.csv", []string{"indicator", "from", "to", "unit_id", "name_vi", "n", "slope", "slope_ci_low", "slope_ci_high",
+	return Table{Name: "chiso-trends.csv", Header: []string{"indicator", "from", "to", "unit_id", "name_vi", "n", "slope", "slope_ci_low", "slope_ci_high",
 		"r2", "theil_sen_slope", "mann_kendall_s", "mann_kendall_p", "change", "pct_change", "cagr_pct", "rank_slope", "rank_change",
-		"faster_than", "of", "note", "window_note"}, rows)
+		"faster_than", "of", "note", "window_note"}, Rows: rows}
 }
-
-func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -1,0 +1,265 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"chiso/analytics"
+	"chiso/datasets"
+	"chiso/words"
+)
+
+// A PageChart is a chart a page shows: its kind and the parameters of its URL.
+type PageChart struct {
+	Kind   string
+	Params url.Values
+}
+
+// An Overview is the front page: one indicator's ranking and map in a year, and the biggest
+// movers since the latest earlier year with ranks.
+type Overview struct {
+	Indicator  datasets.Indicator
+	Year       int
+	Years      []int // years with figures, latest first
+	Charts     []PageChart
+	Movers     *Movers
+	MoversUp   [][]string // tables, header first
+	MoversDown [][]string
+}
+
+// OverviewOf builds the overview of indicator in year (0: the latest year in which at least
+// half of the units have a value).
+func OverviewOf(ctx context.Context, store *datasets.Store, in datasets.Indicator, year int, lang string) (Overview, error) {
+	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
+	if err != nil {
+		return Overview{}, err
+	}
+	reg := store.Registry()
+	v := Overview{Indicator: in, Years: p.years(in.ID, 0, 0)}
+	sort.Sort(sort.Reverse(sort.IntSlice(v.Years)))
+	if year == 0 {
+		year = defaultYear(p, reg, in.ID, v.Years)
+	}
+	v.Year = year
+	for _, kind := range []string{"ranking", "map"} {
+		v.Charts = append(v.Charts, PageChart{kind, url.Values{"indicator": {in.ID}, "year": {strconv.Itoa(year)}, "lang": {lang}}})
+	}
+	for _, y := range v.Years {
+		if y >= year {
+			continue
+		}
+		m := movers(p, reg, in.ID, reg.Units("", year), y, year, 5)
+		if m.Compared == 0 {
+			continue
+		}
+		v.Movers = &m
+		head := []string{strconv.Itoa(y), strconv.Itoa(year), words.Text(lang, "places")}
+		v.MoversUp = [][]string{append([]string{"↑ " + words.Text(lang, "up")}, head...)}
+		v.MoversDown = [][]string{append([]string{"↓ " + words.Text(lang, "down")}, head...)}
+		for _, r := range m.Up {
+			v.MoversUp = append(v.MoversUp, moveRow(r, lang))
+		}
+		for _, r := range m.Down {
+			v.MoversDown = append(v.MoversDown, moveRow(r, lang))
+		}
+		break
+	}
+	return v, nil
+}
+
+func moveRow(m MoveRow, lang string) []string {
+	name := m.Unit.NameVI
+	if lang == "en" {
+		name = m.Unit.NameEN
+	}
+	return []string{name, strconv.Itoa(m.FromRank), strconv.Itoa(m.ToRank), fmt.Sprintf("%+d", m.Change)}
+}
+
+// defaultYear is the latest year in which at least half of the units have a value (else the latest).
+func defaultYear(p *panel, reg *datasets.Registry, indicator string, latestFirst []int) int {
+	for _, y := range latestFirst {
+		units := reg.Units("", y)
+		if 2*len(p.values(indicator, units, y)) >= len(units) {
+			return y
+		}
+	}
+	if len(latestFirst) > 0 {
+		return latestFirst[0]
+	}
+	return time.Now().Year()
+}
+
+// A Profile is one province's page: every indicator's latest figure with its trend
+// statement, its lineage, charts of its PCI, and its nearest peers.
+type Profile struct {
+	Unit                     datasets.Unit
+	Validity                 string
+	Predecessors, Successors []datasets.Unit
+	Summary                  [][]string // header first
+	Charts                   []PageChart
+	Peers                    [][]string // header first; nil when there are none
+	PeersNote                string
+}
+
+// ProfileOf builds the profile of u.
+func ProfileOf(ctx context.Context, store *datasets.Store, u datasets.Unit, lang string) (Profile, error) {
+	reg, cat := store.Registry(), store.Catalogue()
+	v := Profile{Unit: u, Validity: validityText(u), Successors: reg.Successors(u.ID)}
+	in, _ := reg.Links(u.ID)
+	for _, l := range in {
+		if p, ok := reg.Unit(l.Old); ok && l.Kind != "unchanged" {
+			v.Predecessors = append(v.Predecessors, p)
+		}
+	}
+	p, err := loadPanel(ctx, store, cat.IDs(), 0, 0)
+	if err != nil {
+		return Profile{}, err
+	}
+	v.Summary = [][]string{{words.Text(lang, "indicator"), words.Text(lang, "latest"), words.Text(lang, "value"), words.Text(lang, "rank"),
+		words.Text(lang, "region_median"), words.Text(lang, "trend"), words.Text(lang, "source")}}
+	for _, ind := range cat.All() {
+		last := 0
+		for y := range p.figures[ind.ID][u.ID] {
+			last = max(last, y)
+		}
+		if last == 0 {
+			continue
+		}
+		f, _ := p.figure(ind.ID, u.ID, last)
+		value := fmtFloat(f.Value)
+		if f.Status == "not_published" {
+			value = words.Text(lang, "not_published")
+		} else if !f.Verified {
+			value += " (" + words.Text(lang, "unverified") + ")"
+		}
+		rank := ""
+		if f.Rank != nil {
+			rank = strconv.Itoa(*f.Rank)
+			if f.RankOf != nil {
+				rank += "/" + strconv.Itoa(*f.RankOf)
+			}
+		}
+		v.Summary = append(v.Summary, []string{IndicatorName(ind, lang), strconv.Itoa(last), value, rank,
+			regionMedian(p, reg, ind.ID, u, last), trendStatement(p, reg, ind, u, lang), f.Source.Citation})
+	}
+	if p.has("pci", u.ID) {
+		v.Charts = []PageChart{
+			{"line", url.Values{"indicator": {"pci"}, "provinces": {u.ID}, "lang": {lang}, "trend": {"true"}}},
+			{"bump", url.Values{"indicator": {"pci"}, "provinces": {u.ID}, "lang": {lang}}},
+		}
+	}
+	v.Peers, v.PeersNote, err = peerTable(ctx, store, u, lang)
+	if err != nil {
+		return Profile{}, err
+	}
+	return v, nil
+}
+
+func validityText(u datasets.Unit) string {
+	from, to := "…", "…"
+	if !u.ValidFrom.IsZero() {
+		from = u.ValidFrom.Format(time.DateOnly)
+	}
+	if !u.ValidTo.IsZero() {
+		to = u.ValidTo.Format(time.DateOnly)
+	}
+	return from + " – " + to
+}
+
+// regionMedian is the median value of the unit's region for a year, as text.
+func regionMedian(p *panel, reg *datasets.Registry, indicator string, u datasets.Unit, year int) string {
+	if u.Region == "" {
+		return ""
+	}
+	var units []datasets.Unit
+	for _, o := range reg.Units(u.Set, year) {
+		if o.Region == u.Region {
+			units = append(units, o)
+		}
+	}
+	d, err := analytics.NewDistribution(p.values(indicator, units, year))
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s (n=%d)", ftoa(math.Round(d.Median*100)/100), d.N)
+}
+
+// trendStatement says in words how the unit moves on an indicator since the last method break:
+// "+0.86 a year (95% CI −0.20 to 1.92), 2017–2021; faster than 16 of 22; climbed 12 places".
+func trendStatement(p *panel, reg *datasets.Registry, in datasets.Indicator, u datasets.Unit, lang string) string {
+	res, ok := trendsOf(p, reg, in, 0, 0, false, map[string]bool{u.ID: true})
+	if !ok || len(res.Data) == 0 {
+		return ""
+	}
+	t := res.Data[0]
+	if t.Value == nil {
+		return words.Text(lang, "insufficient")
+	}
+	tv := t.Value
+	s := fmt.Sprintf("%+.2f %s (%s %.2f – %.2f), %d–%d", tv.Slope, words.Text(lang, "per_year"), words.Text(lang, "ci"),
+		tv.SlopeLow, tv.SlopeHigh, int(tv.FirstYear), int(tv.LastYear))
+	if t.FasterThan != nil && t.FasterThan.Of > 0 {
+		s += fmt.Sprintf("; %s %d/%d", words.Text(lang, "faster_than"), t.FasterThan.N, t.FasterThan.Of)
+	}
+	if c := t.RankChange; c != nil && *c != 0 {
+		word := words.Text(lang, "climbed")
+		if *c < 0 {
+			word = words.Text(lang, "fell")
+		}
+		s += fmt.Sprintf("; %s %d %s", word, max(*c, -*c), words.Text(lang, "places"))
+	}
+	return s
+}
+
+// peerTable finds the unit's five nearest provinces on PCI, PAPI and population in the
+// latest year in which every province has all three.
+func peerTable(ctx context.Context, store *datasets.Store, u datasets.Unit, lang string) ([][]string, string, error) {
+	inds := []string{"pci", "papi", "population"}
+	for year := time.Now().Year(); year >= 2006; year-- {
+		m, err := yearMatrix(ctx, store, inds, year, u.Set, false)
+		if err != nil {
+			return nil, "", err
+		}
+		if len(m.units) < m.of || m.of < 10 {
+			continue
+		}
+		idx := m.index(u.ID)
+		if idx < 0 {
+			return nil, "", nil
+		}
+		peers, err := analytics.NearestPeers(m.data, idx, 5)
+		if err != nil {
+			return nil, "", err
+		}
+		t := [][]string{{words.Text(lang, "province"), "PCI", "PAPI", words.Text(lang, "value") + " (population)", "distance"}}
+		for _, pr := range peers {
+			row := m.data.RawRowView(pr.Index)
+			t = append(t, []string{UnitName(m.units[pr.Index], lang), ftoa(row[0]), ftoa(row[1]), ftoa(row[2]), fmt.Sprintf("%.2f", pr.Distance)})
+		}
+		return t, fmt.Sprintf("PCI, PAPI, population %d; standardized, Euclidean distance", year), nil
+	}
+	return nil, "", nil
+}
+
+// CompareTrends are the trend statements of the provinces on one indicator, a table with
+// its header first.
+func CompareTrends(ctx context.Context, store *datasets.Store, in datasets.Indicator, provinces [][]datasets.Unit, lang string) ([][]string, error) {
+	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	t := [][]string{{words.Text(lang, "province"), words.Text(lang, "trend")}}
+	for _, chain := range provinces {
+		for _, u := range chain {
+			if p.has(in.ID, u.ID) {
+				t = append(t, []string{UnitName(u, lang), trendStatement(p, store.Registry(), in, u, lang)})
+			}
+		}
+	}
+	return t, nil
+}

@@ -1,0 +1,180 @@
+package report
+
+import (
+	"context"
+	"sort"
+	"strconv"
+
+	"chiso/analytics"
+	"chiso/datasets"
+)
+
+// A RankingRow is one unit's place in a ranking.
+type RankingRow struct {
+	Unit        UnitRef  `json:"unit"`
+	Value       *float64 `json:"value"`
+	Rank        *int     `json:"rank"`
+	RankOf      *int     `json:"rank_of"`
+	Percentile  *float64 `json:"rank_percentile"` // 100 for the first, 0 for the last
+	Status      string   `json:"status"`
+	Verified    bool     `json:"verified"`
+	DerivedRank *int     `json:"derived_rank,omitempty"` // recomputed from the values (derived=true)
+}
+
+// A MoveRow is one unit's change of rank between two years.
+type MoveRow struct {
+	Unit     UnitRef `json:"unit"`
+	FromRank int     `json:"from_rank"`
+	ToRank   int     `json:"to_rank"`
+	Change   int     `json:"change"` // places climbed (negative: fell)
+}
+
+// Movers are the biggest changes of published rank between two years.
+type Movers struct {
+	FromYear int       `json:"from_year"`
+	ToYear   int       `json:"to_year"`
+	Compared int       `json:"compared"`
+	Up       []MoveRow `json:"up"`
+	Down     []MoveRow `json:"down"`
+	Note     string    `json:"note"`
+}
+
+// RankingSpec asks for one indicator's ranking in Year; with FromYear, its movers since then.
+type RankingSpec struct {
+	Indicator datasets.Indicator
+	Year      int
+	FromYear  int
+	Derived   bool
+	Top       int
+	Set       string
+}
+
+// Ranking is the rankings view.
+type Ranking struct {
+	Query struct {
+		Indicator string `json:"indicator"`
+		Year      int    `json:"year"`
+		FromYear  *int   `json:"from_year"`
+		Derived   bool   `json:"derived"`
+		Units     string `json:"units"`
+	} `json:"query"`
+	Method      string              `json:"method"`
+	Coverage    map[string]Coverage `json:"coverage"`
+	Data        []RankingRow        `json:"data"`
+	DerivedNote string              `json:"derived_note,omitempty"`
+	Movers      *Movers             `json:"movers,omitempty"`
+}
+
+// RankingOf lists one indicator's ranking for a year as published (ties as published, rank
+// out of N), with percentiles; with Derived also ranks recomputed from the values, labelled
+// derived; with FromYear the rank changes and the biggest movers up and down.
+func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranking, error) {
+	in, year := s.Indicator, s.Year
+	var v Ranking
+	v.Query.Indicator, v.Query.Year, v.Query.FromYear, v.Query.Derived, v.Query.Units = in.ID, year, nullInt(s.FromYear), s.Derived, s.Set
+	v.Method = "ranks as published (ties share a rank, rank out of N as published); rank_percentile = 100 × (N − rank) / (N − 1)"
+	lo, hi := year, year
+	if s.FromYear != 0 {
+		lo, hi = min(lo, s.FromYear), max(hi, s.FromYear)
+	}
+	p, err := loadPanel(ctx, store, []string{in.ID}, lo, hi)
+	if err != nil {
+		return Ranking{}, err
+	}
+	units := store.Registry().Units(s.Set, year)
+	var values []float64
+	var valued []int
+	ranked := 0
+	for _, u := range units {
+		f, ok := p.figure(in.ID, u.ID, year)
+		if !ok {
+			continue
+		}
+		row := RankingRow{Unit: Ref(u), Value: f.Value, Rank: f.Rank, RankOf: f.RankOf, Status: f.Status, Verified: f.Verified}
+		if f.Rank != nil && f.RankOf != nil {
+			row.Percentile = new(analytics.RankPercentile(*f.Rank, *f.RankOf))
+			ranked++
+		}
+		if x, ok := p.value(in.ID, u.ID, year); ok {
+			values = append(values, x)
+			valued = append(valued, len(v.Data))
+		}
+		v.Data = append(v.Data, row)
+	}
+	if s.Derived && len(values) > 0 {
+		rk, err := analytics.CompetitionRanks(values, higherIsBetter(in))
+		if err != nil {
+			return Ranking{}, err
+		}
+		for k, i := range valued {
+			v.Data[i].DerivedRank = &rk[k]
+		}
+		v.DerivedNote = "derived_rank is recomputed from the values chiso has for this year (competition ranking, ties share the best rank); it is not the publisher's rank"
+		if len(values) < len(units) {
+			v.DerivedNote += " and covers only the units with a value"
+		}
+	}
+	sort.SliceStable(v.Data, func(i, j int) bool { return rankKey(v.Data[i]) < rankKey(v.Data[j]) })
+	v.Data = nonNil(v.Data)
+	v.Coverage = map[string]Coverage{"ranked": {ranked, len(units)}, "valued": {len(values), len(units)}}
+	if s.FromYear != 0 {
+		m := movers(p, store.Registry(), in.ID, units, s.FromYear, year, s.Top)
+		v.Movers = &m
+	}
+	return v, nil
+}
+
+// movers compares the published ranks of units in two years and lists the top biggest climbs
+// and falls. This is the one home of the movers rule (rankings API and overview page).
+func movers(p *panel, reg *datasets.Registry, indicator string, units []datasets.Unit, fromYear, toYear, top int) Movers {
+	from, to := map[string]int{}, map[string]int{}
+	for _, u := range units {
+		if rk, _, ok := p.rank(indicator, u.ID, fromYear); ok {
+			from[u.ID] = rk
+		}
+		if rk, _, ok := p.rank(indicator, u.ID, toYear); ok {
+			to[u.ID] = rk
+		}
+	}
+	moves := analytics.RankMoves(from, to)
+	row := func(m analytics.Move) MoveRow {
+		u, _ := reg.Unit(m.Key)
+		return MoveRow{Unit: Ref(u), FromRank: m.FromRank, ToRank: m.ToRank, Change: m.Change}
+	}
+	out := Movers{FromYear: fromYear, ToYear: toYear, Compared: len(moves), Up: []MoveRow{}, Down: []MoveRow{},
+		Note: "units ranked in both years; ranks as published, so a change can reflect a different number of ranked units"}
+	for _, m := range moves {
+		if m.Change > 0 && len(out.Up) < top {
+			out.Up = append(out.Up, row(m))
+		}
+	}
+	for i := len(moves) - 1; i >= 0 && len(out.Down) < top; i-- {
+		if m := moves[i]; m.Change < 0 {
+			out.Down = append(out.Down, row(m))
+		}
+	}
+	return out
+}
+
+// rankKey orders rows by published rank, then units without a rank by derived rank.
+func rankKey(r RankingRow) int {
+	switch {
+	case r.Rank != nil:
+		return *r.Rank
+	case r.DerivedRank != nil:
+		return 1000 + *r.DerivedRank
+	default:
+		return 1 << 20
+	}
+}
+
+// Table is the ranking as rows.
+func (v Ranking) Table() Table {
+	out := make([][]string, len(v.Data))
+	for i, row := range v.Data {
+		out[i] = []string{v.Query.Indicator, strconv.Itoa(v.Query.Year), row.Unit.ID, row.Unit.Code, row.Unit.NameVI, fmtFloat(row.Value),
+			fmtInt(row.Rank), fmtInt(row.RankOf), fmtFloat(row.Percentile), row.Status, strconv.FormatBool(row.Verified), fmtInt(row.DerivedRank)}
+	}
+	return Table{Name: "chiso-ranking.csv", Header: []string{"indicator", "year", "unit_id", "code", "name_vi", "value", "rank", "rank_of",
+		"rank_percentile", "status", "verified", "derived_rank"}, Rows: out}
+}

@@ -1,0 +1,307 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"chiso/datasets"
+	"chiso/report"
+	"chiso/web"
+)
+
+// pageData is what every page template gets.
+type pageData struct {
+	Lang, OtherLang, OtherURL string
+	Title                     string
+	Error                     string
+	Indicators                []indicatorOption
+	Indicator                 string
+	Year                      int
+	Years                     []int
+	Charts                    []chartBlock
+	// overview
+	MoversFrom           int
+	Movers               bool
+	MoversUp, MoversDown [][]string
+	// profile
+	Unit                     datasets.Unit
+	Validity                 string
+	Predecessors, Successors []datasets.Unit
+	Summary, Peers           [][]string
+	PeersNote                string
+	// compare
+	Provinces string
+	Trends    [][]string
+}
+
+type indicatorOption struct{ ID, Name string }
+
+// chartBlock is one chart on a page, with its caption, data table and links.
+type chartBlock struct {
+	ID, Kind, Lang                    string
+	Caption                           struct{ Title, Subtitle, Source string }
+	Option                            template.JS
+	Table                             [][]string
+	EmbedURL, EmbedAbs, PNG, SVG, CSV string
+}
+
+// A page is a template to render with its data and status.
+type page struct {
+	name   string
+	status int
+	data   any
+}
+
+// A pageFunc computes the page a request asks for.
+type pageFunc func(r *http.Request) (page, error)
+
+// pages wraps a pageFunc: the page rendered whole before anything is written; errors as an
+// HTML page with the status errorStatus gives.
+func (rs *responder) pages(f pageFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := f(r)
+		if err != nil {
+			rs.fail(w, r, err, true)
+			return
+		}
+		rs.render(w, r, p)
+	})
+}
+
+func (rs *responder) render(w http.ResponseWriter, r *http.Request, p page) {
+	var buf bytes.Buffer
+	if err := rs.tmpl.ExecuteTemplate(&buf, p.name, p.data); err != nil {
+		rs.fail(w, r, fmt.Errorf("render %s: %w", p.name, err), false)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(cmp(p.status, http.StatusOK))
+	w.Write(buf.Bytes())
+}
+
+func cmp(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// base is the data every page shares: languages, the link to the other language, indicators.
+func (rs *responder) base(r *http.Request, lang, title string) pageData {
+	other := map[string]string{"vi": "en", "en": "vi"}[lang]
+	q := r.URL.Query()
+	q.Set("lang", other)
+	d := pageData{Lang: lang, OtherLang: other, OtherURL: r.URL.Path + "?" + q.Encode(), Title: title}
+	for _, in := range rs.store.Catalogue().All() {
+		name := in.NameVI
+		if lang == "en" {
+			name = in.NameEN
+		}
+		d.Indicators = append(d.Indicators, indicatorOption{in.ID, name})
+	}
+	return d
+}
+
+// block builds one chart and the links that go with it.
+func (rs *responder) block(r *http.Request, pc report.PageChart, id string) (chartBlock, error) {
+	q := &query{Values: pc.Params}
+	spec := parseChartSpec(pc.Kind, q, rs.store)
+	if q.err != nil {
+		return chartBlock{}, q.err
+	}
+	c, err := report.ChartOf(r.Context(), rs.store, spec, id)
+	if err != nil {
+		return chartBlock{}, err
+	}
+	js, err := c.OptionJSON()
+	if err != nil {
+		return chartBlock{}, err
+	}
+	qs := pc.Params.Encode()
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	b := chartBlock{
+		ID: id, Kind: pc.Kind, Lang: spec.Lang, Option: template.JS(js), Table: append([][]string{c.Table.Header}, c.Table.Rows...),
+		EmbedURL: "/embed/" + pc.Kind + "?" + qs, EmbedAbs: scheme + "://" + r.Host + "/embed/" + pc.Kind + "?" + qs,
+		PNG: "/charts/" + pc.Kind + ".png?" + qs, SVG: "/charts/" + pc.Kind + ".svg?" + qs, CSV: "/charts/" + pc.Kind + ".csv?" + qs,
+	}
+	b.Caption.Title, b.Caption.Subtitle, b.Caption.Source = c.Caption.Title, c.Caption.Subtitle, c.Caption.Source
+	return b, nil
+}
+
+// blocks builds a page's charts.
+func (rs *responder) blocks(r *http.Request, pcs []report.PageChart) ([]chartBlock, error) {
+	var out []chartBlock
+	for i, pc := range pcs {
+		b, err := rs.block(r, pc, fmt.Sprintf("chart%d", i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// handleOverview: pick an indicator and a year → ranking bar and tile map, with the top movers.
+func (rs *responder) handleOverview() pageFunc {
+	return func(r *http.Request) (page, error) {
+		q := newQuery(r)
+		in := q.indicatorOr("indicator", "pci", rs.store.Catalogue())
+		year, lang := q.year("year"), q.lang()
+		if q.err != nil {
+			return page{}, q.err
+		}
+		v, err := report.OverviewOf(r.Context(), rs.store, in, year, lang)
+		if err != nil {
+			return page{}, err
+		}
+		d := rs.base(r, lang, report.IndicatorName(in, lang)+" "+strconv.Itoa(v.Year))
+		d.Indicator, d.Year, d.Years = in.ID, v.Year, v.Years
+		if d.Charts, err = rs.blocks(r, v.Charts); err != nil {
+			return page{}, err
+		}
+		if v.Movers != nil {
+			d.Movers, d.MoversFrom, d.MoversUp, d.MoversDown = true, v.Movers.FromYear, v.MoversUp, v.MoversDown
+		}
+		return page{name: "overview.html", data: d}, nil
+	}
+}
+
+// handleProfile: every indicator for one province, its trend statements, rank history, its
+// region's median and its peers.
+func (rs *responder) handleProfile() pageFunc {
+	return func(r *http.Request) (page, error) {
+		q := newQuery(r)
+		lang := q.lang()
+		if q.err != nil {
+			return page{}, q.err
+		}
+		units, err := rs.store.Registry().Lookup(r.PathValue("code"))
+		if err != nil {
+			return page{}, err
+		}
+		v, err := report.ProfileOf(r.Context(), rs.store, report.Current(units, time.Now()), lang)
+		if err != nil {
+			return page{}, err
+		}
+		d := rs.base(r, lang, report.UnitName(v.Unit, lang))
+		d.Unit, d.Validity, d.Predecessors, d.Successors = v.Unit, v.Validity, v.Predecessors, v.Successors
+		d.Summary, d.Peers, d.PeersNote = v.Summary, v.Peers, v.PeersNote
+		if d.Charts, err = rs.blocks(r, v.Charts); err != nil {
+			return page{}, err
+		}
+		return page{name: "profile.html", data: d}, nil
+	}
+}
+
+// handleComparePage: 2–8 provinces side by side on one indicator: chart, table, trend statistics.
+func (rs *responder) handleComparePage() pageFunc {
+	return func(r *http.Request) (page, error) {
+		q := newQuery(r)
+		lang := q.lang()
+		in := q.indicatorOr("indicator", "pci", rs.store.Catalogue())
+		d := rs.base(r, lang, web.Text(lang, "compare"))
+		d.Indicator, d.Provinces = in.ID, q.Get("provinces")
+		provinces := q.provinces(rs.store.Registry())
+		if q.err == nil && d.Provinces != "" && (len(provinces) < 2 || len(provinces) > 8) {
+			q.keep(&report.ParamError{Param: "provinces", Want: "2 to 8 provinces", Got: strconv.Itoa(len(provinces))})
+		}
+		if q.err != nil {
+			d.Error = q.err.Error()
+			status, _ := errorStatus(q.err)
+			return page{name: "compare.html", status: status, data: d}, nil
+		}
+		if d.Provinces == "" {
+			return page{name: "compare.html", data: d}, nil
+		}
+		d.Title = report.IndicatorName(in, lang) + " — " + d.Provinces
+		params := url.Values{"indicator": {in.ID}, "provinces": {d.Provinces}, "lang": {lang}}
+		var err error
+		if d.Charts, err = rs.blocks(r, []report.PageChart{{Kind: "line", Params: params}, {Kind: "bump", Params: params}}); err != nil {
+			return page{}, err
+		}
+		if d.Trends, err = report.CompareTrends(r.Context(), rs.store, in, provinces, lang); err != nil {
+			return page{}, err
+		}
+		return page{name: "compare.html", data: d}, nil
+	}
+}
+
+// handleEmbed: only the chart, responsive to its iframe, with its caption and a link to the data.
+func (rs *responder) handleEmbed() pageFunc {
+	return func(r *http.Request) (page, error) {
+		b, err := rs.block(r, report.PageChart{Kind: r.PathValue("chart"), Params: r.URL.Query()}, "chart")
+		if err != nil {
+			return page{}, err
+		}
+		return page{name: "embed.html", data: map[string]any{"Lang": b.Lang, "Chart": b, "Page": "/?" + r.URL.Query().Encode()}}, nil
+	}
+}
+
+// handleChartFile serves /charts/{kind}.png, .svg and .csv: the static image for reports and
+// the data behind the chart.
+func (rs *responder) handleChartFile() fileFunc {
+	return func(r *http.Request) (string, any, error) {
+		name := r.PathValue("file")
+		kind, ext, ok := strings.Cut(name, ".")
+		if !ok || (ext != "png" && ext != "svg" && ext != "csv") {
+			return "", nil, fmt.Errorf("no chart file %s (want {chart}.png, .svg or .csv): %w", report.Quote(name), datasets.ErrNotFound)
+		}
+		q := newQuery(r)
+		spec := parseChartSpec(kind, q, rs.store)
+		if q.err != nil {
+			return "", nil, q.err
+		}
+		c, err := report.ChartOf(r.Context(), rs.store, spec, "chart")
+		if err != nil {
+			return "", nil, err
+		}
+		if ext == "csv" {
+			return ext, c.Table, nil
+		}
+		var buf bytes.Buffer
+		if err := c.Render(&buf, ext, spec.Lang); err != nil {
+			return "", nil, err
+		}
+		return ext, file{contentType: map[string]string{"png": "image/png", "svg": "image/svg+xml"}[ext], body: buf.Bytes()}, nil
+	}
+}
+
+// parseChartSpec reads a chart's parameters.
+func parseChartSpec(kind string, q *query, store *datasets.Store) report.ChartSpec {
+	cat := store.Catalogue()
+	s := report.ChartSpec{Kind: kind, Lang: q.lang()}
+	if !report.IsChartKind(kind) {
+		q.keep(fmt.Errorf("no chart %s: %w", report.Quote(kind), datasets.ErrNotFound))
+		return s
+	}
+	switch kind {
+	case "scatter":
+		s.X, s.Y = q.indicator("x", cat), q.indicator("y", cat)
+	case "radar":
+		s.Indicator = q.indicatorOr("indicator", "dti", cat) // the index whose pillars the radar shows
+	default:
+		s.Indicator = q.indicator("indicator", cat)
+	}
+	s.Provinces = q.provinces(store.Registry())
+	s.From, s.To = q.yearRange()
+	s.Year = q.year("year")
+	s.Set = q.unitSet()
+	s.Trend = q.boolean("trend", false)
+	s.Ranks = q.choice("measure", "rank", "rank", "value") == "rank"
+	if kind == "line" && len(s.Provinces) > 8 {
+		q.keep(&report.ParamError{Param: "provinces", Want: "at most 8 provinces", Got: strconv.Itoa(len(s.Provinces))})
+	}
+	if kind == "radar" && len(s.Provinces) > 4 {
+		q.keep(&report.ParamError{Param: "provinces", Want: "at most 4 provinces", Got: strconv.Itoa(len(s.Provinces))})
+	}
+	return s
+}

@@ -17,7 +17,7 @@ import (
 // benchObservations runs one observations request per iteration through the handler and
 // reports ns/op, allocations and the 99th-percentile latency.
 func benchObservations(b *testing.B, store *datasets.Store, query string) {
-	h := testResponder(b, store).api(handleObservations(store))
+	h := testResponder(b, store).api(handleObservations(store), light)
 	lat := make([]time.Duration, 0, 1<<16)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -62,7 +62,7 @@ func BenchmarkObservationsHandler10M(b *testing.B) {
 // in-memory response cache after the first request.
 func BenchmarkObservationsCached(b *testing.B) {
 	store := mustOpenStore(b)
-	h := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), store)
+	h := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}, store)
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodGet, "/api/v1/observations?indicator=pci&provinces=93,92,94,01,79&from=2006&to=2024", nil)
@@ -77,7 +77,7 @@ func BenchmarkObservationsCached(b *testing.B) {
 // BenchmarkTrendsAll: trends for every province × indicator of the bundled data in one call.
 func BenchmarkTrendsAll(b *testing.B) {
 	store := mustOpenStore(b)
-	h := testResponder(b, store).api(handleTrends(store))
+	h := testResponder(b, store).api(handleTrends(store), light)
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
@@ -92,7 +92,7 @@ func BenchmarkTrendsAll(b *testing.B) {
 // BenchmarkCompositeDefault: the default composite with 1,000 draws, through the handler.
 func BenchmarkCompositeDefault(b *testing.B) {
 	store := mustOpenStore(b)
-	h := testResponder(b, store).api(handleComposite(store))
+	h := testResponder(b, store).api(handleComposite(store), heavy)
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
@@ -110,5 +110,5 @@ func testResponder(tb testing.TB, store *datasets.Store) *responder {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &responder{logger: slog.New(slog.NewTextHandler(io.Discard, nil)), store: store, tmpl: tmpl}
+	return &responder{logger: slog.New(slog.NewTextHandler(io.Discard, nil)), store: store, tmpl: tmpl, cache: newResponseCache(1), limit: newLimiter(2, 8, time.Second)}
 }

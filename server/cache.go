@@ -1,111 +1,72 @@
 package server
 
 import (
-	"bytes"
-	"net/http"
-	"net/url"
-	"strings"
-	"time"
-
-	lru "github.com/hashicorp/golang-lru/v2"
+	"container/list"
+	"sync"
 )
 
-// A responseCache keeps the bodies of GET responses that depend only on the dataset version.
-// Keys carry the version, so an ingest that changes the data makes every old entry unreachable;
-// the LRU bound evicts them.
+// A responseCache keeps whole responses within a byte budget, least recently used first out.
+// Keys carry the dataset version and only the parameters a route recognises, so an ingest
+// makes every old entry unreachable and unknown parameters cannot multiply entries.
 type responseCache struct {
-	entries *lru.Cache[string, *cachedResponse]
-	maxBody int
+	mu      sync.Mutex
+	budget  int64
+	used    int64
+	order   *list.List // front: most recently used
+	entries map[string]*list.Element
 }
 
-type cachedResponse struct {
-	header http.Header
-	body   []byte
+type cacheEntry struct {
+	key  string
+	resp response
 }
 
-// newResponseCache returns a cache of at most n responses of at most maxBody bytes each.
-func newResponseCache(n, maxBody int) *responseCache {
-	c, err := lru.New[string, *cachedResponse](n)
-	if err != nil {
-		panic(err) // only for n <= 0, a programming error
+// newResponseCache returns a cache of at most budget bytes (bodies and keys).
+func newResponseCache(budget int64) *responseCache {
+	return &responseCache{budget: budget, order: list.New(), entries: map[string]*list.Element{}}
+}
+
+func (e *cacheEntry) size() int64 { return int64(len(e.key) + len(e.resp.body) + 256) }
+
+// get returns the response kept under key.
+func (c *responseCache) get(key string) (response, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return response{}, false
 	}
-	return &responseCache{entries: c, maxBody: maxBody}
+	c.order.MoveToFront(el)
+	return el.Value.(*cacheEntry).resp, true
 }
 
-// cacheKey identifies a response: the dataset version, today's date (the default as_of), the
-// path, the query parameters in a canonical order and whether the client asked for CSV.
-func cacheKey(version string, r *http.Request) string {
-	var b strings.Builder
-	b.WriteString(version)
-	b.WriteByte('|')
-	b.WriteString(time.Now().Format(time.DateOnly))
-	b.WriteByte('|')
-	b.WriteString(r.URL.Path)
-	b.WriteByte('?')
-	b.WriteString(url.Values(r.URL.Query()).Encode()) // Encode sorts by key
-	if strings.Contains(r.Header.Get("Accept"), "text/csv") {
-		b.WriteString("|csv")
+// add keeps resp under key, evicting the least recently used entries to stay within budget.
+// A response larger than a quarter of the budget is not kept.
+func (c *responseCache) add(key string, resp response) {
+	e := &cacheEntry{key: key, resp: resp}
+	if e.size() > c.budget/4 {
+		return
 	}
-	return b.String()
-}
-
-// middleware serves a cached copy of a 200 response when it has one and keeps new ones.
-// The handler behind it still answers 304 itself; a hit answers If-None-Match here.
-func (c *responseCache) middleware(version func() string) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodGet {
-				next.ServeHTTP(w, r)
-				return
-			}
-			key := cacheKey(version(), r)
-			if hit, ok := c.entries.Get(key); ok {
-				for k, v := range hit.header {
-					w.Header()[k] = v
-				}
-				if etag := hit.header.Get("ETag"); etag != "" && etagMatches(r.Header.Get("If-None-Match"), etag) {
-					w.WriteHeader(http.StatusNotModified)
-					return
-				}
-				w.WriteHeader(http.StatusOK)
-				w.Write(hit.body)
-				return
-			}
-			rec := &recordingWriter{ResponseWriter: w, status: http.StatusOK, limit: c.maxBody}
-			next.ServeHTTP(rec, r)
-			if rec.status == http.StatusOK && !rec.overflow {
-				// The body kept is the handler's; compression outside this middleware redoes its headers.
-				h := w.Header().Clone()
-				h.Del("Content-Encoding")
-				h.Del("Content-Length")
-				c.entries.Add(key, &cachedResponse{header: h, body: rec.buf.Bytes()})
-			}
-		})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.entries[key]; ok {
+		c.used -= old.Value.(*cacheEntry).size()
+		c.order.Remove(old)
+	}
+	c.entries[key] = c.order.PushFront(e)
+	c.used += e.size()
+	for c.used > c.budget {
+		last := c.order.Back()
+		le := last.Value.(*cacheEntry)
+		c.order.Remove(last)
+		delete(c.entries, le.key)
+		c.used -= le.size()
 	}
 }
 
-// recordingWriter passes a response through and keeps a copy of its body up to limit bytes.
-type recordingWriter struct {
-	http.ResponseWriter
-	status   int
-	buf      bytes.Buffer
-	limit    int
-	overflow bool
-}
-
-func (w *recordingWriter) WriteHeader(status int) {
-	w.status = status
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *recordingWriter) Write(p []byte) (int, error) {
-	if !w.overflow {
-		if w.buf.Len()+len(p) > w.limit {
-			w.overflow = true
-			w.buf = bytes.Buffer{}
-		} else {
-			w.buf.Write(p)
-		}
-	}
-	return w.ResponseWriter.Write(p)
+// stats returns the bytes and entries kept.
+func (c *responseCache) stats() (bytes int64, entries int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.used, len(c.entries)
 }

@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -58,19 +60,27 @@ type page struct {
 	data   any
 }
 
-// A pageFunc computes the page a request asks for.
-type pageFunc func(r *http.Request) (page, error)
+// A pageFunc reads a page request's parameters and returns how to compute the page.
+type pageFunc func(q *query) func(ctx context.Context) (page, error)
 
-// pages wraps a pageFunc: the page rendered whole before anything is written; errors as an
-// HTML page with the status errorStatus gives.
+// pages wraps a pageFunc: the page rendered whole before anything is written, kept in the
+// cache; errors as an HTML page with the status errorStatus gives. Pages ignore parameters
+// they do not know (shared links carry tracking parameters) and are not keyed on them.
 func (rs *responder) pages(f pageFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := f(r)
-		if err != nil {
-			rs.fail(w, r, err, true)
-			return
-		}
-		rs.render(w, r, p)
+		q := newQuery(r)
+		run := f(q)
+		rs.serve(w, r, q, "html", true, true, func(ctx context.Context, _ string) (response, error) {
+			p, err := run(ctx)
+			if err != nil {
+				return response{}, err
+			}
+			var buf bytes.Buffer
+			if err := rs.tmpl.ExecuteTemplate(&buf, p.name, p.data); err != nil {
+				return response{}, fmt.Errorf("render %s: %w", p.name, err)
+			}
+			return response{status: cmp.Or(p.status, http.StatusOK), contentType: "text/html; charset=utf-8", body: buf.Bytes()}, nil
+		})
 	})
 }
 
@@ -81,15 +91,8 @@ func (rs *responder) render(w http.ResponseWriter, r *http.Request, p page) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(cmp(p.status, http.StatusOK))
+	w.WriteHeader(cmp.Or(p.status, http.StatusOK))
 	w.Write(buf.Bytes())
-}
-
-func cmp(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // base is the data every page shares: languages, the link to the other language, indicators.
@@ -108,14 +111,19 @@ func (rs *responder) base(r *http.Request, lang, title string) pageData {
 	return d
 }
 
-// block builds one chart and the links that go with it.
-func (rs *responder) block(r *http.Request, pc report.PageChart, id string) (chartBlock, error) {
-	q := &query{Values: pc.Params}
+// block builds one of a page's charts from its parameters.
+func (rs *responder) block(ctx context.Context, r *http.Request, pc report.PageChart, id string) (chartBlock, error) {
+	q := &query{Values: pc.Params, read: map[string]bool{}}
 	spec := parseChartSpec(pc.Kind, q, rs.store)
 	if q.err != nil {
 		return chartBlock{}, q.err
 	}
-	c, err := report.ChartOf(r.Context(), rs.store, spec, id)
+	return rs.chart(ctx, r, spec, q.recognised(), id)
+}
+
+// chart builds one chart and the links that go with it (params: the chart's parameters).
+func (rs *responder) chart(ctx context.Context, r *http.Request, spec report.ChartSpec, params url.Values, id string) (chartBlock, error) {
+	c, err := report.ChartOf(ctx, rs.store, spec, id)
 	if err != nil {
 		return chartBlock{}, err
 	}
@@ -123,25 +131,21 @@ func (rs *responder) block(r *http.Request, pc report.PageChart, id string) (cha
 	if err != nil {
 		return chartBlock{}, err
 	}
-	qs := pc.Params.Encode()
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
+	kind, qs := spec.Kind, params.Encode()
 	b := chartBlock{
-		ID: id, Kind: pc.Kind, Lang: spec.Lang, Option: template.JS(js), Table: append([][]string{c.Table.Header}, c.Table.Rows...),
-		EmbedURL: "/embed/" + pc.Kind + "?" + qs, EmbedAbs: scheme + "://" + r.Host + "/embed/" + pc.Kind + "?" + qs,
-		PNG: "/charts/" + pc.Kind + ".png?" + qs, SVG: "/charts/" + pc.Kind + ".svg?" + qs, CSV: "/charts/" + pc.Kind + ".csv?" + qs,
+		ID: id, Kind: kind, Lang: spec.Lang, Option: template.JS(js), Table: append([][]string{c.Table.Header}, c.Table.Rows...),
+		EmbedURL: "/embed/" + kind + "?" + qs, EmbedAbs: scheme(r) + "://" + r.Host + "/embed/" + kind + "?" + qs,
+		PNG: "/charts/" + kind + ".png?" + qs, SVG: "/charts/" + kind + ".svg?" + qs, CSV: "/charts/" + kind + ".csv?" + qs,
 	}
 	b.Caption.Title, b.Caption.Subtitle, b.Caption.Source = c.Caption.Title, c.Caption.Subtitle, c.Caption.Source
 	return b, nil
 }
 
 // blocks builds a page's charts.
-func (rs *responder) blocks(r *http.Request, pcs []report.PageChart) ([]chartBlock, error) {
+func (rs *responder) blocks(ctx context.Context, r *http.Request, pcs []report.PageChart) ([]chartBlock, error) {
 	var out []chartBlock
 	for i, pc := range pcs {
-		b, err := rs.block(r, pc, fmt.Sprintf("chart%d", i))
+		b, err := rs.block(ctx, r, pc, fmt.Sprintf("chart%d", i))
 		if err != nil {
 			return nil, err
 		}
@@ -152,127 +156,132 @@ func (rs *responder) blocks(r *http.Request, pcs []report.PageChart) ([]chartBlo
 
 // handleOverview: pick an indicator and a year → ranking bar and tile map, with the top movers.
 func (rs *responder) handleOverview() pageFunc {
-	return func(r *http.Request) (page, error) {
-		q := newQuery(r)
+	return func(q *query) func(ctx context.Context) (page, error) {
 		in := q.indicatorOr("indicator", "pci", rs.store.Catalogue())
 		year, lang := q.year("year"), q.lang()
-		if q.err != nil {
-			return page{}, q.err
+		return func(ctx context.Context) (page, error) {
+			r := q.r
+			v, err := report.OverviewOf(ctx, rs.store, in, year, lang)
+			if err != nil {
+				return page{}, err
+			}
+			d := rs.base(r, lang, report.IndicatorName(in, lang)+" "+strconv.Itoa(v.Year))
+			d.Indicator, d.Year, d.Years = in.ID, v.Year, v.Years
+			if d.Charts, err = rs.blocks(ctx, r, v.Charts); err != nil {
+				return page{}, err
+			}
+			if v.Movers != nil {
+				d.Movers, d.MoversFrom, d.MoversUp, d.MoversDown = true, v.Movers.FromYear, v.MoversUp, v.MoversDown
+			}
+			return page{name: "overview.html", data: d}, nil
 		}
-		v, err := report.OverviewOf(r.Context(), rs.store, in, year, lang)
-		if err != nil {
-			return page{}, err
-		}
-		d := rs.base(r, lang, report.IndicatorName(in, lang)+" "+strconv.Itoa(v.Year))
-		d.Indicator, d.Year, d.Years = in.ID, v.Year, v.Years
-		if d.Charts, err = rs.blocks(r, v.Charts); err != nil {
-			return page{}, err
-		}
-		if v.Movers != nil {
-			d.Movers, d.MoversFrom, d.MoversUp, d.MoversDown = true, v.Movers.FromYear, v.MoversUp, v.MoversDown
-		}
-		return page{name: "overview.html", data: d}, nil
 	}
 }
 
 // handleProfile: every indicator for one province, its trend statements, rank history, its
 // region's median and its peers.
 func (rs *responder) handleProfile() pageFunc {
-	return func(r *http.Request) (page, error) {
-		q := newQuery(r)
+	return func(q *query) func(ctx context.Context) (page, error) {
 		lang := q.lang()
-		if q.err != nil {
-			return page{}, q.err
+		return func(ctx context.Context) (page, error) {
+			r := q.r
+			units, err := rs.store.Registry().Lookup(r.PathValue("code"))
+			if err != nil {
+				return page{}, err
+			}
+			v, err := report.ProfileOf(ctx, rs.store, report.Current(units, time.Now()), lang)
+			if err != nil {
+				return page{}, err
+			}
+			d := rs.base(r, lang, report.UnitName(v.Unit, lang))
+			d.Unit, d.Validity, d.Predecessors, d.Successors = v.Unit, v.Validity, v.Predecessors, v.Successors
+			d.Summary, d.Peers, d.PeersNote = v.Summary, v.Peers, v.PeersNote
+			if d.Charts, err = rs.blocks(ctx, r, v.Charts); err != nil {
+				return page{}, err
+			}
+			return page{name: "profile.html", data: d}, nil
 		}
-		units, err := rs.store.Registry().Lookup(r.PathValue("code"))
-		if err != nil {
-			return page{}, err
-		}
-		v, err := report.ProfileOf(r.Context(), rs.store, report.Current(units, time.Now()), lang)
-		if err != nil {
-			return page{}, err
-		}
-		d := rs.base(r, lang, report.UnitName(v.Unit, lang))
-		d.Unit, d.Validity, d.Predecessors, d.Successors = v.Unit, v.Validity, v.Predecessors, v.Successors
-		d.Summary, d.Peers, d.PeersNote = v.Summary, v.Peers, v.PeersNote
-		if d.Charts, err = rs.blocks(r, v.Charts); err != nil {
-			return page{}, err
-		}
-		return page{name: "profile.html", data: d}, nil
 	}
 }
 
 // handleComparePage: 2–8 provinces side by side on one indicator: chart, table, trend statistics.
 func (rs *responder) handleComparePage() pageFunc {
-	return func(r *http.Request) (page, error) {
-		q := newQuery(r)
+	return func(q *query) func(ctx context.Context) (page, error) {
 		lang := q.lang()
 		in := q.indicatorOr("indicator", "pci", rs.store.Catalogue())
-		d := rs.base(r, lang, web.Text(lang, "compare"))
-		d.Indicator, d.Provinces = in.ID, q.Get("provinces")
+		given := q.get("provinces")
 		provinces := q.provinces(rs.store.Registry())
-		if q.err == nil && d.Provinces != "" && (len(provinces) < 2 || len(provinces) > 8) {
+		if q.err == nil && given != "" && (len(provinces) < 2 || len(provinces) > 8) {
 			q.keep(&report.ParamError{Param: "provinces", Want: "2 to 8 provinces", Got: strconv.Itoa(len(provinces))})
 		}
-		if q.err != nil {
-			d.Error = q.err.Error()
-			status, _ := errorStatus(q.err)
-			return page{name: "compare.html", status: status, data: d}, nil
-		}
-		if d.Provinces == "" {
+		bad := q.err
+		q.err = nil // a bad province list is shown on the page, with the form
+		return func(ctx context.Context) (page, error) {
+			d := rs.base(q.r, lang, web.Text(lang, "compare"))
+			d.Indicator, d.Provinces = in.ID, given
+			if bad != nil {
+				d.Error = bad.Error()
+				status, _ := errorStatus(bad)
+				return page{name: "compare.html", status: status, data: d}, nil
+			}
+			if given == "" {
+				return page{name: "compare.html", data: d}, nil
+			}
+			d.Title = report.IndicatorName(in, lang) + " — " + given
+			params := url.Values{"indicator": {in.ID}, "provinces": {given}, "lang": {lang}}
+			var err error
+			if d.Charts, err = rs.blocks(ctx, q.r, []report.PageChart{{Kind: "line", Params: params}, {Kind: "bump", Params: params}}); err != nil {
+				return page{}, err
+			}
+			if d.Trends, err = report.CompareTrends(ctx, rs.store, in, provinces, lang); err != nil {
+				return page{}, err
+			}
 			return page{name: "compare.html", data: d}, nil
 		}
-		d.Title = report.IndicatorName(in, lang) + " — " + d.Provinces
-		params := url.Values{"indicator": {in.ID}, "provinces": {d.Provinces}, "lang": {lang}}
-		var err error
-		if d.Charts, err = rs.blocks(r, []report.PageChart{{Kind: "line", Params: params}, {Kind: "bump", Params: params}}); err != nil {
-			return page{}, err
-		}
-		if d.Trends, err = report.CompareTrends(r.Context(), rs.store, in, provinces, lang); err != nil {
-			return page{}, err
-		}
-		return page{name: "compare.html", data: d}, nil
 	}
 }
 
 // handleEmbed: only the chart, responsive to its iframe, with its caption and a link to the data.
 func (rs *responder) handleEmbed() pageFunc {
-	return func(r *http.Request) (page, error) {
-		b, err := rs.block(r, report.PageChart{Kind: r.PathValue("chart"), Params: r.URL.Query()}, "chart")
-		if err != nil {
-			return page{}, err
+	return func(q *query) func(ctx context.Context) (page, error) {
+		spec := parseChartSpec(q.r.PathValue("chart"), q, rs.store)
+		params := q.recognised()
+		return func(ctx context.Context) (page, error) {
+			b, err := rs.chart(ctx, q.r, spec, params, "chart")
+			if err != nil {
+				return page{}, err
+			}
+			return page{name: "embed.html", data: map[string]any{"Lang": b.Lang, "Chart": b, "Page": "/?" + params.Encode()}}, nil
 		}
-		return page{name: "embed.html", data: map[string]any{"Lang": b.Lang, "Chart": b, "Page": "/?" + r.URL.Query().Encode()}}, nil
 	}
 }
 
 // handleChartFile serves /charts/{kind}.png, .svg and .csv: the static image for reports and
 // the data behind the chart.
-func (rs *responder) handleChartFile() fileFunc {
-	return func(r *http.Request) (string, any, error) {
+func (rs *responder) handleChartFile() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := newQuery(r)
 		name := r.PathValue("file")
 		kind, ext, ok := strings.Cut(name, ".")
 		if !ok || (ext != "png" && ext != "svg" && ext != "csv") {
-			return "", nil, fmt.Errorf("no chart file %s (want {chart}.png, .svg or .csv): %w", report.Quote(name), datasets.ErrNotFound)
+			q.keep(fmt.Errorf("no chart file %s (want {chart}.png, .svg or .csv): %w", report.Quote(name), datasets.ErrNotFound))
 		}
-		q := newQuery(r)
 		spec := parseChartSpec(kind, q, rs.store)
-		if q.err != nil {
-			return "", nil, q.err
-		}
-		c, err := report.ChartOf(r.Context(), rs.store, spec, "chart")
-		if err != nil {
-			return "", nil, err
-		}
-		if ext == "csv" {
-			return ext, c.Table, nil
-		}
-		var buf bytes.Buffer
-		if err := c.Render(&buf, ext, spec.Lang); err != nil {
-			return "", nil, err
-		}
-		return ext, file{contentType: map[string]string{"png": "image/png", "svg": "image/svg+xml"}[ext], body: buf.Bytes()}, nil
-	}
+		rs.serve(w, r, q, ext, false, ext != "csv", func(ctx context.Context, _ string) (response, error) {
+			c, err := report.ChartOf(ctx, rs.store, spec, "chart")
+			if err != nil {
+				return response{}, err
+			}
+			if ext == "csv" {
+				return csvResponse(c.Table), nil
+			}
+			var buf bytes.Buffer
+			if err := c.Render(&buf, ext, spec.Lang); err != nil {
+				return response{}, err
+			}
+			return response{contentType: map[string]string{"png": "image/png", "svg": "image/svg+xml"}[ext], body: buf.Bytes()}, nil
+		})
+	})
 }
 
 // parseChartSpec reads a chart's parameters.

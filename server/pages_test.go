@@ -103,7 +103,7 @@ func TestXSS(t *testing.T) {
 	if _, err := store.Ingest(context.Background(), []string{path}, datasets.IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), store))
+	srv := httptest.NewServer(NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}, store))
 	t.Cleanup(srv.Close)
 	for _, p := range []string{"/provinces/01", "/compare?provinces=01,79&indicator=par_index", "/embed/line?indicator=par_index&provinces=01",
 		"/charts/ranking.csv?indicator=par_index&year=2026"} {

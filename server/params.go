@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -15,51 +16,141 @@ import (
 	"chiso/report"
 )
 
+// Limits on what one request may ask for; each is a 400 naming the parameter, never a silent cut.
 const (
-	minYear = 1990
-	maxYear = 2100
+	minYear       = 1990
+	maxYear       = 2100
+	maxIndicators = 50
+	maxNameLen    = 100 // characters of one province name, before any matching
 )
 
-// parseYear reads an optional year parameter; 0 means absent.
-func parseYear(q url.Values, name string) (int, error) {
-	s := strings.TrimSpace(q.Get(name))
+// A query reads a request's parameters. It keeps the first error, so that a handler parses
+// everything it needs and checks once, and it records which parameters were read: the API
+// refuses the others, and caches and ETags are keyed on the recognised ones only.
+type query struct {
+	url.Values
+	r    *http.Request
+	read map[string]bool
+	err  error
+}
+
+func newQuery(r *http.Request) *query {
+	return &query{Values: r.URL.Query(), r: r, read: map[string]bool{}}
+}
+
+func (q *query) keep(err error) {
+	if q.err == nil {
+		q.err = err
+	}
+}
+
+// get returns the one value of parameter name ("" if absent); a repeated parameter is an error.
+func (q *query) get(name string) string {
+	q.read[name] = true
+	vs := q.Values[name]
+	if len(vs) > 1 {
+		q.keep(&report.ParamError{Param: name, Want: "one value", Got: fmt.Sprintf("%d values (%s)", len(vs), report.Quote(strings.Join(vs, " | ")))})
+	}
+	if len(vs) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(vs[0])
+}
+
+// has reports whether parameter name was given.
+func (q *query) has(name string) bool {
+	q.read[name] = true
+	return q.Values.Has(name)
+}
+
+// unknown returns the parameters given but never read, sorted.
+func (q *query) unknown() []string {
+	var out []string
+	for k := range q.Values {
+		if !q.read[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// refuseUnknown records an error for the first parameter given but never read.
+func (q *query) refuseUnknown() {
+	if u := q.unknown(); len(u) > 0 {
+		known := slices.Sorted(func(yield func(string) bool) {
+			for k := range q.read {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		q.keep(&report.ParamError{Param: u[0], Want: "a parameter of this endpoint (" + strings.Join(known, ", ") + ")", Got: "an unknown parameter " + report.Quote(u[0])})
+	}
+}
+
+// recognised returns the parameters given that were read.
+func (q *query) recognised() url.Values {
+	v := url.Values{}
+	for k := range q.read {
+		if vs, ok := q.Values[k]; ok {
+			v[k] = vs
+		}
+	}
+	return v
+}
+
+// canonical is the recognised parameters in a canonical order: the key of caches and ETags.
+func (q *query) canonical() string { return q.recognised().Encode() } // Encode sorts by key
+
+func yearWant() string { return fmt.Sprintf("a year in [%d, %d]", minYear, maxYear) }
+
+// year reads an optional year; 0 means absent.
+func (q *query) year(name string) int {
+	s := q.get(name)
 	if s == "" {
-		return 0, nil
+		return 0
 	}
 	y, err := strconv.Atoi(s)
 	if err != nil || y < minYear || y > maxYear {
-		return 0, &report.ParamError{Param: name, Want: fmt.Sprintf("a year in [%d, %d]", minYear, maxYear), Got: report.Quote(s)}
+		q.keep(&report.ParamError{Param: name, Want: yearWant(), Got: report.Quote(s)})
+		return 0
 	}
-	return y, nil
+	return y
 }
 
-// parseYearRange reads from and to, and checks from ≤ to.
-func parseYearRange(q url.Values) (from, to int, err error) {
-	if from, err = parseYear(q, "from"); err != nil {
-		return 0, 0, err
+// requiredYear reads a year that must be given.
+func (q *query) requiredYear(name string) int {
+	y := q.year(name)
+	if y == 0 && q.get(name) == "" {
+		q.keep(&report.ParamError{Param: name, Want: yearWant(), Got: "nothing"})
 	}
-	if to, err = parseYear(q, "to"); err != nil {
-		return 0, 0, err
-	}
+	return y
+}
+
+// yearRange reads from and to, and checks from ≤ to.
+func (q *query) yearRange() (from, to int) {
+	from, to = q.year("from"), q.year("to")
 	if from != 0 && to != 0 && from > to {
-		return 0, 0, &report.ParamError{Param: "to", Want: fmt.Sprintf("a year ≥ from (%d)", from), Got: strconv.Itoa(to)}
+		q.keep(&report.ParamError{Param: "to", Want: fmt.Sprintf("a year ≥ from (%d)", from), Got: strconv.Itoa(to)})
 	}
-	return from, to, nil
+	return from, to
 }
 
-// parseAsOf reads as_of: a year (its last day) or a date; absent means today.
-func parseAsOf(q url.Values, now time.Time) (time.Time, error) {
-	s := strings.TrimSpace(q.Get("as_of"))
+// asOf reads as_of: a year (its last day) or a date; absent means today.
+func (q *query) asOf(now time.Time) time.Time {
+	s := q.get("as_of")
 	if s == "" {
-		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), nil
+		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	}
 	if y, err := strconv.Atoi(s); err == nil && y >= minYear && y <= maxYear {
-		return datasets.YearEnd(y), nil
+		return datasets.YearEnd(y)
 	}
 	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		return d, nil
+		return d
 	}
-	return time.Time{}, &report.ParamError{Param: "as_of", Want: "a year (2024) or a date (2025-07-01)", Got: report.Quote(s)}
+	q.keep(&report.ParamError{Param: "as_of", Want: "a year (2024) or a date (2025-07-01)", Got: report.Quote(s)})
+	return time.Time{}
 }
 
 // splitList splits a comma-separated parameter, dropping empty items.
@@ -73,274 +164,166 @@ func splitList(s string) []string {
 	return out
 }
 
-// parseIndicators reads the indicator parameter (comma-separated ids; absent: all).
-func parseIndicators(q url.Values, catalogue *datasets.Catalogue) ([]string, error) {
+// indicatorIDs reads a comma-separated list of indicator ids (absent: none), at most maxIndicators.
+func (q *query) indicatorIDs(name string, cat *datasets.Catalogue) []string {
 	var out []string
-	for _, s := range splitList(q.Get("indicator")) {
+	for _, s := range splitList(q.get(name)) {
 		s = strings.ToLower(s)
-		if _, ok := catalogue.Get(s); !ok {
-			return nil, &report.ParamError{Param: "indicator", Want: "one of " + strings.Join(catalogue.IDs(), ", "), Got: report.Quote(s)}
+		if _, ok := cat.Get(s); !ok {
+			q.keep(&report.ParamError{Param: name, Want: "one of " + strings.Join(cat.IDs(), ", "), Got: report.Quote(s)})
+			return nil
 		}
-		out = append(out, s)
-	}
-	return out, nil
-}
-
-// parseProvinces reads the provinces parameter: codes, slugs, ids or any spelling of a name.
-// Each item may stand for several units over time (code 15: Yên Bái, then Lào Cai).
-func parseProvinces(q url.Values, reg *datasets.Registry) ([][]datasets.Unit, error) {
-	var out [][]datasets.Unit
-	for _, s := range splitList(q.Get("provinces")) {
-		units, err := reg.Lookup(s)
-		if err != nil {
-			var ne *datasets.NameError
-			if errors.As(err, &ne) {
-				return nil, &report.ParamError{Param: "provinces", Want: "province codes, slugs or names", Got: ne.Error()}
-			}
-			return nil, err
+		if !slices.Contains(out, s) {
+			out = append(out, s)
 		}
-		out = append(out, units)
 	}
-	return out, nil
+	if len(out) > maxIndicators {
+		q.keep(&report.ParamError{Param: name, Want: fmt.Sprintf("at most %d indicators", maxIndicators), Got: strconv.Itoa(len(out))})
+	}
+	return out
 }
 
-// parseUnitSet reads units: "63" or "34" keeps only the units of that set.
-func parseUnitSet(q url.Values) (string, error) {
-	s := strings.TrimSpace(q.Get("units"))
-	switch s {
-	case "", "63", "34":
-		return s, nil
+// indicators reads the indicator parameter (comma-separated ids; absent: all).
+func (q *query) indicators(cat *datasets.Catalogue) []string { return q.indicatorIDs("indicator", cat) }
+
+// indicatorList reads a required list of at least min indicators.
+func (q *query) indicatorList(name string, cat *datasets.Catalogue, min int) []string {
+	inds := q.indicatorIDs(name, cat)
+	if q.err == nil && len(inds) < min {
+		q.keep(&report.ParamError{Param: name, Want: "at least " + strconv.Itoa(min) + " indicator ids, comma-separated", Got: report.Quote(q.get(name))})
 	}
-	return "", &report.ParamError{Param: "units", Want: `"63" or "34"`, Got: report.Quote(s)}
+	return inds
 }
 
-// parseIndicatorList reads a required list of at least min indicators.
-func parseIndicatorList(q url.Values, name string, cat *datasets.Catalogue, min int) ([]string, error) {
-	inds, err := parseIndicators(url.Values{"indicator": {q.Get(name)}}, cat)
-	var pe *report.ParamError
-	if errors.As(err, &pe) {
-		pe.Param = name
-		return nil, pe
-	}
-	if len(inds) < min {
-		return nil, &report.ParamError{Param: name, Want: "at least " + strconv.Itoa(min) + " indicator ids, comma-separated", Got: report.Quote(q.Get(name))}
-	}
-	return inds, nil
-}
-
-// parseChoice reads an optional parameter that must be one of choices; def if absent.
-func parseChoice(q url.Values, name, def string, choices ...string) (string, error) {
-	s := strings.TrimSpace(q.Get(name))
+// indicator reads a required single indicator id.
+func (q *query) indicator(name string, cat *datasets.Catalogue) datasets.Indicator {
+	s := strings.ToLower(q.get(name))
 	if s == "" {
-		return def, nil
-	}
-	if slices.Contains(choices, s) {
-		return s, nil
-	}
-	return "", &report.ParamError{Param: name, Want: choiceList(choices), Got: report.Quote(s)}
-}
-
-// choiceList says which values are accepted: "a" or "b"; one of "a", "b", "c".
-func choiceList(choices []string) string {
-	q := make([]string, len(choices))
-	for i, c := range choices {
-		q[i] = strconv.Quote(c)
-	}
-	if len(q) == 2 {
-		return q[0] + " or " + q[1]
-	}
-	return "one of " + strings.Join(q, ", ")
-}
-
-// wantsCSV reports whether the client asked for CSV (format=csv or Accept: text/csv).
-func wantsCSV(q url.Values, accept string) (bool, error) {
-	switch f := strings.ToLower(strings.TrimSpace(q.Get("format"))); f {
-	case "csv":
-		return true, nil
-	case "json":
-		return false, nil
-	case "":
-		return strings.Contains(accept, "text/csv"), nil
-	default:
-		return false, &report.ParamError{Param: "format", Want: `"json" or "csv"`, Got: strconv.Quote(f)}
-	}
-}
-
-// parseInt reads an optional integer parameter within [lo, hi]; def if absent.
-func parseInt(q url.Values, name string, def, lo, hi int) (int, error) {
-	s := strings.TrimSpace(q.Get(name))
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < lo || n > hi {
-		return 0, &report.ParamError{Param: name, Want: fmt.Sprintf("an integer in [%d, %d]", lo, hi), Got: report.Quote(s)}
-	}
-	return n, nil
-}
-
-// parseFloat reads an optional finite number; ok is false if absent.
-func parseFloat(q url.Values, name string) (v float64, ok bool, err error) {
-	s := strings.TrimSpace(q.Get(name))
-	if s == "" {
-		return 0, false, nil
-	}
-	v, err = strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false, &report.ParamError{Param: name, Want: "a number", Got: report.Quote(s)}
-	}
-	return v, true, nil
-}
-
-// parseBool reads an optional true/false parameter.
-func parseBool(q url.Values, name string, def bool) (bool, error) {
-	switch s := strings.ToLower(strings.TrimSpace(q.Get(name))); s {
-	case "":
-		return def, nil
-	case "true", "1", "yes":
-		return true, nil
-	case "false", "0", "no":
-		return false, nil
-	default:
-		return false, &report.ParamError{Param: name, Want: `"true" or "false"`, Got: report.Quote(s)}
-	}
-}
-
-// requireOne reads a required single indicator id.
-func requireOne(q url.Values, name string, cat *datasets.Catalogue) (datasets.Indicator, error) {
-	s := strings.ToLower(strings.TrimSpace(q.Get(name)))
-	if s == "" {
-		return datasets.Indicator{}, &report.ParamError{Param: name, Want: "an indicator id (" + strings.Join(cat.IDs(), ", ") + ")", Got: "nothing"}
+		q.keep(&report.ParamError{Param: name, Want: "an indicator id (" + strings.Join(cat.IDs(), ", ") + ")", Got: "nothing"})
+		return datasets.Indicator{}
 	}
 	in, ok := cat.Get(s)
 	if !ok {
-		return datasets.Indicator{}, &report.ParamError{Param: name, Want: "one of " + strings.Join(cat.IDs(), ", "), Got: report.Quote(s)}
+		q.keep(&report.ParamError{Param: name, Want: "one of " + strings.Join(cat.IDs(), ", "), Got: report.Quote(s)})
 	}
-	return in, nil
-}
-
-// requireYear reads a required year.
-func requireYear(q url.Values, name string) (int, error) {
-	y, err := parseYear(q, name)
-	if err != nil {
-		return 0, err
-	}
-	if y == 0 {
-		return 0, &report.ParamError{Param: name, Want: fmt.Sprintf("a year in [%d, %d]", minYear, maxYear), Got: "nothing"}
-	}
-	return y, nil
-}
-
-// A query reads a request's parameters and keeps the first error, so that a handler parses
-// everything it needs and checks once.
-type query struct {
-	url.Values
-	accept string // the Accept header
-	err    error
-}
-
-func newQuery(r *http.Request) *query {
-	return &query{Values: r.URL.Query(), accept: r.Header.Get("Accept")}
-}
-
-func (q *query) keep(err error) {
-	if q.err == nil {
-		q.err = err
-	}
-}
-
-func (q *query) year(name string) int {
-	v, err := parseYear(q.Values, name)
-	q.keep(err)
-	return v
-}
-
-func (q *query) requiredYear(name string) int {
-	v, err := requireYear(q.Values, name)
-	q.keep(err)
-	return v
-}
-
-func (q *query) yearRange() (from, to int) {
-	from, to, err := parseYearRange(q.Values)
-	q.keep(err)
-	return from, to
-}
-
-func (q *query) asOf(now time.Time) time.Time {
-	v, err := parseAsOf(q.Values, now)
-	q.keep(err)
-	return v
-}
-
-func (q *query) indicators(cat *datasets.Catalogue) []string {
-	v, err := parseIndicators(q.Values, cat)
-	q.keep(err)
-	return v
-}
-
-func (q *query) indicator(name string, cat *datasets.Catalogue) datasets.Indicator {
-	v, err := requireOne(q.Values, name, cat)
-	q.keep(err)
-	return v
+	return in
 }
 
 // indicatorOr reads a single indicator id, def when absent.
 func (q *query) indicatorOr(name, def string, cat *datasets.Catalogue) datasets.Indicator {
-	if strings.TrimSpace(q.Get(name)) == "" {
+	if q.get(name) == "" {
 		in, _ := cat.Get(def)
 		return in
 	}
 	return q.indicator(name, cat)
 }
 
-func (q *query) indicatorList(name string, cat *datasets.Catalogue, min int) []string {
-	v, err := parseIndicatorList(q.Values, name, cat, min)
-	q.keep(err)
-	return v
-}
-
+// provinces reads the provinces parameter: codes, slugs, ids or any spelling of a name, or
+// "all" (none named: all units). Each item may stand for several units over time (code 15:
+// Yên Bái, then Lào Cai); a unit named twice counts once.
 func (q *query) provinces(reg *datasets.Registry) [][]datasets.Unit {
-	v, err := parseProvinces(q.Values, reg)
-	q.keep(err)
-	return v
+	s := q.get("provinces")
+	if strings.EqualFold(s, "all") {
+		return nil
+	}
+	var out [][]datasets.Unit
+	seen := map[string]bool{}
+	for _, name := range splitList(s) {
+		if n := len([]rune(name)); n > maxNameLen {
+			q.keep(&report.ParamError{Param: "provinces", Want: fmt.Sprintf("province codes, slugs or names of at most %d characters", maxNameLen), Got: fmt.Sprintf("a name of %d characters", n)})
+			return nil
+		}
+		units, err := reg.Lookup(name)
+		if err != nil {
+			var ne *datasets.NameError
+			if errors.As(err, &ne) {
+				q.keep(&report.ParamError{Param: "provinces", Want: "province codes, slugs or names", Got: ne.Error()})
+			} else {
+				q.keep(err)
+			}
+			return nil
+		}
+		if key := units[0].ID; !seen[key] {
+			seen[key] = true
+			out = append(out, units)
+		}
+	}
+	if n := len(reg.All()); len(out) > n {
+		q.keep(&report.ParamError{Param: "provinces", Want: fmt.Sprintf("at most %d provinces (or provinces=all)", n), Got: strconv.Itoa(len(out))})
+	}
+	return out
 }
 
-func (q *query) unitSet() string {
-	v, err := parseUnitSet(q.Values)
-	q.keep(err)
-	return v
-}
-
-func (q *query) csv() bool {
-	v, err := wantsCSV(q.Values, q.accept)
-	q.keep(err)
-	return v
-}
-
-func (q *query) intIn(name string, def, lo, hi int) int {
-	v, err := parseInt(q.Values, name, def, lo, hi)
-	q.keep(err)
-	return v
-}
-
-func (q *query) float(name string) (float64, bool) {
-	v, ok, err := parseFloat(q.Values, name)
-	q.keep(err)
-	return v, ok
-}
-
-func (q *query) choice(name, def string, choices ...string) string {
-	v, err := parseChoice(q.Values, name, def, choices...)
-	q.keep(err)
-	return v
-}
+// unitSet reads units: "63" or "34" keeps only the units of that set.
+func (q *query) unitSet() string { return q.choice("units", "", datasets.Set63, datasets.Set34) }
 
 // lang reads lang: "vi" (default) or "en".
 func (q *query) lang() string { return q.choice("lang", "vi", "vi", "en") }
 
+// choice reads an optional parameter that must be one of choices; def if absent.
+func (q *query) choice(name, def string, choices ...string) string {
+	s := q.get(name)
+	if s == "" {
+		return def
+	}
+	if !slices.Contains(choices, s) {
+		q.keep(&report.ParamError{Param: name, Want: choiceList(choices), Got: report.Quote(s)})
+		return def
+	}
+	return s
+}
+
+// choiceList says which values are accepted: "a" or "b"; one of "a", "b", "c".
+func choiceList(choices []string) string {
+	qs := make([]string, len(choices))
+	for i, c := range choices {
+		qs[i] = strconv.Quote(c)
+	}
+	if len(qs) == 2 {
+		return qs[0] + " or " + qs[1]
+	}
+	return "one of " + strings.Join(qs, ", ")
+}
+
+// intIn reads an optional integer within [lo, hi]; def if absent.
+func (q *query) intIn(name string, def, lo, hi int) int {
+	s := q.get(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		q.keep(&report.ParamError{Param: name, Want: fmt.Sprintf("an integer in [%d, %d]", lo, hi), Got: report.Quote(s)})
+		return def
+	}
+	return n
+}
+
+// float reads an optional finite number; ok is false if absent.
+func (q *query) float(name string) (v float64, ok bool) {
+	s := q.get(name)
+	if s == "" {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		q.keep(&report.ParamError{Param: name, Want: "a number", Got: report.Quote(s)})
+		return 0, false
+	}
+	return v, true
+}
+
+// boolean reads an optional true/false parameter.
 func (q *query) boolean(name string, def bool) bool {
-	v, err := parseBool(q.Values, name, def)
-	q.keep(err)
-	return v
+	switch s := strings.ToLower(q.get(name)); s {
+	case "":
+		return def
+	case "true", "1", "yes":
+		return true
+	case "false", "0", "no":
+		return false
+	default:
+		q.keep(&report.ParamError{Param: name, Want: `"true" or "false"`, Got: report.Quote(s)})
+		return def
+	}
 }

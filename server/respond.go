@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -9,10 +10,13 @@ import (
 	"fmt"
 	"hash/fnv"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -54,6 +58,10 @@ func errorStatus(err error) (status int, errorType string) {
 		return http.StatusBadRequest, "bad_data"
 	case errors.Is(err, datasets.ErrNotFound), errors.As(err, &ne):
 		return http.StatusNotFound, "not_found"
+	case errors.As(err, new(*methodError)):
+		return http.StatusMethodNotAllowed, "bad_data"
+	case errors.Is(err, errBusy):
+		return http.StatusServiceUnavailable, "unavailable"
 	case errors.Is(err, context.Canceled):
 		return 499, "canceled" // the client went away; nothing is written
 	default:
@@ -66,6 +74,8 @@ type responder struct {
 	logger *slog.Logger
 	store  *datasets.Store
 	tmpl   *template.Template
+	cache  *responseCache
+	limit  *limiter
 }
 
 // fail writes err as JSON (the API) or as an HTML page (html). Server errors are logged here,
@@ -80,6 +90,9 @@ func (rs *responder) fail(w http.ResponseWriter, r *http.Request, err error, htm
 		msg = "internal error"
 		rs.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.RequestURI(), "err", err,
 			"request_id", middleware.GetReqID(r.Context()))
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
 	}
 	if html && rs.tmpl != nil {
 		lang := "vi"
@@ -122,87 +135,167 @@ func (rs *responder) writeJSON(w http.ResponseWriter, r *http.Request, status in
 	w.Write(buf.Bytes())
 }
 
-// An endpoint computes the view an API request asks for.
-type endpoint func(r *http.Request) (any, error)
+// A compute produces a view once a request's parameters are parsed.
+type compute func(ctx context.Context) (any, error)
 
-// api wraps an endpoint: it writes the view in the success envelope (status, dataset version,
-// then the view's fields), or its table as CSV on format=csv or Accept: text/csv, with an ETag
-// that identifies the representation; errors go through fail.
-func (rs *responder) api(f endpoint) http.Handler {
+// An endpoint reads an API request's parameters and returns how to compute its view.
+type endpoint func(q *query) compute
+
+// A response is what a handler writes, whole: what the cache keeps.
+type response struct {
+	status      int
+	contentType string
+	disposition string // Content-Disposition, for downloads
+	body        []byte
+}
+
+// api wraps an endpoint: the view in the success envelope (status, dataset version, then the
+// view's fields), or its table as CSV on format=csv or Accept: text/csv. Unknown parameters
+// are refused. heavy work runs behind the limiter.
+func (rs *responder) api(f endpoint, heavy bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		version := rs.store.Version()
-		format, err := parseChoice(r.URL.Query(), "format", "", "json", "csv")
-		if err != nil {
-			rs.fail(w, r, err, false)
-			return
+		q := newQuery(r)
+		format := q.choice("format", "", "json", "csv")
+		run := f(q)
+		q.refuseUnknown()
+		variant := "json"
+		if format == "csv" || (format == "" && strings.Contains(r.Header.Get("Accept"), "text/csv")) {
+			variant = "csv"
 		}
 		w.Header().Add("Vary", "Accept")
-		v, err := f(r)
-		if err != nil {
-			rs.fail(w, r, err, false)
-			return
-		}
-		t, tabular := v.(report.Tabler)
-		switch {
-		case format == "csv" && !tabular:
-			rs.fail(w, r, &report.ParamError{Param: "format", Want: `"json" (this endpoint has no CSV form)`, Got: `"csv"`}, false)
-		case format == "csv" || (format == "" && tabular && strings.Contains(r.Header.Get("Accept"), "text/csv")):
-			if !notModified(w, r, version, "csv") {
-				writeCSV(w, t.Table())
+		rs.serve(w, r, q, variant, false, heavy, func(ctx context.Context, version string) (response, error) {
+			v, err := run(ctx)
+			if err != nil {
+				return response{}, err
 			}
-		default:
-			if !notModified(w, r, version, "json") {
-				rs.writeEnvelope(w, r, version, v)
+			t, tabular := v.(report.Tabler)
+			switch {
+			case format == "csv" && !tabular:
+				return response{}, &report.ParamError{Param: "format", Want: `"json" (this endpoint has no CSV form)`, Got: `"csv"`}
+			case variant == "csv" && tabular:
+				return csvResponse(t.Table()), nil
 			}
-		}
+			return envelope(version, v)
+		})
 	})
 }
 
-// writeEnvelope writes {"status":"success","dataset_version":…, the fields of v}.
-func (rs *responder) writeEnvelope(w http.ResponseWriter, r *http.Request, version string, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil || buf.Len() < 2 || buf.Bytes()[0] != '{' {
-		rs.fail(w, r, fmt.Errorf("encode %T: not a JSON object (%v)", v, err), false)
+// serve answers a parsed request: from the cache when it can (GET and HEAD), otherwise by
+// producing the response (behind the limiter if heavy) and keeping it. html says how errors
+// are shown.
+func (rs *responder) serve(w http.ResponseWriter, r *http.Request, q *query, variant string, html, heavy bool,
+	produce func(ctx context.Context, version string) (response, error)) {
+	if q.err != nil {
+		rs.fail(w, r, q.err, html)
 		return
 	}
-	head := `{"status":"success","dataset_version":` + strconv.Quote(version)
-	if !bytes.HasPrefix(buf.Bytes(), []byte("{}")) {
-		head += ","
+	version := rs.store.Version()
+	cacheable := r.Method == http.MethodGet || r.Method == http.MethodHead
+	key := ""
+	if cacheable {
+		key = cacheKey(version, r, q, variant, html)
+		if hit, ok := rs.cache.get(key); ok {
+			write(w, r, hit, etagOf(version, key))
+			return
+		}
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	w.Write([]byte(head))
-	w.Write(buf.Bytes()[1:])
+	if heavy {
+		release, err := rs.limit.acquire(r.Context())
+		if err != nil {
+			rs.fail(w, r, err, html)
+			return
+		}
+		defer release()
+	}
+	resp, err := produce(r.Context(), version)
+	if err != nil {
+		rs.fail(w, r, err, html)
+		return
+	}
+	resp.status = cmp.Or(resp.status, http.StatusOK)
+	tag := ""
+	if cacheable && resp.status == http.StatusOK {
+		rs.cache.add(key, resp)
+		tag = etagOf(version, key)
+	}
+	write(w, r, resp, tag)
 }
 
-// etag identifies one representation: the dataset version, the path, the query parameters in
-// canonical order and the variant (json, csv, png, …).
-func etag(version string, r *http.Request, variant string) string {
+// cacheKey identifies a representation: the dataset version, today's date (the default as_of),
+// the path, the recognised parameters in canonical order, the variant, and for pages the
+// scheme and host their links carry.
+func cacheKey(version string, r *http.Request, q *query, variant string, html bool) string {
+	var b strings.Builder
+	b.WriteString(version)
+	b.WriteByte('|')
+	b.WriteString(time.Now().Format(time.DateOnly))
+	b.WriteByte('|')
+	b.WriteString(r.URL.Path)
+	b.WriteByte('?')
+	b.WriteString(q.canonical())
+	b.WriteByte('|')
+	b.WriteString(variant)
+	if html {
+		b.WriteByte('|')
+		b.WriteString(scheme(r) + "://" + r.Host)
+	}
+	return b.String()
+}
+
+// etagOf is the ETag of the representation with the given cache key.
+func etagOf(version, key string) string {
 	h := fnv.New64a()
-	h.Write([]byte(r.URL.Path))
-	h.Write([]byte{'?'})
-	h.Write([]byte(r.URL.Query().Encode())) // Encode sorts by key
-	h.Write([]byte{'|'})
-	h.Write([]byte(variant))
+	h.Write([]byte(key))
 	return `"` + version + "-" + strconv.FormatUint(h.Sum64(), 36) + `"`
 }
 
-// notModified sets the ETag of a response that depends only on the dataset version and the
-// request, and answers 304 if the client's copy is current. Only GET and HEAD are cached.
-func notModified(w http.ResponseWriter, r *http.Request, version, variant string) bool {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return false
+// write writes a response with its ETag (if any), answering 304 when the client's copy is current.
+func write(w http.ResponseWriter, r *http.Request, resp response, tag string) {
+	h := w.Header()
+	if tag != "" {
+		h.Set("ETag", tag)
+		h.Set("Cache-Control", "no-cache")
+		if etagMatches(r.Header.Get("If-None-Match"), tag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 	}
-	tag := etag(version, r, variant)
-	w.Header().Set("ETag", tag)
-	w.Header().Set("Cache-Control", "no-cache")
-	if etagMatches(r.Header.Get("If-None-Match"), tag) {
-		w.WriteHeader(http.StatusNotModified)
-		return true
+	h.Set("Content-Type", resp.contentType)
+	if resp.disposition != "" {
+		h.Set("Content-Disposition", resp.disposition)
 	}
-	return false
+	w.WriteHeader(resp.status)
+	if r.Method != http.MethodHead {
+		w.Write(resp.body)
+	}
+}
+
+// envelope is {"status":"success","dataset_version":…, the fields of v} as JSON.
+func envelope(version string, v any) (response, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return response{}, fmt.Errorf("encode %T: %w", v, err)
+	}
+	body := buf.Bytes()
+	if len(body) < 2 || body[0] != '{' {
+		return response{}, fmt.Errorf("encode %T: not a JSON object", v)
+	}
+	head := `{"status":"success","dataset_version":` + strconv.Quote(version)
+	if !bytes.HasPrefix(body, []byte("{}")) {
+		head += ","
+	}
+	return response{contentType: "application/json; charset=utf-8", body: append([]byte(head), body[1:]...)}, nil
+}
+
+// csvResponse is a table as CSV, header first, to be saved under its name.
+func csvResponse(t report.Table) response {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	cw.Write(t.Header)
+	cw.WriteAll(t.Rows)
+	return response{contentType: "text/csv; charset=utf-8", disposition: `attachment; filename="` + t.Name + `"`, body: buf.Bytes()}
 }
 
 // etagMatches reports whether an If-None-Match header names etag (or "*").
@@ -216,44 +309,12 @@ func etagMatches(ifNoneMatch, etag string) bool {
 	return false
 }
 
-// writeCSV writes a table as CSV, header first, to be saved under its name.
-func writeCSV(w http.ResponseWriter, t report.Table) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+t.Name+`"`)
-	cw := csv.NewWriter(w)
-	cw.Write(t.Header)
-	cw.WriteAll(t.Rows)
-}
-
-// A file is a response body of its own type: an image.
-type file struct {
-	contentType string
-	body        []byte
-}
-
-// A fileFunc computes a file, or a table to write as CSV.
-type fileFunc func(r *http.Request) (variant string, f any, err error)
-
-// files wraps a fileFunc: the file or table with its ETag, errors as JSON.
-func (rs *responder) files(f fileFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		version := rs.store.Version()
-		variant, v, err := f(r)
-		if err != nil {
-			rs.fail(w, r, err, false)
-			return
-		}
-		if notModified(w, r, version, variant) {
-			return
-		}
-		switch v := v.(type) {
-		case report.Table:
-			writeCSV(w, v)
-		case file:
-			w.Header().Set("Content-Type", v.contentType)
-			w.Write(v.body)
-		}
-	})
+// scheme is the scheme the client used, as far as the server can tell.
+func scheme(r *http.Request) string {
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		return "https"
+	}
+	return "http"
 }
 
 func (rs *responder) handleNotFound() http.Handler {
@@ -262,12 +323,30 @@ func (rs *responder) handleNotFound() http.Handler {
 	})
 }
 
+func (rs *responder) handleMethodNotAllowed() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD")
+		rs.fail(w, r, &methodError{r.Method}, !strings.HasPrefix(r.URL.Path, "/api/"))
+	})
+}
+
+// A methodError is a request with a method the route does not take.
+type methodError struct{ method string }
+
+func (e *methodError) Error() string { return "method " + report.Quote(e.method) + " not allowed" }
+
 // handleAssets serves /assets/ from the embedded static files (ECharts from the npm registry,
 // chiso.css, chiso.js), cached by clients for a day.
 func handleAssets() http.Handler {
-	fs := http.StripPrefix("/assets/", http.FileServerFS(web.Static()))
+	static := web.Static()
+	files := http.StripPrefix("/assets/", http.FileServerFS(static))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/assets/")
+		if !fs.ValidPath(name) || !utf8.ValidString(name) {
+			http.Error(w, "404 page not found", http.StatusNotFound)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=86400")
-		fs.ServeHTTP(w, r)
+		files.ServeHTTP(w, r)
 	})
 }

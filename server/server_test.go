@@ -29,7 +29,7 @@ func mustOpenStore(t testing.TB) *datasets.Store {
 func newTestServer(t testing.TB) (*httptest.Server, *datasets.Store) {
 	t.Helper()
 	store := mustOpenStore(t)
-	srv := httptest.NewServer(NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), store))
+	srv := httptest.NewServer(NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}, store))
 	t.Cleanup(srv.Close)
 	return srv, store
 }

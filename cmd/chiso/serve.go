@@ -23,8 +23,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr(getenv, "CHISO_ADDR", ":8080"), "listen address (env CHISO_ADDR)")
 	dbPath := fs.String("db", getenv("CHISO_DB"), "DuckDB file that keeps ingested data (env CHISO_DB; default: in memory, bundled data only)")
+	cacheMB := fs.Int64("cache-mb", server.DefaultCacheBytes>>20, "byte budget of the in-memory response cache, in MiB")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cacheMB < 1 {
+		return fmt.Errorf("invalid --cache-mb: expected at least 1, got %d", *cacheMB)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -38,7 +42,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer store.Close()
 	srv := &http.Server{
 		Addr:              *addr,
-		Handler:           server.NewServer(logger, store),
+		Handler:           server.NewServer(logger, server.Config{CacheBytes: *cacheMB << 20}, store),
+		MaxHeaderBytes:    16 << 10,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

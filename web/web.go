@@ -1,13 +1,17 @@
-// Package web holds chiso's HTML templates, its own static assets and the words of its pages
-// in Vietnamese and English. ECharts itself is installed from the npm registry into
-// static/vendor/ by `make` and embedded from there; it is never committed nor fetched from a CDN.
+// Package web holds chiso's HTML templates and its own static assets. The words of the pages,
+// in Vietnamese and English, come from package words. ECharts itself is installed from the npm
+// registry into static/vendor/ by `make` and embedded from there; it is never committed nor
+// fetched from a CDN.
 package web
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
+
+	"chiso/words"
 )
 
 //go:embed templates/*.html
@@ -25,16 +29,27 @@ func Static() fs.FS {
 	return sub
 }
 
-// HasECharts reports whether ECharts was installed (make copies it from node_modules).
-func HasECharts() bool {
-	_, err := fs.Stat(Static(), "vendor/echarts.min.js")
-	return err == nil
+// ErrNoECharts reports that static/vendor/echarts.min.js was not embedded: the build ran before
+// ECharts was installed from the npm registry.
+var ErrNoECharts = errors.New("ECharts is not installed: run `make` (npm ci)")
+
+// CheckECharts returns ErrNoECharts if ECharts was not installed (make copies it from
+// node_modules), nil if it is embedded. Pages without it draw no chart: tests of the pages and
+// of this package fail with this error rather than skip.
+func CheckECharts() error {
+	if _, err := fs.Stat(Static(), "vendor/echarts.min.js"); err != nil {
+		return ErrNoECharts
+	}
+	return nil
 }
+
+// HasECharts reports whether ECharts was installed: CheckECharts returns nil.
+func HasECharts() bool { return CheckECharts() == nil }
 
 // Templates parses the page templates; the function t translates a key for the page's language.
 func Templates() (*template.Template, error) {
 	t, err := template.New("").Funcs(template.FuncMap{
-		"t": func(lang, key string) string { return Text(lang, key) },
+		"t": words.Text,
 	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
@@ -42,64 +57,5 @@ func Templates() (*template.Template, error) {
 	return t, nil
 }
 
-// Text returns the words for key in lang ("vi" or "en"); Vietnamese when lang is unknown.
-func Text(lang, key string) string {
-	if w, ok := texts[key]; ok {
-		if lang == "en" {
-			return w[1]
-		}
-		return w[0]
-	}
-	return key
-}
-
-// texts holds each key's Vietnamese and English words.
-var texts = map[string][2]string{
-	"site":           {"chiso — chỉ số các tỉnh, thành phố", "chiso — indicators of Vietnam's provinces"},
-	"overview":       {"Tổng quan", "Overview"},
-	"compare":        {"So sánh", "Compare"},
-	"provinces":      {"Tỉnh, thành phố", "Provinces"},
-	"indicator":      {"Chỉ số", "Indicator"},
-	"year":           {"Năm", "Year"},
-	"from":           {"Từ năm", "From"},
-	"to":             {"Đến năm", "To"},
-	"show":           {"Xem", "Show"},
-	"province":       {"Tỉnh, thành phố", "Province"},
-	"value":          {"Giá trị", "Value"},
-	"rank":           {"Thứ hạng", "Rank"},
-	"rank_of":        {"trên", "of"},
-	"status":         {"Tình trạng", "Status"},
-	"source":         {"Nguồn", "Source"},
-	"verified":       {"Đã kiểm chứng", "Verified"},
-	"unverified":     {"chưa kiểm chứng", "unverified"},
-	"not_published":  {"không công bố", "not published"},
-	"no_data":        {"không có số liệu", "no data"},
-	"data_table":     {"Bảng số liệu", "Data table"},
-	"embed":          {"Nhúng biểu đồ", "Embed this chart"},
-	"download":       {"Tải về", "Download"},
-	"movers":         {"Tăng, giảm hạng nhiều nhất", "Biggest movers"},
-	"up":             {"Tăng hạng", "Up"},
-	"down":           {"Giảm hạng", "Down"},
-	"places":         {"bậc", "places"},
-	"trend":          {"Xu hướng", "Trend"},
-	"per_year":       {"mỗi năm", "a year"},
-	"ci":             {"KTC 95%", "95% CI"},
-	"faster_than":    {"nhanh hơn", "faster than"},
-	"of":             {"trên", "of"},
-	"climbed":        {"tăng", "climbed"},
-	"fell":           {"giảm", "fell"},
-	"insufficient":   {"chưa đủ số liệu để tính xu hướng", "insufficient data for a trend"},
-	"region_median":  {"Trung vị vùng", "Region median"},
-	"peers":          {"Các tỉnh tương đồng", "Peers"},
-	"valid":          {"Hiệu lực", "In force"},
-	"predecessors":   {"Trước đây là", "Formed from"},
-	"successors":     {"Sáp nhập vào", "Became part of"},
-	"all_indicators": {"Tất cả chỉ số", "All indicators"},
-	"latest":         {"Năm gần nhất", "Latest year"},
-	"coverage":       {"Số tỉnh có số liệu", "Provinces with a figure"},
-	"provinces_hint": {"Mã, tên hoặc tên viết tắt, cách nhau bởi dấu phẩy", "Codes, names or abbreviations, comma-separated"},
-	"data_note":      {"Số liệu thật, mỗi số liệu có nguồn. Không ước tính, không nội suy.", "Real figures, each with its source. Nothing estimated or interpolated."},
-	"api":            {"API và tải dữ liệu", "API and downloads"},
-	"method_break":   {"Đổi phương pháp", "Method change"},
-	"lang_other":     {"English", "Tiếng Việt"},
-}
+// Text returns the words for key in lang; it is words.Text, kept for the pages that still call it.
+func Text(lang, key string) string { return words.Text(lang, key) }

@@ -1,0 +1,74 @@
+package words
+
+// Text returns the words for key in lang: English when lang is "en", Vietnamese otherwise.
+// An unknown key returns the key itself, so that a missing word shows rather than vanishes.
+func Text(lang, key string) string {
+	w, ok := table[key]
+	if !ok {
+		return key
+	}
+	if lang == "en" {
+		return w[1]
+	}
+	return w[0]
+}
+
+// table holds each key's words: Vietnamese first, then English. Words that a chart prints as a
+// label on their own (no_data, not_published) are written as they read inside a sentence; the
+// charts capitalise them.
+var table = map[string][2]string{
+	// Pages.
+	"site":           {"chiso — chỉ số các tỉnh, thành phố", "chiso — indicators of Vietnam's provinces"},
+	"overview":       {"Tổng quan", "Overview"},
+	"compare":        {"So sánh", "Compare"},
+	"provinces":      {"Tỉnh, thành phố", "Provinces"},
+	"indicator":      {"Chỉ số", "Indicator"},
+	"from":           {"Từ năm", "From"},
+	"to":             {"Đến năm", "To"},
+	"show":           {"Xem", "Show"},
+	"province":       {"Tỉnh, thành phố", "Province"},
+	"value":          {"Giá trị", "Value"},
+	"rank_of":        {"trên", "of"},
+	"status":         {"Tình trạng", "Status"},
+	"verified":       {"Đã kiểm chứng", "Verified"},
+	"data_table":     {"Bảng số liệu", "Data table"},
+	"embed":          {"Nhúng biểu đồ", "Embed this chart"},
+	"download":       {"Tải về", "Download"},
+	"movers":         {"Tăng, giảm hạng nhiều nhất", "Biggest movers"},
+	"up":             {"Tăng hạng", "Up"},
+	"down":           {"Giảm hạng", "Down"},
+	"places":         {"bậc", "places"},
+	"per_year":       {"mỗi năm", "a year"},
+	"ci":             {"KTC 95%", "95% CI"},
+	"faster_than":    {"nhanh hơn", "faster than"},
+	"of":             {"trên", "of"},
+	"climbed":        {"tăng", "climbed"},
+	"fell":           {"giảm", "fell"},
+	"insufficient":   {"chưa đủ số liệu để tính xu hướng", "insufficient data for a trend"},
+	"region_median":  {"Trung vị vùng", "Region median"},
+	"peers":          {"Các tỉnh tương đồng", "Peers"},
+	"valid":          {"Hiệu lực", "In force"},
+	"predecessors":   {"Trước đây là", "Formed from"},
+	"successors":     {"Sáp nhập vào", "Became part of"},
+	"all_indicators": {"Tất cả chỉ số", "All indicators"},
+	"latest":         {"Năm gần nhất", "Latest year"},
+	"coverage":       {"Số tỉnh có số liệu", "Provinces with a figure"},
+	"provinces_hint": {"Mã, tên hoặc tên viết tắt, cách nhau bởi dấu phẩy", "Codes, names or abbreviations, comma-separated"},
+	"data_note":      {"Số liệu thật, mỗi số liệu có nguồn. Không ước tính, không nội suy.", "Real figures, each with its source. Nothing estimated or interpolated."},
+	"api":            {"API và tải dữ liệu", "API and downloads"},
+	"lang_other":     {"English", "Tiếng Việt"},
+
+	// Pages and charts.
+	"year":          {"Năm", "Year"},
+	"rank":          {"Thứ hạng", "Rank"},
+	"source":        {"Nguồn", "Source"},
+	"trend":         {"Xu hướng", "Trend"},
+	"unverified":    {"chưa kiểm chứng", "unverified"},
+	"not_published": {"không công bố", "not published"},
+	"no_data":       {"không có số liệu", "no data"},
+	"method_break":  {"Đổi phương pháp", "Method change"},
+
+	// Charts.
+	"national_median": {"Trung vị cả nước", "National median"},
+	"trend_band":      {"Khoảng tin cậy 95%", "95% confidence band"},
+}

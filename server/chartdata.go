@@ -35,8 +35,8 @@ type chartSpec struct {
 func parseChartSpec(kind string, q *query, store *datasets.Store) chartSpec {
 	cat := store.Catalogue()
 	s := chartSpec{kind: kind, lang: lang(q.Values), query: q.Values}
-	if !slices.Contains(charts.Kinds, kind) {
-		q.keep(fmt.Errorf("no chart %q (charts: %s): %w", kind, strings.Join(charts.Kinds, ", "), datasets.ErrNotFound))
+	if !charts.IsKind(kind) {
+		q.keep(fmt.Errorf("no chart %q (charts: %s): %w", kind, strings.Join(charts.Kinds(), ", "), datasets.ErrNotFound))
 		return s
 	}
 	switch kind {
@@ -75,7 +75,7 @@ func lang(q url.Values) string {
 // A builtChart is a chart and everything that travels with it.
 type builtChart struct {
 	chart   charts.Chart
-	input   any // the charts input, for the static image
+	input   charts.Input // the charts input, for the static image
 	caption charts.Caption
 	table   [][]string // header first: the data behind the chart
 }

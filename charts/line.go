@@ -142,6 +142,7 @@ func addLines(c *echarts.Line, series []Series, o Options, cats []string, slotOf
 // yearTicks labels the x axis with whole years.
 type yearTicks struct{}
 
+// Ticks returns a tick for every year, or every few years when there are more than ten.
 func (yearTicks) Ticks(min, max float64) []plot.Tick {
 	var ts []plot.Tick
 	step := math.Max(1, math.Ceil((max-min)/10))

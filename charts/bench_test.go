@@ -9,12 +9,12 @@ import (
 
 // BenchmarkOption: the ECharts option JSON of each chart kind (inputs of real figures).
 func BenchmarkOption(b *testing.B) {
-	cs := goldenBuilders()
-	for _, n := range slices.Sorted(maps.Keys(cs)) {
+	ins := goldenInputs()
+	for _, n := range slices.Sorted(maps.Keys(ins)) {
 		b.Run(n, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := OptionJSON(cs[n]()); err != nil {
+				if _, err := OptionJSON(ins[n].Option(goldenOptions())); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -27,66 +27,113 @@ func pts(vs ...float64) []Point {
 	return out
 }
 
-// The inputs use real figures of the bundled data (VCCI PCI and PAPI; DTI 2020 Bắc Ninh).
+// goldenOptions are the options of the golden charts.
+func goldenOptions() Options { return Options{Lang: "vi", ChartID: "chiso_test"} }
+
+// goldenCharts returns the chart of every golden input.
 func goldenCharts() map[string]Chart {
 	out := map[string]Chart{}
-	for name, build := range goldenBuilders() {
-		out[name] = build()
+	for name, in := range goldenInputs() {
+		out[name] = in.Option(goldenOptions())
 	}
 	return out
 }
 
-// goldenBuilders builds each golden chart on demand.
-func goldenBuilders() map[string]func() Chart {
-	o := Options{Lang: "vi", ChartID: "chiso_test"}
+// goldenInputs returns an input of every kind, by kind. The inputs use real figures of the
+// bundled data (VCCI PCI and PAPI; DTI 2020 Bắc Ninh).
+func goldenInputs() map[string]Input {
 	pciCaption := Caption{Title: "PCI", Subtitle: "2010–2016", Source: "VCCI"}
-	return map[string]func() Chart{
-		"line": func() Chart {
-			return Line(LineInput{Caption: pciCaption, Unit: "điểm", Years: []int{2010, 2011, 2012, 2013, 2014, 2015, 2016},
-				Series: []Series{
-					{Name: "Hậu Giang", Points: pts(63.91, 57.40, 62.01, 59.29, 58.91, 58.33, 57.82), Highlight: true},
-					{Name: "Cần Thơ", Points: pts(62.46, 62.66, 60.32, 61.46, 59.94, 59.81, 61.14)},
-				},
-				Median: []*float64{f(58.02), f(59.43), f(56.5), f(57.81), f(58.58), f(58.47), f(58.2)}, // medians of the 63
-				Breaks: []Break{{Year: 2013, Note: "weights changed"}}}, o)
-		},
-		"ranking": func() Chart {
-			return Ranking(RankingInput{Caption: Caption{Title: "PCI 2016", Source: "VCCI"}, Unit: "điểm",
-				Names:     []string{"Đà Nẵng", "Quảng Ninh", "Đồng Tháp", "Hậu Giang"},
-				Points:    []Point{{Value: f(70.00)}, {Value: f(65.60)}, {Value: f(64.96)}, {Value: f(57.82)}},
-				Highlight: []bool{false, false, false, true}, Median: f(58.20)}, o)
-		},
-		"bump": func() Chart {
-			return Bump(BumpInput{Caption: pciCaption, Years: []int{2012, 2013, 2014},
-				Series: []Series{{Name: "Hậu Giang", Points: pts(11, 20, 25)}}, Breaks: []Break{{Year: 2013}}, MaxRank: 63}, o)
-		},
-		"slope": func() Chart {
-			return Slope(SlopeInput{Caption: pciCaption, Unit: "điểm", FromYear: 2010, ToYear: 2016, Rows: []SlopeRow{
-				{Name: "Hậu Giang", From: Point{Value: f(63.91)}, To: Point{Value: f(57.82)}, Highlight: true},
-				{Name: "Cần Thơ", From: Point{Value: f(62.46)}, To: Point{Value: f(61.14)}},
-			}}, o)
-		},
-		"radar": func() Chart {
-			return Radar(RadarInput{Caption: Caption{Title: "DTI 2020", Source: "Sở TT&TT Bắc Ninh"},
-				Axes:   []RadarAxis{{Name: "Chính quyền số", Max: 1}, {Name: "Kinh tế số", Max: 1}, {Name: "Xã hội số", Max: 1}},
-				Series: []Series{{Name: "Bắc Ninh", Points: []Point{{}, {Value: f(0.3668)}, {}}}}}, o)
-		},
-		"scatter": func() Chart {
-			return Scatter(ScatterInput{Caption: Caption{Title: "PCI × PAPI 2016"}, XName: "PCI", YName: "PAPI",
-				Points: []ScatterPoint{{Name: "Hậu Giang", X: 57.82, Y: 34.63, Highlight: true}, {Name: "Đà Nẵng", X: 70.00, Y: 38.58}},
-				Slope:  (38.58 - 34.63) / (70.00 - 57.82), Intercept: 34.63 - 57.82*(38.58-34.63)/(70.00-57.82)}, o)
-		},
-		"heatmap": func() Chart {
-			return Heatmap(HeatmapInput{Caption: pciCaption, Years: []int{2022, 2023}, Names: []string{"Hà Tĩnh", "Hậu Giang"},
-				Cells: [][]Point{{{Value: f(18)}, {NotPublished: true}}, {{Value: f(12)}, {Value: f(9)}}}, Ranks: true, Min: 1, Max: 63}, o)
-		},
-		"map": func() Chart {
-			return TileMap(MapInput{Caption: Caption{Title: "PCI 2023"}, Min: 60, Max: 75, HigherIsBetter: true, Tiles: []Tile{
-				{Code: "42", Name: "Hà Tĩnh", Label: "HT", Col: 4, Row: 8, Point: Point{NotPublished: true}},
-				{Code: "38", Name: "Thanh Hóa", Label: "TH", Col: 3, Row: 6, Point: Point{Value: f(66.79)}},
-				{Code: "93", Name: "Hậu Giang", Label: "HG", Col: 1, Row: 21},
-			}}, o)
-		},
+	return map[string]Input{
+		"line": LineInput{Caption: pciCaption, Unit: "điểm", Years: []int{2010, 2011, 2012, 2013, 2014, 2015, 2016},
+			Series: []Series{
+				{Name: "Hậu Giang", Points: pts(63.91, 57.40, 62.01, 59.29, 58.91, 58.33, 57.82), Highlight: true},
+				{Name: "Cần Thơ", Points: pts(62.46, 62.66, 60.32, 61.46, 59.94, 59.81, 61.14)},
+			},
+			Median: []*float64{f(58.02), f(59.43), f(56.5), f(57.81), f(58.58), f(58.47), f(58.2)}, // medians of the 63
+			Breaks: []Break{{Year: 2013, Note: "weights changed"}}},
+		"ranking": RankingInput{Caption: Caption{Title: "PCI 2016", Source: "VCCI"}, Unit: "điểm",
+			Names:     []string{"Đà Nẵng", "Quảng Ninh", "Đồng Tháp", "Hậu Giang"},
+			Points:    []Point{{Value: f(70.00)}, {Value: f(65.60)}, {Value: f(64.96)}, {Value: f(57.82)}},
+			Highlight: []bool{false, false, false, true}, Median: f(58.20)},
+		"bump": BumpInput{Caption: pciCaption, Years: []int{2012, 2013, 2014},
+			Series: []Series{{Name: "Hậu Giang", Points: pts(11, 20, 25)}}, Breaks: []Break{{Year: 2013}}, MaxRank: 63},
+		"slope": SlopeInput{Caption: pciCaption, Unit: "điểm", FromYear: 2010, ToYear: 2016, Rows: []SlopeRow{
+			{Name: "Hậu Giang", From: Point{Value: f(63.91)}, To: Point{Value: f(57.82)}, Highlight: true},
+			{Name: "Cần Thơ", From: Point{Value: f(62.46)}, To: Point{Value: f(61.14)}},
+		}},
+		"radar": RadarInput{Caption: Caption{Title: "DTI 2020", Source: "Sở TT&TT Bắc Ninh"},
+			Axes:   []RadarAxis{{Name: "Chính quyền số", Max: 1}, {Name: "Kinh tế số", Max: 1}, {Name: "Xã hội số", Max: 1}},
+			Series: []Series{{Name: "Bắc Ninh", Points: []Point{{}, {Value: f(0.3668)}, {}}}}},
+		"scatter": ScatterInput{Caption: Caption{Title: "PCI × PAPI 2016"}, XName: "PCI", YName: "PAPI",
+			Points: []ScatterPoint{{Name: "Hậu Giang", X: 57.82, Y: 34.63, Highlight: true}, {Name: "Đà Nẵng", X: 70.00, Y: 38.58}},
+			Slope:  (38.58 - 34.63) / (70.00 - 57.82), Intercept: 34.63 - 57.82*(38.58-34.63)/(70.00-57.82)},
+		"heatmap": HeatmapInput{Caption: pciCaption, Years: []int{2022, 2023}, Names: []string{"Hà Tĩnh", "Hậu Giang"},
+			Cells: [][]Point{{{Value: f(18)}, {NotPublished: true}}, {{Value: f(12)}, {Value: f(9)}}}, Ranks: true, Min: 1, Max: 63},
+		"map": MapInput{Caption: Caption{Title: "PCI 2023"}, Min: 60, Max: 75, HigherIsBetter: true, Tiles: []Tile{
+			{Code: "42", Name: "Hà Tĩnh", Label: "HT", Col: 4, Row: 8, Point: Point{NotPublished: true}},
+			{Code: "38", Name: "Thanh Hóa", Label: "TH", Col: 3, Row: 6, Point: Point{Value: f(66.79)}},
+			{Code: "93", Name: "Hậu Giang", Label: "HG", Col: 1, Row: 21},
+		}},
+	}
+}
+
+// TestKinds: the registry lists every kind once, in the order chiso offers them, and every kind
+// has its golden option, its static input and its constructor agreeing with its Option.
+func TestKinds(t *testing.T) {
+	want := []string{"line", "ranking", "bump", "slope", "radar", "scatter", "heatmap", "map"}
+	if got := Kinds(); !slices.Equal(got, want) {
+		t.Fatalf("Kinds() = %v, want %v", got, want)
+	}
+	for _, k := range want {
+		if !IsKind(k) {
+			t.Errorf("IsKind(%q) = false", k)
+		}
+	}
+	for _, k := range []string{"", "pie", "Line", "tilemap"} {
+		if IsKind(k) {
+			t.Errorf("IsKind(%q) = true", k)
+		}
+	}
+	golden, static := goldenInputs(), staticInputs()
+	constructed := map[string]Chart{}
+	for k, in := range golden {
+		o := goldenOptions()
+		switch in := in.(type) {
+		case LineInput:
+			constructed[k] = Line(in, o)
+		case RankingInput:
+			constructed[k] = Ranking(in, o)
+		case BumpInput:
+			constructed[k] = Bump(in, o)
+		case SlopeInput:
+			constructed[k] = Slope(in, o)
+		case RadarInput:
+			constructed[k] = Radar(in, o)
+		case ScatterInput:
+			constructed[k] = Scatter(in, o)
+		case HeatmapInput:
+			constructed[k] = Heatmap(in, o)
+		case MapInput:
+			constructed[k] = TileMap(in, o)
+		}
+	}
+	for _, k := range want {
+		in, ok := golden[k]
+		if !ok {
+			t.Errorf("%s: no golden input", k)
+			continue
+		}
+		if in.Kind() != k {
+			t.Errorf("golden input %q is of kind %q", k, in.Kind())
+		}
+		if s, ok := static[k]; !ok || s.Kind() != k {
+			t.Errorf("%s: no static input of that kind", k)
+		}
+		a, errA := OptionJSON(in.Option(goldenOptions()))
+		b, errB := OptionJSON(constructed[k])
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: Option and the constructor differ (errors %v, %v)", k, errA, errB)
+		}
 	}
 }
 
@@ -190,8 +237,8 @@ func TestTileLayouts(t *testing.T) {
 }
 
 func ExampleOptionJSON() {
-	c := Bump(BumpInput{Years: []int{2017, 2021}, Series: []Series{{Name: "Hậu Giang", Points: pts(50, 38)}}}, Options{ChartID: "ex"})
-	js, _ := OptionJSON(c)
+	in := BumpInput{Years: []int{2017, 2021}, Series: []Series{{Name: "Hậu Giang", Points: pts(50, 38)}}}
+	js, _ := OptionJSON(in.Option(Options{ChartID: "ex"}))
 	fmt.Println(strings.Contains(string(js), `"inverse": true`))
 	// Output: true
 }

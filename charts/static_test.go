@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// inputs returns the inputs of the golden charts, for the static renderer.
-func staticInputs() map[string]any {
-	return map[string]any{
+// staticInputs returns an input of every kind, of real figures, for the static renderer.
+func staticInputs() map[string]Input {
+	return map[string]Input{
 		"line": LineInput{Caption: Caption{Title: "PCI — Hậu Giang", Subtitle: "2010–2016", Source: "VCCI"}, Unit: "điểm",
 			Years:  []int{2010, 2011, 2012, 2013, 2014, 2015, 2016},
 			Series: []Series{{Name: "Hậu Giang", Points: pts(63.91, 57.40, 62.01, 59.29, 58.91, 58.33, 57.82)}},
@@ -72,8 +72,11 @@ func TestRenderPNGAndSVG(t *testing.T) {
 			t.Errorf("SVG lacks %q", want)
 		}
 	}
-	if err := Render(&svg, struct{}{}, "png", Options{}); err == nil {
-		t.Error("unknown input rendered")
+	if err := Render(&svg, nil, "png", Options{}); err == nil {
+		t.Error("nil input rendered")
+	}
+	if err := Render(&svg, staticInputs()["line"], "gif", Options{}); err == nil || !strings.Contains(err.Error(), `"gif"`) {
+		t.Errorf("Render as gif: error %v, want one naming the format", err)
 	}
 }
 

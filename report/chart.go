@@ -28,7 +28,7 @@ type ChartSpec struct {
 
 // A Chart is a chart's input and everything that travels with it.
 type Chart struct {
-	Input   any            // the charts input: its option and its static image are built from it
+	Input   charts.Input   // its option and its static image are built from it
 	Option  charts.Chart   // the ECharts option
 	Caption charts.Caption // title, subtitle, source line
 	Table   Table          // the data behind the chart
@@ -36,7 +36,7 @@ type Chart struct {
 
 // chartBuilders builds each kind of chart from the store. Its keys are charts' kinds (a test
 // checks that they agree).
-var chartBuilders = map[string]func(ctx context.Context, store *datasets.Store, s ChartSpec, o charts.Options) (Chart, error){
+var chartBuilders = map[string]func(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error){
 	"line":    lineChart,
 	"bump":    lineChart,
 	"ranking": rankingChart,
@@ -52,9 +52,15 @@ var chartBuilders = map[string]func(ctx context.Context, store *datasets.Store, 
 func ChartOf(ctx context.Context, store *datasets.Store, s ChartSpec, chartID string) (Chart, error) {
 	build, ok := chartBuilders[s.Kind]
 	if !ok {
-		return Chart{}, fmt.Errorf("no chart %q (charts: %s): %w", s.Kind, strings.Join(charts.Kinds, ", "), datasets.ErrNotFound)
+		return Chart{}, fmt.Errorf("no chart %q (charts: %s): %w", s.Kind, strings.Join(charts.Kinds(), ", "), datasets.ErrNotFound)
 	}
-	return build(ctx, store, s, charts.Options{Lang: s.Lang, ChartID: chartID})
+	o := charts.Options{Lang: s.Lang, ChartID: chartID}
+	c, err := build(ctx, store, s)
+	if err != nil {
+		return Chart{}, err
+	}
+	c.Option = c.Input.Option(o)
+	return c, nil
 }
 
 // figurePoint is a figure as a chart draws it.

@@ -10,7 +10,7 @@ import (
 )
 
 // heatmapChart builds a provinces × years heatmap of published ranks (or values).
-func heatmapChart(ctx context.Context, store *datasets.Store, s ChartSpec, o charts.Options) (Chart, error) {
+func heatmapChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error) {
 	in := s.Indicator
 	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
 	if err != nil {
@@ -56,6 +56,6 @@ func heatmapChart(ctx context.Context, store *datasets.Store, s ChartSpec, o cha
 	}
 	c.Caption = charts.Caption{Title: title, Subtitle: span(years), Source: in.Publisher}
 	hi.Caption = c.Caption
-	c.Input, c.Option = hi, charts.Heatmap(hi, o)
+	c.Input = hi
 	return c, nil
 }

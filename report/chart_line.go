@@ -11,7 +11,7 @@ import (
 
 // lineChart builds a line chart of values (with the national median and, for one province,
 // its trend) or a bump chart of published ranks, for one to eight provinces over the years.
-func lineChart(ctx context.Context, store *datasets.Store, s ChartSpec, o charts.Options) (Chart, error) {
+func lineChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error) {
 	in := s.Indicator
 	if len(s.Provinces) == 0 {
 		return Chart{}, &ParamError{Param: "provinces", Want: "one to eight province codes or names", Got: "nothing"}
@@ -54,7 +54,7 @@ func lineChart(ctx context.Context, store *datasets.Store, s ChartSpec, o charts
 			}
 		}
 		bi := charts.BumpInput{Caption: c.Caption, Years: years, Series: series, Breaks: methodBreaks(in, years), MaxRank: maxRank}
-		c.Input, c.Option = bi, charts.Bump(bi, o)
+		c.Input = bi
 		return c, nil
 	}
 	li := charts.LineInput{Caption: c.Caption, Unit: in.UnitOfMeasure, Years: years, Series: series, Breaks: methodBreaks(in, years)}
@@ -69,7 +69,7 @@ func lineChart(ctx context.Context, store *datasets.Store, s ChartSpec, o charts
 	if s.Trend && len(units) == 1 {
 		li.Trend = trendLine(p, in, units[0], years, UnitName(units[0], s.Lang))
 	}
-	c.Input, c.Option = li, charts.Line(li, o)
+	c.Input = li
 	return c, nil
 }
 

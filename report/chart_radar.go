@@ -9,7 +9,7 @@ import (
 )
 
 // radarChart shows the pillars of an index (dti) for one to four provinces in a year.
-func radarChart(ctx context.Context, store *datasets.Store, s ChartSpec, o charts.Options) (Chart, error) {
+func radarChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error) {
 	var axes []datasets.Indicator
 	for _, in := range store.Catalogue().All() {
 		if in.Parent == s.Indicator.ID {
@@ -74,6 +74,6 @@ func radarChart(ctx context.Context, store *datasets.Store, s ChartSpec, o chart
 		c.Caption.Subtitle = fmt.Sprintf("%d of %d pillar scores have a figure", have, total)
 	}
 	ri.Caption = c.Caption
-	c.Input, c.Option = ri, charts.Radar(ri, o)
+	c.Input = ri
 	return c, nil
 }

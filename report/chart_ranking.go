@@ -12,7 +12,7 @@ import (
 )
 
 // rankingChart builds a year's ranking as bars, or the same figures as a tile map.
-func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec, o charts.Options) (Chart, error) {
+func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error) {
 	in := s.Indicator
 	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
 	if err != nil {
@@ -70,7 +70,7 @@ func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec, o cha
 			mi.Tiles = append(mi.Tiles, charts.Tile{Code: r.u.Code, Name: UnitName(r.u, s.Lang), Label: charts.TileLabel(r.u.NameVI),
 				Col: col, Row: rw, Point: figurePoint(r.f, r.ok)})
 		}
-		c.Input, c.Option = mi, charts.TileMap(mi, o)
+		c.Input = mi
 		return c, nil
 	}
 	ri := charts.RankingInput{Caption: c.Caption, Unit: in.UnitOfMeasure}
@@ -86,6 +86,6 @@ func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec, o cha
 		ri.Points = append(ri.Points, pt)
 		ri.Highlight = append(ri.Highlight, want[r.u.ID])
 	}
-	c.Input, c.Option = ri, charts.Ranking(ri, o)
+	c.Input = ri
 	return c, nil
 }

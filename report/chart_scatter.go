@@ -13,7 +13,7 @@ import (
 
 // scatterChart plots two indicators against each other across the provinces in a year (by
 // default the latest in which both have figures for at least three), with the OLS line and r.
-func scatterChart(ctx context.Context, store *datasets.Store, s ChartSpec, o charts.Options) (Chart, error) {
+func scatterChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error) {
 	p, err := loadPanel(ctx, store, []string{s.X.ID, s.Y.ID}, 0, 0)
 	if err != nil {
 		return Chart{}, err
@@ -66,6 +66,6 @@ func scatterChart(ctx context.Context, store *datasets.Store, s ChartSpec, o cha
 	c.Caption = charts.Caption{Title: fmt.Sprintf("%s × %s %d", si.XName, si.YName, year), Subtitle: sub,
 		Source: s.X.Publisher + "; " + s.Y.Publisher}
 	si.Caption = c.Caption
-	c.Input, c.Option = si, charts.Scatter(si, o)
+	c.Input = si
 	return c, nil
 }

@@ -15,7 +15,7 @@ import (
 
 // slopeChart builds a slope chart of every unit's value in two years, the provinces asked for
 // (or the five biggest movers) highlighted.
-func slopeChart(ctx context.Context, store *datasets.Store, s ChartSpec, o charts.Options) (Chart, error) {
+func slopeChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error) {
 	in := s.Indicator
 	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
 	if err != nil {
@@ -59,6 +59,6 @@ func slopeChart(ctx context.Context, store *datasets.Store, s ChartSpec, o chart
 	c.Caption = charts.Caption{Title: fmt.Sprintf("%s %d → %d", IndicatorName(in, s.Lang), y0, y1),
 		Subtitle: coverageNote(len(moves), len(units), s.Lang), Source: in.Publisher}
 	si.Caption = c.Caption
-	c.Input, c.Option = si, charts.Slope(si, o)
+	c.Input = si
 	return c, nil
 }

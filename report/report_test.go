@@ -62,12 +62,12 @@ func chartSpec(tb testing.TB, store *datasets.Store, kind string, q url.Values) 
 
 // TestChartKindsAgree: every kind charts knows has a builder here, and no other.
 func TestChartKindsAgree(t *testing.T) {
-	for _, k := range charts.Kinds {
+	for _, k := range charts.Kinds() {
 		if !IsChartKind(k) {
 			t.Errorf("charts kind %q has no report builder", k)
 		}
 	}
-	if len(chartBuilders) != len(charts.Kinds) {
-		t.Errorf("%d report builders for %d chart kinds", len(chartBuilders), len(charts.Kinds))
+	if len(chartBuilders) != len(charts.Kinds()) {
+		t.Errorf("%d report builders for %d chart kinds", len(chartBuilders), len(charts.Kinds()))
 	}
 }

@@ -33,8 +33,8 @@ func NewServer(logger *slog.Logger, cfg Config, store *datasets.Store) http.Hand
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a build defect
 	}
-	if !web.HasECharts() {
-		logger.Warn("ECharts is missing from web/static/vendor: run `make` (npm ci) before building; charts will not draw")
+	if err := web.CheckECharts(); err != nil {
+		logger.Warn("charts will not draw", "err", err)
 	}
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = DefaultCacheBytes

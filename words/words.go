@@ -1,37 +1,36 @@
 package words
 
-// Text returns the words for key in lang ("vi" or "en"); Vietnamese when lang is unknown.
+// Text returns the words for key in lang: English when lang is "en", Vietnamese otherwise.
+// An unknown key returns the key itself, so that a missing word shows rather than vanishes.
 func Text(lang, key string) string {
-	if w, ok := texts[key]; ok {
-		if lang == "en" {
-			return w[1]
-		}
-		return w[0]
+	w, ok := table[key]
+	if !ok {
+		return key
 	}
-	return key
+	if lang == "en" {
+		return w[1]
+	}
+	return w[0]
 }
 
-// texts holds each key's Vietnamese and English words.
-var texts = map[string][2]string{
+// table holds each key's words: Vietnamese first, then English. Words that a chart prints as a
+// label on their own (no_data, not_published) are written as they read inside a sentence; the
+// charts capitalise them.
+var table = map[string][2]string{
+	// Pages.
 	"site":           {"chiso — chỉ số các tỉnh, thành phố", "chiso — indicators of Vietnam's provinces"},
 	"overview":       {"Tổng quan", "Overview"},
 	"compare":        {"So sánh", "Compare"},
 	"provinces":      {"Tỉnh, thành phố", "Provinces"},
 	"indicator":      {"Chỉ số", "Indicator"},
-	"year":           {"Năm", "Year"},
 	"from":           {"Từ năm", "From"},
 	"to":             {"Đến năm", "To"},
 	"show":           {"Xem", "Show"},
 	"province":       {"Tỉnh, thành phố", "Province"},
 	"value":          {"Giá trị", "Value"},
-	"rank":           {"Thứ hạng", "Rank"},
 	"rank_of":        {"trên", "of"},
 	"status":         {"Tình trạng", "Status"},
-	"source":         {"Nguồn", "Source"},
 	"verified":       {"Đã kiểm chứng", "Verified"},
-	"unverified":     {"chưa kiểm chứng", "unverified"},
-	"not_published":  {"không công bố", "not published"},
-	"no_data":        {"không có số liệu", "no data"},
 	"data_table":     {"Bảng số liệu", "Data table"},
 	"embed":          {"Nhúng biểu đồ", "Embed this chart"},
 	"download":       {"Tải về", "Download"},
@@ -39,7 +38,6 @@ var texts = map[string][2]string{
 	"up":             {"Tăng hạng", "Up"},
 	"down":           {"Giảm hạng", "Down"},
 	"places":         {"bậc", "places"},
-	"trend":          {"Xu hướng", "Trend"},
 	"per_year":       {"mỗi năm", "a year"},
 	"ci":             {"KTC 95%", "95% CI"},
 	"faster_than":    {"nhanh hơn", "faster than"},
@@ -58,6 +56,19 @@ var texts = map[string][2]string{
 	"provinces_hint": {"Mã, tên hoặc tên viết tắt, cách nhau bởi dấu phẩy", "Codes, names or abbreviations, comma-separated"},
 	"data_note":      {"Số liệu thật, mỗi số liệu có nguồn. Không ước tính, không nội suy.", "Real figures, each with its source. Nothing estimated or interpolated."},
 	"api":            {"API và tải dữ liệu", "API and downloads"},
-	"method_break":   {"Đổi phương pháp", "Method change"},
 	"lang_other":     {"English", "Tiếng Việt"},
+
+	// Pages and charts.
+	"year":          {"Năm", "Year"},
+	"rank":          {"Thứ hạng", "Rank"},
+	"source":        {"Nguồn", "Source"},
+	"trend":         {"Xu hướng", "Trend"},
+	"unverified":    {"chưa kiểm chứng", "unverified"},
+	"not_published": {"không công bố", "not published"},
+	"no_data":       {"không có số liệu", "no data"},
+	"method_break":  {"Đổi phương pháp", "Method change"},
+
+	// Charts.
+	"national_median": {"Trung vị cả nước", "National median"},
+	"trend_band":      {"Khoảng tin cậy 95%", "95% confidence band"},
 }

@@ -117,6 +117,9 @@ func RankMoves(from, to map[string]int) []Move {
 // longer than k. Within equal changes moves are ordered by key. Moves with Change 0 are in
 // neither list. moves need not be sorted and is not modified; k < 1 gives empty lists.
 func TopMoves(moves []Move, k int) (up, down []Move) {
+	if k < 1 {
+		return nil, nil
+	}
 	sorted := slices.Clone(moves)
 	slices.SortFunc(sorted, func(a, b Move) int {
 		if c := cmp.Compare(b.Change, a.Change); c != 0 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -161,4 +162,57 @@ func ExampleRankThreshold() {
 	th, _ := RankThreshold(values, ranks, 10, 63, true)
 	fmt.Printf("%s: %.2f–%.2f (%s)\n", th.Kind, *th.Low, *th.High, th.Basis)
 	// Output: interval: 64.63–65.40 (interval: between the values of ranks 9 and 12 of 63; no value is published for rank 10)
+}
+
+// TestRankThresholdContainsTruth hides figures of SYNTHETIC complete fields at random (values
+// drawn from a small range, so ties are common) and checks that what RankThreshold and
+// RankBounds claim about the field holds for the hidden truth.
+func TestRankThresholdContainsTruth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for trial := 0; trial < 3000; trial++ {
+		of := 2 + rng.IntN(20)
+		higher := rng.IntN(2) == 0
+		field := make([]float64, of)
+		for i := range field {
+			field[i] = float64(rng.IntN(8))
+		}
+		trueRanks, _ := CompetitionRanks(field, higher)
+		n := 1 + rng.IntN(of) // the units with some figure
+		perm := rng.Perm(of)[:n]
+		values, ranks := make([]float64, n), make([]int, n)
+		for i, u := range perm {
+			values[i], ranks[i] = field[u], trueRanks[u]
+			switch rng.IntN(4) {
+			case 0:
+				values[i] = math.NaN()
+			case 1:
+				ranks[i] = 0
+			}
+		}
+		if rng.IntN(5) == 0 {
+			ranks = nil
+		}
+		k := 1 + rng.IntN(of)
+		th, err := RankThreshold(values, ranks, k, of, higher)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dist, _ := NewDistribution(field)
+		truth, _ := dist.Threshold(k, higher)
+		ok := true
+		switch th.Kind {
+		case ThresholdExact:
+			ok = *th.Exact == truth
+		case ThresholdInterval:
+			ok = (th.Low == nil || *th.Low <= truth) && (th.High == nil || truth <= *th.High) && (th.Low != nil || th.High != nil)
+		}
+		if !ok {
+			t.Fatalf("field %v (ranks %v), figures %v %v, k=%d higher=%v: %s, true threshold %v", field, trueRanks, values, ranks, k, higher, fmtThreshold(th), truth)
+		}
+		i := rng.IntN(n)
+		best, worst, err := RankBounds(values, ranks, i, of, higher)
+		if err != nil || trueRanks[perm[i]] < best || trueRanks[perm[i]] > worst {
+			t.Fatalf("field %v (ranks %v), figures %v %v, unit %d: bounds %d–%d (%v), true rank %d", field, trueRanks, values, ranks, i, best, worst, err, trueRanks[perm[i]])
+		}
+	}
 }

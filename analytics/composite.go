@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -11,16 +12,24 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Normalizations of a composite index.
+// Normalizations of a composite index. Each indicator is first oriented so that higher is
+// better (negated when lower is better), then normalised over the units that have a value for
+// it. The exact formulas, which depend on the aggregation, are in CompositeSpec.Method.
 const (
-	MinMax = "minmax" // (x − min) / (max − min), scaled to 0–100
-	ZScore = "zscore" // (x − mean) / sd
+	// MinMax is 100 × (x − min) / (max − min), a 0–100 scale, for the arithmetic mean; for the
+	// geometric mean it is 1 + 99 × (x − min) / (max − min), a 1–100 scale, so that every
+	// value has a logarithm.
+	MinMax = "minmax"
+	// ZScore is (x − mean) / s, s the sample standard deviation (n − 1 denominator), for the
+	// arithmetic mean; for the geometric mean the z-scores are shifted so that the lowest is 1:
+	// z − min z + 1.
+	ZScore = "zscore"
 )
 
 // Aggregations of a composite index.
 const (
-	Arithmetic = "arithmetic" // weighted mean
-	Geometric  = "geometric"  // weighted geometric mean of values shifted to start at 1
+	Arithmetic = "arithmetic" // weighted arithmetic mean of the normalised values
+	Geometric  = "geometric"  // weighted geometric mean of the normalised values, made ≥ 1 as MinMax and ZScore say
 )
 
 // A CompositeSpec says how to build a composite index from indicators.
@@ -29,8 +38,9 @@ type CompositeSpec struct {
 	Aggregation    string    // Arithmetic or Geometric
 	Weights        []float64 // one per indicator, positive; nil means equal weights
 	HigherIsBetter []bool    // one per indicator; nil means all true
-	// Partial allows missing values (NaN): a unit is scored on the indicators it has, with their
-	// weights scaled up to sum to 1. Every unit needs at least one value.
+	// Partial allows missing values (NaN): a unit is scored on the indicators it has, with
+	// their weights renormalised to sum to 1 over those indicators. Every unit needs at least
+	// one value. Normalisation uses, for each indicator, the units that have it.
 	Partial bool
 }
 
@@ -110,27 +120,124 @@ func (spec CompositeSpec) weights(indicators int) []float64 {
 	return w
 }
 
-// Composite scores the rows of data (units × indicators) and ranks them, 1 the best, with
-// ties as published ("1224"). data needs at least two units, one indicator and finite values.
-func Composite(data *mat.Dense, spec CompositeSpec) (scores []float64, ranks []int, err error) {
+// ErrNoSpread reports an indicator whose values are all equal, so that it cannot be normalised.
+var ErrNoSpread = errors.New("values do not vary")
+
+// A ColumnError reports an indicator (a column of a composite's data) that cannot be
+// normalised: it has fewer than two values, or its values are all equal. Column is 0-based.
+// Err is ErrInsufficientData or ErrNoSpread.
+type ColumnError struct {
+	Column int // 0-based index of the column in data (and in the spec's weights)
+	Values int // how many units have a value for it
+	Err    error
+}
+
+func (e *ColumnError) Error() string {
+	want := "at least 2 values"
+	if errors.Is(e.Err, ErrNoSpread) {
+		want = "values that differ"
+	}
+	return fmt.Sprintf("composite: indicator column %d: %d values, need %s to normalise: %v", e.Column, e.Values, want, e.Err)
+}
+
+func (e *ColumnError) Unwrap() error { return e.Err }
+
+// checkSpread checks that every column of data has two values that differ (NaN is missing).
+func checkSpread(data *mat.Dense) error {
+	r, c := data.Dims()
+	col := make([]float64, r)
+	for j := 0; j < c; j++ {
+		have := present(mat.Col(col, j, data))
+		switch {
+		case len(have) < 2:
+			return &ColumnError{Column: j, Values: len(have), Err: ErrInsufficientData}
+		case slices.Min(have) == slices.Max(have):
+			return &ColumnError{Column: j, Values: len(have), Err: ErrNoSpread}
+		}
+	}
+	return nil
+}
+
+// A CompositeResult is a composite index of units.
+type CompositeResult struct {
+	Scores []float64 // one per unit, in the rows' order
+	Ranks  []int     // 1 the best, ties shared ("1224")
+	Inputs []int     // how many indicators each unit was scored on
+}
+
+// CompositeIndex scores the rows of data (units × indicators) and ranks them, 1 the best, with
+// ties as published ("1224"). data needs at least two units and one indicator. Without
+// spec.Partial every value must be finite; with it, NaN marks a missing value and each unit is
+// scored on the indicators it has, their weights renormalised to sum to 1 over those
+// indicators. Every indicator needs two units with values that differ; one that has not is
+// refused with a *ColumnError naming its column, never scored as 0 or dropped. The caller
+// decides whether to drop it and say so.
+func CompositeIndex(data *mat.Dense, spec CompositeSpec) (CompositeResult, error) {
 	r, c := data.Dims()
 	if r < 2 || c < 1 {
-		return nil, nil, fmt.Errorf("composite: %d units × %d indicators: %w", r, c, ErrInsufficientData)
+		return CompositeResult{}, fmt.Errorf("composite: %d units × %d indicators: %w", r, c, ErrInsufficientData)
 	}
 	if err := spec.check(c); err != nil {
-		return nil, nil, err
+		return CompositeResult{}, err
 	}
 	if err := spec.checkValues(data); err != nil {
+		return CompositeResult{}, err
+	}
+	if err := checkSpread(data); err != nil {
+		return CompositeResult{}, err
+	}
+	res := CompositeResult{Inputs: make([]int, r)}
+	for i := range res.Inputs {
+		res.Inputs[i] = len(present(data.RawRowView(i)))
+	}
+	res.Scores = aggregate(normalize(data, spec), spec.weights(c), spec.Aggregation, nil)
+	var err error
+	res.Ranks, err = CompetitionRanks(res.Scores, true)
+	return res, err
+}
+
+// Composite is CompositeIndex without the count of inputs per unit.
+func Composite(data *mat.Dense, spec CompositeSpec) (scores []float64, ranks []int, err error) {
+	res, err := CompositeIndex(data, spec)
+	if err != nil {
 		return nil, nil, err
 	}
-	norm := normalize(data, spec)
-	scores = aggregate(norm, spec.weights(c), spec.Aggregation, nil)
-	ranks, err = CompetitionRanks(scores, true)
-	return scores, ranks, err
+	return res.Scores, res.Ranks, nil
+}
+
+// Method describes how spec builds the index, formulas included, in a form a report can quote.
+// spec is assumed valid.
+func (spec CompositeSpec) Method() string {
+	var norm string
+	switch {
+	case spec.Normalization == MinMax && spec.Aggregation == Geometric:
+		norm = "min–max rescaled to 1–100: 1 + 99 × (x − min) / (max − min)"
+	case spec.Normalization == MinMax:
+		norm = "min–max rescaled to 0–100: 100 × (x − min) / (max − min)"
+	case spec.Aggregation == Geometric:
+		norm = "z-scores (x − mean) / s, s the sample standard deviation (n − 1), shifted so that the lowest is 1: z − min z + 1"
+	default:
+		norm = "z-scores (x − mean) / s, s the sample standard deviation (n − 1)"
+	}
+	agg := "weighted arithmetic mean"
+	if spec.Aggregation == Geometric {
+		agg = "weighted geometric mean"
+	}
+	weights := "equal weights"
+	if spec.Weights != nil {
+		weights = "the given weights, scaled to sum to 1"
+	}
+	m := fmt.Sprintf("each indicator oriented so that higher is better and normalised over the units that have it: %s; %s with %s; "+
+		"an indicator with fewer than two distinct values is refused", norm, agg, weights)
+	if spec.Partial {
+		m += "; a unit missing an indicator is scored on those it has, their weights renormalised to sum to 1"
+	}
+	return m + "; ranks 1 = best, ties shared"
 }
 
 // normalize returns the normalised columns of data, oriented so that higher is better and,
-// for geometric aggregation, shifted to start at 1.
+// for geometric aggregation, made ≥ 1 (see MinMax and ZScore). Missing values (NaN) stay NaN.
+// Every column must have two values that differ (checkSpread).
 func normalize(data *mat.Dense, spec CompositeSpec) *mat.Dense {
 	r, c := data.Dims()
 	out := mat.NewDense(r, c, nil)
@@ -143,17 +250,11 @@ func normalize(data *mat.Dense, spec CompositeSpec) *mat.Dense {
 			}
 		}
 		have := present(col)
-		if len(have) == 0 {
-			have = []float64{0}
-		}
 		lo, hi := slices.Min(have), slices.Max(have)
 		switch spec.Normalization {
 		case MinMax:
 			for i, x := range col {
-				v := 0.0
-				if hi > lo {
-					v = (x - lo) / (hi - lo)
-				}
+				v := (x - lo) / (hi - lo)
 				if spec.Aggregation == Geometric {
 					out.Set(i, j, 1+99*v)
 				} else {
@@ -161,19 +262,10 @@ func normalize(data *mat.Dense, spec CompositeSpec) *mat.Dense {
 				}
 			}
 		case ZScore:
-			mean, sd := stat.MeanStdDev(have, nil)
-			if len(have) < 2 {
-				sd = 0
-			}
-			zlo := 0.0
-			if sd > 0 {
-				zlo = (lo - mean) / sd
-			}
+			mean, sd := stat.MeanStdDev(have, nil) // sample standard deviation
+			zlo := (lo - mean) / sd
 			for i, x := range col {
-				z := 0.0
-				if sd > 0 {
-					z = (x - mean) / sd
-				}
+				z := (x - mean) / sd
 				if spec.Aggregation == Geometric {
 					z = z - zlo + 1
 				}
@@ -234,11 +326,13 @@ type RankInterval struct {
 // CompositeUncertainty is the uncertainty analysis of the OECD–JRC Handbook on Constructing
 // Composite Indicators: in each draw the weights come from a Dirichlet distribution centred on
 // spec's weights (and the normalisation, if VaryNormalization, from min–max or z-score with
-// equal chance); the units are scored and ranked. It returns each unit's median rank and 5–95%
-// rank interval.
+// equal chance); the units are scored and ranked as CompositeIndex does, so with spec.Partial
+// each unit is scored on the indicators it has with the drawn weights renormalised over them,
+// and an indicator that cannot be normalised is refused with a *ColumnError. It returns each
+// unit's median rank and 5–95% rank interval (empirical quantiles of the draws' ranks).
 func CompositeUncertainty(data *mat.Dense, spec CompositeSpec, u UncertaintySpec) ([]RankInterval, error) {
 	r, c := data.Dims()
-	if _, _, err := Composite(data, spec); err != nil {
+	if _, err := CompositeIndex(data, spec); err != nil {
 		return nil, err
 	}
 	if u.Draws < 1 {

@@ -10,7 +10,7 @@ import (
 )
 
 // Standardize returns data with every column centred on its mean and scaled by its sample
-// standard deviation; a column that does not vary becomes zeros.
+// standard deviation (n − 1 denominator); a column that does not vary becomes zeros.
 func Standardize(data *mat.Dense) *mat.Dense {
 	r, c := data.Dims()
 	out := mat.NewDense(r, c, nil)

@@ -1,8 +1,10 @@
 package analytics
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -70,7 +72,9 @@ func checkFinite(xs []float64) error {
 }
 
 // RankPercentile returns where rank stands among n ranked units, as a percentile: 100 for the
-// first, 0 for the last, 100 × (n − rank) / (n − 1) in between. n must be at least 2.
+// first, 0 for the last, 100 × (n − rank) / (n − 1) in between. n is the whole field (the N
+// a publisher ranks out of), not the units that happen to have figures. n must be at least 2;
+// for n < 2 it returns 100.
 func RankPercentile(rank, n int) float64 {
 	if n < 2 {
 		return 100
@@ -105,4 +109,65 @@ func RankMoves(from, to map[string]int) []Move {
 		return out[i].Key < out[j].Key
 	})
 	return out
+}
+
+// TopMoves returns the k biggest improvements (up, biggest first) and the k biggest falls
+// (down, biggest fall first) among moves, each extended by every move tied with its k-th: a
+// cut-off never separates units that moved by the same number of places, so either list may be
+// longer than k. Within equal changes moves are ordered by key. Moves with Change 0 are in
+// neither list. moves need not be sorted and is not modified; k < 1 gives empty lists.
+func TopMoves(moves []Move, k int) (up, down []Move) {
+	if k < 1 {
+		return nil, nil
+	}
+	sorted := slices.Clone(moves)
+	slices.SortFunc(sorted, func(a, b Move) int {
+		if c := cmp.Compare(b.Change, a.Change); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Key, b.Key)
+	})
+	for _, m := range sorted {
+		if m.Change <= 0 || len(up) >= k && m.Change != up[len(up)-1].Change {
+			break
+		}
+		up = append(up, m)
+	}
+	slices.SortStableFunc(sorted, func(a, b Move) int { return cmp.Compare(a.Change, b.Change) })
+	for _, m := range sorted {
+		if m.Change >= 0 || len(down) >= k && m.Change != down[len(down)-1].Change {
+			break
+		}
+		down = append(down, m)
+	}
+	return up, down
+}
+
+// RegionRanks returns the competition ranks ("1224") of a subset of units (a region, a peer
+// group) within the subset, from their order in the whole field: order[i] is unit i's
+// published national rank (pass higherIsBetter false) or, where ranks are not published, its
+// value (higherIsBetter as the indicator says). Equal entries share a rank. A NaN entry is a
+// unit without a figure: its rank is 0 and it does not count for the others.
+func RegionRanks(order []float64, higherIsBetter bool) []int {
+	idx := make([]int, 0, len(order))
+	for i, x := range order {
+		if !math.IsNaN(x) {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		if higherIsBetter {
+			return order[idx[a]] > order[idx[b]]
+		}
+		return order[idx[a]] < order[idx[b]]
+	})
+	ranks := make([]int, len(order))
+	for pos, i := range idx {
+		if pos > 0 && order[i] == order[idx[pos-1]] {
+			ranks[i] = ranks[idx[pos-1]]
+			continue
+		}
+		ranks[i] = pos + 1
+	}
+	return ranks
 }

@@ -84,14 +84,18 @@ type Trend struct {
 	MannKendall MannKendall `json:"mann_kendall"`
 }
 
-// MannKendall is the Mann–Kendall trend test with the tie correction of the variance and the
-// normal approximation with continuity correction.
+// MannKendall is the Mann–Kendall trend test. Var is the variance of S with the tie
+// correction and Z the normal score with a continuity correction of 1, whatever n. The
+// two-sided p-value P is exact (PMethod PExact) for MinTrendPoints ≤ n ≤ MaxExactMannKendall
+// values none of which are tied: the share of the n! orderings with |S| at least as large.
+// Otherwise, and always when values are tied, it is the normal approximation (PNormal).
 type MannKendall struct {
-	S   int     `json:"s"`
-	Var float64 `json:"var_s"`
-	Z   float64 `json:"z"`
-	P   float64 `json:"p_value"` // two-sided
-	Tau float64 `json:"tau"`     // Kendall's tau-a: S / (n(n−1)/2)
+	S       int     `json:"s"`
+	Var     float64 `json:"var_s"`
+	Z       float64 `json:"z"`
+	P       float64 `json:"p_value"`  // two-sided
+	PMethod string  `json:"p_method"` // PExact or PNormal
+	Tau     float64 `json:"tau"`      // Kendall's tau-a: S / (n(n−1)/2)
 }
 
 // ComputeTrend computes the trend of s. If level is true the values are levels (population,
@@ -228,6 +232,7 @@ func MannKendallTest(s Series) MannKendall {
 	ys := slices.Clone(s.y)
 	sort.Float64s(ys)
 	var ties float64
+	tied := false
 	for i := 0; i < n; {
 		j := i
 		for j < n && ys[j] == ys[i] {
@@ -235,6 +240,7 @@ func MannKendallTest(s Series) MannKendall {
 		}
 		if t := float64(j - i); t > 1 {
 			ties += t * (t - 1) * (2*t + 5)
+			tied = true
 		}
 		i = j
 	}
@@ -248,7 +254,11 @@ func MannKendallTest(s Series) MannKendall {
 	case mk.S < 0:
 		mk.Z = (float64(mk.S) + 1) / math.Sqrt(mk.Var)
 	}
-	mk.P = 2 * (1 - distuv.UnitNormal.CDF(math.Abs(mk.Z)))
+	if n >= MinTrendPoints && n <= MaxExactMannKendall && !tied {
+		mk.P, mk.PMethod = mannKendallExactP(mk.S, n), PExact
+	} else {
+		mk.P, mk.PMethod = 2*(1-distuv.UnitNormal.CDF(math.Abs(mk.Z))), PNormal
+	}
 	mk.Tau = float64(mk.S) / (fn * (fn - 1) / 2)
 	return mk
 }

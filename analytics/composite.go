@@ -312,7 +312,13 @@ type UncertaintySpec struct {
 	Concentration float64 // Dirichlet concentration around the weights; larger is tighter
 	// VaryNormalization draws the normalisation (min–max or z-score) at random in each draw.
 	VaryNormalization bool
+	// Done, if not nil, stops the draws when it is closed (a request whose client has left):
+	// CompositeUncertainty then returns ErrStopped.
+	Done <-chan struct{}
 }
+
+// ErrStopped is returned by work stopped through its Done channel.
+var ErrStopped = errors.New("stopped")
 
 // A RankInterval is the spread of one unit's rank over the Monte Carlo draws.
 type RankInterval struct {
@@ -361,6 +367,13 @@ func CompositeUncertainty(data *mat.Dense, spec CompositeSpec, u UncertaintySpec
 	w := make([]float64, c)
 	scores := make([]float64, r)
 	for d := 0; d < u.Draws; d++ {
+		if d%64 == 0 && u.Done != nil {
+			select {
+			case <-u.Done:
+				return nil, fmt.Errorf("composite uncertainty: after %d of %d draws: %w", d, u.Draws, ErrStopped)
+			default:
+			}
+		}
 		var sum float64
 		for j := range w {
 			w[j] = gammas[j].Rand()

@@ -227,3 +227,14 @@ func ExampleCompositeIndex() {
 	// Quảng Ninh: 76.80 on 1 inputs, rank 1
 	// Điện Biên: 50.00 on 2 inputs, rank 2
 }
+
+func TestCompositeUncertaintyStops(t *testing.T) {
+	data := mat.NewDense(4, 2, []float64{1, 2, 3, 4, 5, 6, 7, 9})
+	done := make(chan struct{})
+	close(done)
+	_, err := CompositeUncertainty(data, CompositeSpec{Normalization: MinMax, Aggregation: Arithmetic},
+		UncertaintySpec{Draws: 1000, Seed: 1, Concentration: 20, Done: done})
+	if !errors.Is(err, ErrStopped) {
+		t.Errorf("CompositeUncertainty with Done closed: %v, want ErrStopped", err)
+	}
+}

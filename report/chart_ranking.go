@@ -41,7 +41,7 @@ func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 			have++
 		}
 	}
-	hib := higherIsBetter(in)
+	hib := orderOf(in)
 	sort.SliceStable(rows, func(i, j int) bool {
 		if rows[i].value && rows[j].value {
 			return gap(rows[j].v, rows[i].v, hib) < 0

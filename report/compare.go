@@ -2,6 +2,8 @@ package report
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"strconv"
 
 	"chiso/analytics"
@@ -10,22 +12,28 @@ import (
 
 // A CompareRow is one province against the field on one indicator and year.
 type CompareRow struct {
-	Unit               UnitRef  `json:"unit"`
-	Status             string   `json:"status"` // "published", "not_published" or "no_data"
-	Value              *float64 `json:"value"`
-	Rank               *int     `json:"rank"`
-	RankOf             *int     `json:"rank_of"`
-	Verified           bool     `json:"verified"`
-	Z                  *float64 `json:"z_score"`
-	Percentile         *float64 `json:"percentile"`
-	DiffNationalMedian *float64 `json:"diff_from_national_median"`
-	DiffNationalMean   *float64 `json:"diff_from_national_mean"`
-	Region             string   `json:"region,omitempty"`
-	RegionMedian       *float64 `json:"region_median"`
-	RegionN            int      `json:"region_n"`
-	DiffRegionMedian   *float64 `json:"diff_from_region_median"`
-	GapToTop10         *float64 `json:"gap_to_top10"`  // how far from the 10th best value (0 when within the top 10)
-	GapToTarget        *float64 `json:"gap_to_target"` // target − value (for lower-is-better: value − target)
+	Unit               UnitRef     `json:"unit"`
+	Status             string      `json:"status"` // "published", "not_published" or "no_data"
+	Value              *float64    `json:"value"`
+	Rank               *int        `json:"rank"`
+	RankOf             *int        `json:"rank_of"`
+	Verified           bool        `json:"verified"`
+	Z                  *float64    `json:"z_score"`
+	Percentile         *float64    `json:"percentile"`
+	PercentileLow      *float64    `json:"percentile_low,omitempty"` // when only a range is known
+	PercentileHigh     *float64    `json:"percentile_high,omitempty"`
+	PercentileBasis    string      `json:"percentile_basis,omitempty"`
+	DiffNationalMedian *float64    `json:"diff_from_national_median"`
+	DiffNationalMean   *float64    `json:"diff_from_national_mean"`
+	Region             string      `json:"region,omitempty"`
+	RegionMedian       *float64    `json:"region_median"`
+	RegionN            int         `json:"region_n"`
+	DiffRegionMedian   *float64    `json:"diff_from_region_median"`
+	RegionRank         *RegionRank `json:"region_rank"`
+	GapToTop10         *float64    `json:"gap_to_top10"`                // how far from the 10th best value (0 within the top 10), when the threshold is known
+	GapToTop10Low      *float64    `json:"gap_to_top10_low,omitempty"`  // the range of the gap, when the threshold is an interval
+	GapToTop10High     *float64    `json:"gap_to_top10_high,omitempty"` //
+	GapToTarget        *float64    `json:"gap_to_target"`               // target − value (for lower-is-better: value − target)
 }
 
 // CompareSpec asks to compare provinces on one indicator in one year, optionally against a target.
@@ -47,40 +55,52 @@ type Comparison struct {
 	} `json:"query"`
 	Coverage       Coverage                `json:"coverage"`
 	National       *analytics.Distribution `json:"national"`
-	Top10Threshold *float64                `json:"top10_threshold"`
+	NationalNote   string                  `json:"national_note,omitempty"`
+	Top10Threshold *analytics.Threshold    `json:"top10_threshold"`
+	Direction      string                  `json:"direction"` // "higher_is_better", "lower_is_better" or "none"
 	Method         string                  `json:"method"`
 	Data           []CompareRow            `json:"data"`
 }
 
+// CompareMethod says how a comparison is computed.
+const CompareMethod = "z-score with the sample standard deviation (n − 1) of the units with a value; percentile = share below plus half the share equal " +
+	"when every province has a value, else from the published rank (100 × (N − rank) / (N − 1)) or the range of ranks the published ranks allow; " +
+	"the top-10 threshold is the value of the province ranked 10th, or the interval between the nearest published ranks around 10, never the 10th of a partial list; " +
+	"region = GSO socio-economic region (63-unit system); rank within the region derived from the national order of the published ranks (or values); " +
+	"gaps are how far the value is from the threshold or target in the better direction, and are not given for an indicator without one"
+
 // CompareOf compares provinces on one indicator and year: value, rank, z-score, percentile,
 // the differences from the national median and mean and from the median of the province's
-// region, and the gap to the top-10 threshold or to a target.
+// region, its rank within the region, and the gap to the top-10 threshold or to a target.
 func CompareOf(ctx context.Context, store *datasets.Store, s CompareSpec) (Comparison, error) {
 	in, year := s.Indicator, s.Year
 	var v Comparison
 	v.Query.Indicator, v.Query.Year, v.Query.Target, v.Query.Units = in.ID, year, s.Target, s.Set
-	v.Method = "z-score with the sample standard deviation of the units with a value; percentile = share below plus half the share equal; " +
-		"region = GSO socio-economic region (63-unit system); gaps are how far the value is from the threshold or target in the better direction"
+	v.Method = CompareMethod
 	p, err := loadPanel(ctx, store, []string{in.ID}, year, year)
 	if err != nil {
 		return Comparison{}, err
 	}
 	units := store.Registry().Units(s.Set, year)
-	all := p.values(in.ID, units, year)
+	fd := fieldOf(p, in.ID, units, year)
 	byRegion := map[string][]float64{}
-	for _, u := range units {
-		if x, ok := p.value(in.ID, u.ID, year); ok && u.Region != "" {
+	for i, u := range units {
+		if x := fd.values[i]; !math.IsNaN(x) && u.Region != "" {
 			byRegion[u.Region] = append(byRegion[u.Region], x)
 		}
 	}
-	hib := higherIsBetter(in)
-	if d, err := analytics.NewDistribution(all); err == nil {
+	hib, directed := Direction(in)
+	v.Direction = DirectionName(in)
+	if d, err := analytics.NewDistribution(p.values(in.ID, units, year)); err == nil {
 		v.National = &d
-		if t, ok := d.Threshold(10, hib); ok {
-			v.Top10Threshold = &t
+		if !fd.complete() {
+			v.NationalNote = fmt.Sprintf("mean, median and z-scores describe the %d of %d provinces with a value, not the whole field", fd.n, len(units))
 		}
 	}
-	v.Coverage = Coverage{len(all), len(units)}
+	if directed {
+		v.Top10Threshold = fd.threshold(10, hib)
+	}
+	v.Coverage = Coverage{fd.n, len(units)}
 	for _, u := range selectUnits(units, s.Provinces) {
 		row := CompareRow{Unit: Ref(u), Status: "no_data", Region: u.Region}
 		if f, ok := p.figure(in.ID, u.ID, year); ok {
@@ -90,26 +110,48 @@ func CompareOf(ctx context.Context, store *datasets.Store, s CompareSpec) (Compa
 			d, _ := analytics.NewDistribution(reg)
 			row.RegionMedian, row.RegionN = &d.Median, d.N
 		}
+		i := fd.index(u.ID)
+		if i >= 0 {
+			row.Percentile, row.PercentileLow, row.PercentileHigh, row.PercentileBasis = fd.percentile(i, hib, v.National)
+			row.RegionRank = fd.regionRank(i, hib)
+		}
 		if x, ok := p.value(in.ID, u.ID, year); ok && v.National != nil {
 			nat := v.National
 			row.Z = finite(nat.Z(x))
-			row.Percentile = finite(nat.Percentile(x))
 			row.DiffNationalMedian = finite(x - nat.Median)
 			row.DiffNationalMean = finite(x - nat.Mean)
 			if row.RegionMedian != nil {
 				row.DiffRegionMedian = finite(x - *row.RegionMedian)
 			}
-			if v.Top10Threshold != nil {
-				row.GapToTop10 = finite(max(gap(*v.Top10Threshold, x, hib), 0))
-			}
-			if s.Target != nil {
-				row.GapToTarget = finite(gap(*s.Target, x, hib))
+			if directed {
+				row.GapToTop10, row.GapToTop10Low, row.GapToTop10High = topGap(v.Top10Threshold, x, row.Rank, hib)
+				if s.Target != nil {
+					row.GapToTarget = finite(gap(*s.Target, x, hib))
+				}
 			}
 		}
 		v.Data = append(v.Data, row)
 	}
 	v.Data = nonNil(v.Data)
 	return v, nil
+}
+
+// topGap is how far x is from the top-10 threshold t in the better direction (0 within the
+// top 10): a number when t is exact, a range when t is an interval.
+func topGap(t *analytics.Threshold, x float64, rank *int, hib bool) (g, lo, hi *float64) {
+	if rank != nil && *rank <= 10 {
+		return new(0.0), nil, nil
+	}
+	switch {
+	case t == nil:
+		return nil, nil, nil
+	case t.Exact != nil:
+		return finite(max(gap(*t.Exact, x, hib), 0)), nil, nil
+	case t.Kind == analytics.ThresholdInterval && t.Low != nil && t.High != nil:
+		a, b := max(gap(*t.Low, x, hib), 0), max(gap(*t.High, x, hib), 0)
+		return nil, finite(min(a, b)), finite(max(a, b))
+	}
+	return nil, nil, nil
 }
 
 // gap is how far x is from goal in the better direction.

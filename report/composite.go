@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -29,7 +30,13 @@ type CompositeSpec struct {
 	VaryNormalization *bool     `json:"vary_normalization"`
 	Partial           bool      `json:"partial"`
 	Units             string    `json:"units"`
+	// Directions gives "higher" or "lower" (is better) for indicators the catalogue gives no
+	// direction (population, area); it may not contradict the catalogue.
+	Directions map[string]string `json:"directions"`
 }
+
+// MaxDrawWork caps draws × units × indicators of one composite's Monte Carlo analysis.
+const MaxDrawWork = 5_000_000
 
 // MaxDraws is the largest number of Monte Carlo draws a composite may ask for.
 const MaxDraws = 100000
@@ -79,6 +86,18 @@ func (c *CompositeSpec) Check(cat *datasets.Catalogue) error {
 	if c.VaryNormalization == nil {
 		c.VaryNormalization = new(true)
 	}
+	for id, d := range c.Directions {
+		in, ok := cat.Get(id)
+		if !ok {
+			return &ParamError{Param: "directions", Want: "known indicator ids", Got: Quote(id)}
+		}
+		if d != "higher" && d != "lower" {
+			return &ParamError{Param: "directions", Want: `"higher" or "lower" for ` + id, Got: Quote(d)}
+		}
+		if hib, known := Direction(in); known && hib != (d == "higher") {
+			return &ParamError{Param: "directions", Want: id + " as the catalogue has it (" + DirectionName(in) + ")", Got: Quote(d)}
+		}
+	}
 	if c.Units != "" && c.Units != datasets.Set63 && c.Units != datasets.Set34 {
 		return &ParamError{Param: "units", Want: `"63" or "34"`, Got: Quote(c.Units)}
 	}
@@ -90,7 +109,8 @@ type CompositeRow struct {
 	Unit    UnitRef  `json:"unit"`
 	Score   float64  `json:"score"`
 	Rank    int      `json:"rank"`
-	Partial bool     `json:"partial,omitempty"` // scored on the inputs it has
+	Inputs  int      `json:"inputs"`            // indicators it was scored on
+	Partial bool     `json:"partial,omitempty"` // scored on the inputs it has, weights renormalised over them
 	Missing []string `json:"missing,omitempty"`
 	*analytics.RankInterval
 }
@@ -104,16 +124,17 @@ type NotScored struct {
 // Composite is the composite view.
 type Composite struct {
 	Query struct {
-		Indicators        []string  `json:"indicators"`
-		Year              int       `json:"year"`
-		Normalization     string    `json:"normalization"`
-		Aggregation       string    `json:"aggregation"`
-		Weights           []float64 `json:"weights"`
-		Draws             int       `json:"draws"`
-		Seed              uint64    `json:"seed"`
-		Concentration     float64   `json:"concentration"`
-		VaryNormalization bool      `json:"vary_normalization"`
-		Partial           bool      `json:"partial"`
+		Indicators        []string          `json:"indicators"`
+		Year              int               `json:"year"`
+		Normalization     string            `json:"normalization"`
+		Aggregation       string            `json:"aggregation"`
+		Weights           []float64         `json:"weights"`
+		Draws             int               `json:"draws"`
+		Seed              uint64            `json:"seed"`
+		Concentration     float64           `json:"concentration"`
+		VaryNormalization bool              `json:"vary_normalization"`
+		Partial           bool              `json:"partial"`
+		Directions        map[string]string `json:"directions,omitempty"`
 	} `json:"query"`
 	Chosen    map[string]any `json:"chosen"`
 	Coverage  Coverage       `json:"coverage"`
@@ -123,11 +144,10 @@ type Composite struct {
 	Data      []CompositeRow `json:"data"`
 }
 
-// CompositeMethod says how a composite is computed.
-const CompositeMethod = "each indicator oriented so that higher is better and normalised (minmax: 0–100; zscore); weighted arithmetic or geometric " +
-	"mean (geometric: values shifted to start at 1); ranks 1 = best, ties shared. Uncertainty (OECD–JRC Handbook): weights drawn from a " +
-	"Dirichlet distribution centred on the chosen weights (concentration as given), normalisation drawn at random if vary_normalization; " +
-	"median and 5–95% range of each province's rank over the draws"
+// uncertaintyMethod says how a composite's rank intervals are computed.
+const uncertaintyMethod = "Uncertainty (OECD–JRC Handbook): in each draw the weights come from a Dirichlet distribution centred on the chosen weights " +
+	"(concentration as given, default 20) and, if vary_normalization (default true), the normalisation is min–max or z-score with equal chance; " +
+	"draws are seeded (default seed 1), so the same request gives the same intervals; median and 5–95% empirical quantiles of each province's rank over the draws"
 
 // CompositeOf builds a composite readiness index from indicators for a year and runs its
 // uncertainty analysis: scores, ranks, and each province's median rank and 5–95% rank
@@ -146,7 +166,24 @@ func CompositeOf(ctx context.Context, store *datasets.Store, s CompositeSpec) (C
 	q := &v.Query
 	q.Indicators, q.Year, q.Normalization, q.Aggregation, q.Weights = s.Indicators, s.Year, s.Normalization, s.Aggregation, s.Weights
 	q.Draws, q.Seed, q.Concentration, q.VaryNormalization, q.Partial = *s.Draws, *s.Seed, *s.Concentration, *s.VaryNormalization, s.Partial
-	v.Chosen, v.Coverage, v.Method = chosen, Coverage{len(m.units), m.of}, CompositeMethod
+	q.Directions = s.Directions
+	spec := analytics.CompositeSpec{Normalization: s.Normalization, Aggregation: s.Aggregation, Weights: s.Weights, Partial: s.Partial}
+	for _, id := range s.Indicators {
+		in, _ := cat.Get(id)
+		hib, known := Direction(in)
+		if d, ok := s.Directions[id]; ok {
+			hib, known = d == "higher", true
+		}
+		if !known {
+			return Composite{}, &ParamError{Param: "directions", Want: fmt.Sprintf("a direction for %s, which has none in the catalogue (directions=%s:higher or %s:lower)", id, id, id), Got: "nothing"}
+		}
+		spec.HigherIsBetter = append(spec.HigherIsBetter, hib)
+	}
+	if work := *s.Draws * len(m.units) * len(s.Indicators); work > MaxDrawWork {
+		return Composite{}, &ParamError{Param: "draws", Want: fmt.Sprintf("at most %d draws for %d provinces × %d indicators (draws × provinces × indicators ≤ %d)",
+			MaxDrawWork/max(1, len(m.units)*len(s.Indicators)), len(m.units), len(s.Indicators), MaxDrawWork), Got: strconv.Itoa(*s.Draws)}
+	}
+	v.Chosen, v.Coverage, v.Method = chosen, Coverage{len(m.units), m.of}, spec.Method()+". "+uncertaintyMethod
 	v.NotScored, v.Data = []NotScored{}, []CompositeRow{}
 	for _, u := range store.Registry().Units(s.Units, s.Year) {
 		if miss := m.missing[u.ID]; len(miss) > 0 && m.index(u.ID) < 0 {
@@ -157,26 +194,24 @@ func CompositeOf(ctx context.Context, store *datasets.Store, s CompositeSpec) (C
 		v.Note = "insufficient data: fewer than 2 provinces have the inputs for this year"
 		return v, nil
 	}
-	spec := analytics.CompositeSpec{Normalization: s.Normalization, Aggregation: s.Aggregation, Weights: s.Weights, Partial: s.Partial}
-	for _, id := range s.Indicators {
-		in, _ := cat.Get(id)
-		spec.HigherIsBetter = append(spec.HigherIsBetter, higherIsBetter(in))
-	}
-	scores, ranks, err := analytics.Composite(m.data, spec)
+	res, err := analytics.CompositeIndex(m.data, spec)
 	if err != nil {
-		return Composite{}, err
+		return Composite{}, compositeError(err, s.Indicators)
 	}
 	var intervals []analytics.RankInterval
 	if *s.Draws > 0 {
 		intervals, err = analytics.CompositeUncertainty(m.data, spec, analytics.UncertaintySpec{
-			Draws: *s.Draws, Seed: *s.Seed, Concentration: *s.Concentration, VaryNormalization: *s.VaryNormalization})
+			Draws: *s.Draws, Seed: *s.Seed, Concentration: *s.Concentration, VaryNormalization: *s.VaryNormalization, Done: ctx.Done()})
+		if errors.Is(err, analytics.ErrStopped) {
+			return Composite{}, ctx.Err()
+		}
 		if err != nil {
-			return Composite{}, err
+			return Composite{}, compositeError(err, s.Indicators)
 		}
 	}
 	v.Data = make([]CompositeRow, len(m.units))
 	for i, u := range m.units {
-		row := CompositeRow{Unit: Ref(u), Score: scores[i], Rank: ranks[i], Missing: m.missing[u.ID]}
+		row := CompositeRow{Unit: Ref(u), Score: res.Scores[i], Rank: res.Ranks[i], Inputs: res.Inputs[i], Missing: m.missing[u.ID]}
 		row.Partial = len(row.Missing) > 0
 		if intervals != nil {
 			row.RankInterval = &intervals[i]
@@ -185,6 +220,16 @@ func CompositeOf(ctx context.Context, store *datasets.Store, s CompositeSpec) (C
 	}
 	sort.SliceStable(v.Data, func(a, b int) bool { return v.Data[a].Rank < v.Data[b].Rank })
 	return v, nil
+}
+
+// compositeError names the indicator an analytics error is about.
+func compositeError(err error, indicators []string) error {
+	var ce *analytics.ColumnError
+	if errors.As(err, &ce) && ce.Column >= 0 && ce.Column < len(indicators) {
+		return &ParamError{Param: "indicators", Want: "indicators whose values differ across at least two provinces in the year",
+			Got: fmt.Sprintf("%s with %d value(s) that cannot be normalised (%v)", indicators[ce.Column], ce.Values, ce.Err)}
+	}
+	return err
 }
 
 // chooseComposite fills in the indicators and year a spec left out and says what it chose:

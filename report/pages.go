@@ -192,7 +192,7 @@ func regionMedian(p *panel, reg *datasets.Registry, indicator string, u datasets
 // trendStatement says in words how the unit moves on an indicator since the last method break:
 // "+0.86 a year (95% CI −0.20 to 1.92), 2017–2021; faster than 16 of 22; climbed 12 places".
 func trendStatement(p *panel, reg *datasets.Registry, in datasets.Indicator, u datasets.Unit, lang string) string {
-	res, ok := trendsOf(p, reg, in, 0, 0, false, map[string]bool{u.ID: true})
+	res, ok := trendsOf(p, reg, in, 0, 0, false, map[string]bool{u.ID: true}, "")
 	if !ok || len(res.Data) == 0 {
 		return ""
 	}

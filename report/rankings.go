@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 
@@ -102,7 +103,7 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 		v.Data = append(v.Data, row)
 	}
 	if s.Derived && len(values) > 0 {
-		rk, err := analytics.CompetitionRanks(values, higherIsBetter(in))
+		rk, err := analytics.CompetitionRanks(values, orderOf(in))
 		if err != nil {
 			return Ranking{}, err
 		}
@@ -142,16 +143,13 @@ func movers(p *panel, reg *datasets.Registry, indicator string, units []datasets
 		return MoveRow{Unit: Ref(u), FromRank: m.FromRank, ToRank: m.ToRank, Change: m.Change}
 	}
 	out := Movers{FromYear: fromYear, ToYear: toYear, Compared: len(moves), Up: []MoveRow{}, Down: []MoveRow{},
-		Note: "units ranked in both years; ranks as published, so a change can reflect a different number of ranked units"}
-	for _, m := range moves {
-		if m.Change > 0 && len(out.Up) < top {
-			out.Up = append(out.Up, row(m))
-		}
+		Note: fmt.Sprintf("units ranked in both years; ranks as published, so a change can reflect a different number of ranked units; the %d biggest moves each way, with every move tied with the last", top)}
+	up, down := analytics.TopMoves(moves, top)
+	for _, m := range up {
+		out.Up = append(out.Up, row(m))
 	}
-	for i := len(moves) - 1; i >= 0 && len(out.Down) < top; i-- {
-		if m := moves[i]; m.Change < 0 {
-			out.Down = append(out.Down, row(m))
-		}
+	for _, m := range down {
+		out.Down = append(out.Down, row(m))
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
@@ -40,7 +41,8 @@ type Correlations struct {
 func CorrelationsOf(ctx context.Context, store *datasets.Store, s CorrelationsSpec) (Correlations, error) {
 	var v Correlations
 	v.Query.Indicators, v.Query.Year, v.Query.Units = s.Indicators, s.Year, s.Set
-	v.Method = "over the provinces with every value; p-values two-sided from the t distribution with n−2 df (for Spearman, an approximation)"
+	v.Method = "over the provinces with every value; two-sided p-values: Pearson's from the t distribution with n−2 df; Spearman's exact (all permutations) for " +
+		fmt.Sprintf("n ≤ %d without ties, otherwise the t approximation (spearman_p_method says which)", analytics.MaxExactSpearman)
 	m, err := yearMatrix(ctx, store, s.Indicators, s.Year, s.Set, false)
 	if err != nil {
 		return Correlations{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -54,8 +55,16 @@ type UnitTrend struct {
 type IndicatorTrends struct {
 	Indicator string      `json:"indicator"`
 	Window    Window      `json:"window"`
-	Coverage  Coverage    `json:"coverage"` // units with a value trend, of the units with any figure in the window
+	Coverage  Coverage    `json:"coverage"` // units with a value trend, of the units in force at the end of the window
+	Asked     int         `json:"asked,omitempty"`
 	Data      []UnitTrend `json:"data"`
+	NoFigures []NoFigure  `json:"no_figures,omitempty"` // provinces asked for without a figure in the window
+}
+
+// A NoFigure is a province asked for that has no figure to compute a trend from, and why.
+type NoFigure struct {
+	Unit   UnitRef `json:"unit"`
+	Reason string  `json:"reason"`
 }
 
 // TrendsSpec asks for the trends of indicators (none: all) over from..to (0: open).
@@ -64,22 +73,26 @@ type TrendsSpec struct {
 	Provinces    [][]datasets.Unit
 	From, To     int
 	AcrossBreaks bool
+	Set          string // "63", "34" or "" (every unit)
 }
 
 // Trends is the trends view.
 type Trends struct {
 	Query struct {
 		Indicators   []string `json:"indicators"`
+		Provinces    []string `json:"provinces,omitempty"`
 		From         *int     `json:"from"`
 		To           *int     `json:"to"`
 		AcrossBreaks bool     `json:"across_breaks"`
+		Units        string   `json:"units"`
 	} `json:"query"`
 	Method  string            `json:"method"`
 	Results []IndicatorTrends `json:"results"`
 }
 
 // TrendsMethod says how trends are computed.
-var TrendsMethod = "OLS slope per year with a 95% confidence interval (Student t, n−2 df); Theil–Sen slope; Mann–Kendall test with tie correction (normal approximation, continuity correction); " +
+var TrendsMethod = "OLS slope per year with a 95% confidence interval (Student t, n−2 df); Theil–Sen slope; Mann–Kendall test: exact p-value for " +
+	fmt.Sprintf("3–%d years without ties, otherwise the normal approximation with tie and continuity corrections (p_method says which); ", analytics.MaxExactMannKendall) +
 	fmt.Sprintf("at least %d years; the rank trend is of the published rank number, so a negative slope is an improvement", analytics.MinTrendPoints)
 
 // TrendsOf computes the trend of each province on each indicator: OLS slope with its 95%
@@ -92,7 +105,10 @@ func TrendsOf(ctx context.Context, store *datasets.Store, s TrendsSpec) (Trends,
 		inds = cat.IDs()
 	}
 	var v Trends
-	v.Query.Indicators, v.Query.From, v.Query.To, v.Query.AcrossBreaks = inds, nullInt(s.From), nullInt(s.To), s.AcrossBreaks
+	v.Query.Indicators, v.Query.From, v.Query.To, v.Query.AcrossBreaks, v.Query.Units = inds, nullInt(s.From), nullInt(s.To), s.AcrossBreaks, s.Set
+	for _, chain := range s.Provinces {
+		v.Query.Provinces = append(v.Query.Provinces, chain[len(chain)-1].ID)
+	}
 	v.Method = TrendsMethod
 	p, err := loadPanel(ctx, store, inds, s.From, s.To)
 	if err != nil {
@@ -101,15 +117,30 @@ func TrendsOf(ctx context.Context, store *datasets.Store, s TrendsSpec) (Trends,
 	want := wanted(s.Provinces)
 	for _, id := range inds {
 		in, _ := cat.Get(id)
-		if res, ok := trendsOf(p, store.Registry(), in, s.From, s.To, s.AcrossBreaks, want); ok {
-			v.Results = append(v.Results, res)
+		res, ok := trendsOf(p, store.Registry(), in, s.From, s.To, s.AcrossBreaks, want, s.Set)
+		if !ok {
+			continue
 		}
+		res.Asked = len(s.Provinces)
+		for _, chain := range s.Provinces {
+			if !slices.ContainsFunc(res.Data, func(t UnitTrend) bool {
+				return slices.ContainsFunc(chain, func(u datasets.Unit) bool { return u.ID == t.Unit.ID })
+			}) {
+				u, ok := unitFor(chain, s.Set, datasets.YearEnd(res.Window.To))
+				if !ok {
+					u = chain[len(chain)-1]
+				}
+				res.NoFigures = append(res.NoFigures, NoFigure{Unit: Ref(u),
+					Reason: fmt.Sprintf("no figure of %s in %d–%d", in.ID, res.Window.From, res.Window.To)})
+			}
+		}
+		v.Results = append(v.Results, res)
 	}
 	return v, nil
 }
 
 // trendsOf computes the trends of one indicator for every unit with figures (or the wanted ones).
-func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to int, across bool, want map[string]bool) (IndicatorTrends, bool) {
+func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to int, across bool, want map[string]bool, set string) (IndicatorTrends, bool) {
 	byUnit := p.figures[in.ID]
 	if len(byUnit) == 0 {
 		return IndicatorTrends{}, false
@@ -125,6 +156,7 @@ func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to 
 	}
 	win := TrendWindow(in, lo, hi, across)
 	res := IndicatorTrends{Indicator: in.ID, Window: win}
+	res.Coverage.Of = len(reg.Units(set, win.To))
 	level := in.Measure == "level"
 	ids := make([]string, 0, len(byUnit))
 	for id := range byUnit {
@@ -135,6 +167,9 @@ func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to 
 	var all []UnitTrend
 	for _, id := range ids {
 		u, _ := reg.Unit(id)
+		if set != "" && u.Set != set {
+			continue
+		}
 		var xv, yv, xr, yr []float64
 		firstRank, lastRank, firstRankYear, lastRankYear := 0, 0, 1<<30, 0
 		for y := range byUnit[id] {
@@ -157,7 +192,6 @@ func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to 
 		if len(xv) == 0 && len(xr) == 0 {
 			continue
 		}
-		res.Coverage.Of++
 		t := UnitTrend{Unit: Ref(u)}
 		t.Value, t.ValueNote = trendOrNote(xv, yv, level)
 		t.Rank, t.RankNote = trendOrNote(xr, yr, false)

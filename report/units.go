@@ -50,9 +50,31 @@ func UnitOf(u datasets.Unit) Unit {
 	return j
 }
 
-// higherIsBetter is the direction of an indicator; neither (population, area) counts as higher.
-func higherIsBetter(in datasets.Indicator) bool {
-	return in.HigherIsBetter == nil || *in.HigherIsBetter
+// Direction is the direction of an indicator as the catalogue declares it: whether higher is
+// better, and whether it has a direction at all (population and area have none).
+func Direction(in datasets.Indicator) (higherIsBetter, known bool) {
+	if in.HigherIsBetter == nil {
+		return true, false
+	}
+	return *in.HigherIsBetter, true
+}
+
+// DirectionName says an indicator's direction: "higher_is_better", "lower_is_better" or "none".
+func DirectionName(in datasets.Indicator) string {
+	switch hib, known := Direction(in); {
+	case !known:
+		return "none"
+	case hib:
+		return "higher_is_better"
+	}
+	return "lower_is_better"
+}
+
+// orderOf is the order in which to list an indicator's values: best first, or largest first
+// for an indicator without a direction.
+func orderOf(in datasets.Indicator) (higherFirst bool) {
+	hib, _ := Direction(in)
+	return hib
 }
 
 // finite returns v, or nil for NaN and infinities (which JSON cannot carry).

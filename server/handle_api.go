@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"chiso/datasets"
@@ -65,7 +66,7 @@ func handleObservations(store *datasets.Store) endpoint {
 func handleTrends(store *datasets.Store) endpoint {
 	return func(q *query) compute {
 		s := report.TrendsSpec{Indicators: q.indicators(store.Catalogue()), Provinces: q.provinces(store.Registry()),
-			AcrossBreaks: q.boolean("across_breaks", false)}
+			AcrossBreaks: q.boolean("across_breaks", false), Set: q.unitSet()}
 		s.From, s.To = q.yearRange()
 		return func(ctx context.Context) (any, error) { return report.TrendsOf(ctx, store, s) }
 	}
@@ -181,4 +182,15 @@ func compositeFromQuery(q *query, cat *datasets.Catalogue, c *report.CompositeSp
 	}
 	c.Partial = q.boolean("partial", false)
 	c.Units = q.get("units")
+	for _, item := range splitList(q.get("directions")) {
+		id, d, ok := strings.Cut(item, ":")
+		if !ok {
+			q.keep(&report.ParamError{Param: "directions", Want: "indicator:higher or indicator:lower, comma-separated", Got: report.Quote(item)})
+			continue
+		}
+		if c.Directions == nil {
+			c.Directions = map[string]string{}
+		}
+		c.Directions[strings.ToLower(id)] = strings.ToLower(d)
+	}
 }

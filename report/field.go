@@ -1,0 +1,141 @@
+package report
+
+import (
+	"math"
+
+	"chiso/analytics"
+	"chiso/datasets"
+)
+
+// A field is one indicator's figures in one year across the units in force: what every
+// statistic that depends on the whole field (top-k thresholds, percentiles, ranks within a
+// region) must be computed from, knowing which units lack a figure.
+type field struct {
+	units  []datasets.Unit
+	values []float64 // NaN: no published value
+	ranks  []int     // 0: no published rank
+	of     int       // the number of units the publisher ranked (rank_of), else len(units)
+	n      int       // units with a value
+}
+
+// fieldOf reads the field of indicator in year over units.
+func fieldOf(p *panel, indicator string, units []datasets.Unit, year int) field {
+	f := field{units: units, values: make([]float64, len(units)), ranks: make([]int, len(units)), of: len(units)}
+	for i, u := range units {
+		f.values[i] = math.NaN()
+		if v, ok := p.value(indicator, u.ID, year); ok {
+			f.values[i] = v
+			f.n++
+		}
+		if rk, of, ok := p.rank(indicator, u.ID, year); ok {
+			f.ranks[i] = rk
+			if of > 0 {
+				f.of = max(f.of, of)
+			}
+		}
+	}
+	for _, r := range f.ranks {
+		f.of = max(f.of, r)
+	}
+	return f
+}
+
+// complete reports whether every unit of the field has a value.
+func (f field) complete() bool { return f.n == len(f.units) && f.n == f.of }
+
+// index returns the position of unit id in the field, or -1.
+func (f field) index(id string) int {
+	for i, u := range f.units {
+		if u.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// threshold is the value needed to be in the top k, from the published ranks where the values
+// are partial (see analytics.RankThreshold).
+func (f field) threshold(k int, higherIsBetter bool) *analytics.Threshold {
+	if f.n == 0 || k > f.of {
+		return nil
+	}
+	t, err := analytics.RankThreshold(f.values, f.ranks, k, f.of, higherIsBetter)
+	if err != nil {
+		return nil
+	}
+	return &t
+}
+
+// percentile is unit i's percentile in the whole field: from all values when the field is
+// complete, from its published rank otherwise, else the range its value allows among the
+// published ranks. basis says which.
+func (f field) percentile(i int, higherIsBetter bool, d *analytics.Distribution) (pc *float64, lo, hi *float64, basis string) {
+	switch {
+	case f.complete() && d != nil && !math.IsNaN(f.values[i]):
+		return finite(d.Percentile(f.values[i])), nil, nil, "the values of every province"
+	case f.ranks[i] > 0 && f.of > 1:
+		return new(analytics.RankPercentile(f.ranks[i], f.of)), nil, nil, "the published rank"
+	case !math.IsNaN(f.values[i]) && f.of > 1:
+		best, worst, err := analytics.RankBounds(f.values, f.ranks, i, f.of, higherIsBetter)
+		if err != nil {
+			return nil, nil, nil, ""
+		}
+		return nil, new(analytics.RankPercentile(worst, f.of)), new(analytics.RankPercentile(best, f.of)),
+			"the range of ranks the published ranks allow; not every province has a figure"
+	}
+	return nil, nil, nil, ""
+}
+
+// A RegionRank is a province's rank among the provinces of its region, derived from the
+// national order of the published ranks (or of the values where ranks are not published).
+type RegionRank struct {
+	Region    string `json:"region"`
+	Rank      int    `json:"rank"`
+	Of        int    `json:"of"`         // provinces of the region
+	WithValue int    `json:"with_value"` // of which with a figure
+	Basis     string `json:"basis"`      // "published ranks" or "values"
+	Derived   bool   `json:"derived"`
+}
+
+// regionRank ranks unit i among the units of its region.
+func (f field) regionRank(i int, higherIsBetter bool) *RegionRank {
+	region := f.units[i].Region
+	if region == "" {
+		return nil
+	}
+	useRanks := f.ranks[i] > 0
+	if !useRanks && math.IsNaN(f.values[i]) {
+		return nil
+	}
+	var order []float64
+	at := -1
+	rr := &RegionRank{Region: region, Derived: true, Basis: "values"}
+	if useRanks {
+		rr.Basis = "published ranks"
+	}
+	for j, u := range f.units {
+		if u.Region != region {
+			continue
+		}
+		rr.Of++
+		x := f.values[j]
+		if useRanks {
+			x = math.NaN()
+			if f.ranks[j] > 0 {
+				x = float64(f.ranks[j])
+			}
+		}
+		if !math.IsNaN(x) {
+			rr.WithValue++
+		}
+		if j == i {
+			at = len(order)
+		}
+		order = append(order, x)
+	}
+	if useRanks {
+		higherIsBetter = false // rank 1 is best
+	}
+	rr.Rank = analytics.RegionRanks(order, higherIsBetter)[at]
+	return rr
+}

@@ -1,0 +1,228 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/floats/scalar"
+
+	"chiso/analytics"
+	"chiso/datasets"
+)
+
+func indicator(t *testing.T, store *datasets.Store, id string) datasets.Indicator {
+	t.Helper()
+	in, ok := store.Catalogue().Get(id)
+	if !ok {
+		t.Fatalf("no indicator %q", id)
+	}
+	return in
+}
+
+func provinces(t *testing.T, store *datasets.Store, names ...string) [][]datasets.Unit {
+	t.Helper()
+	var out [][]datasets.Unit
+	for _, n := range names {
+		units, err := store.Registry().Lookup(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, units)
+	}
+	return out
+}
+
+// TestCompareTop10FromPublishedRanks: PCI 2018 has 15 of 63 values; the 10th-ranked province
+// has no published value, so the threshold lies between ranks 9 (65.40) and 12 (64.63), and
+// Bắc Giang (63.01, 36th) is 1.62–2.39 points away, not 0 (the 10th of the 15 values).
+// PCI 2020: the 10th-ranked value is published, 66.74.
+func TestCompareTop10FromPublishedRanks(t *testing.T) {
+	store := mustOpenStore(t)
+	ctx := context.Background()
+	pci := indicator(t, store, "pci")
+	v, err := CompareOf(ctx, store, CompareSpec{Indicator: pci, Year: 2018, Provinces: provinces(t, store, "Bắc Giang")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := v.Top10Threshold
+	if th == nil || th.Kind != analytics.ThresholdInterval || *th.Low != 64.63 || *th.High != 65.40 || th.Exact != nil {
+		t.Fatalf("PCI 2018 top-10 threshold = %+v, want the interval [64.63, 65.40]", th)
+	}
+	bg := v.Data[0]
+	if bg.GapToTop10 != nil || !scalar.EqualWithinAbs(*bg.GapToTop10Low, 64.63-63.01, 1e-9) || !scalar.EqualWithinAbs(*bg.GapToTop10High, 65.40-63.01, 1e-9) {
+		t.Errorf("Bắc Giang 2018 gap = %v [%v, %v], want none exact and [1.62, 2.39]", bg.GapToTop10, bg.GapToTop10Low, bg.GapToTop10High)
+	}
+	if bg.Percentile == nil || !scalar.EqualWithinAbs(*bg.Percentile, analytics.RankPercentile(36, 63), 1e-9) || bg.PercentileBasis != "the published rank" {
+		t.Errorf("Bắc Giang 2018 percentile = %v (%s), want from rank 36 of 63", bg.Percentile, bg.PercentileBasis)
+	}
+	v, err = CompareOf(ctx, store, CompareSpec{Indicator: pci, Year: 2020, Provinces: provinces(t, store, "Hậu Giang")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th := v.Top10Threshold; th == nil || th.Exact == nil || *th.Exact != 66.74 {
+		t.Errorf("PCI 2020 top-10 threshold = %+v, want exactly 66.74 (the 10th-ranked value)", th)
+	}
+}
+
+// TestRegionRank: Hậu Giang's PCI 2016 (37th) is 8th of the 13 Mekong Delta provinces, behind
+// Đồng Tháp 3, Vĩnh Long 6, Cần Thơ 11, Bến Tre 12, Kiên Giang 13, Long An 15, Sóc Trăng 22.
+func TestRegionRank(t *testing.T) {
+	store := mustOpenStore(t)
+	v, err := CompareOf(context.Background(), store, CompareSpec{Indicator: indicator(t, store, "pci"), Year: 2016, Provinces: provinces(t, store, "Hậu Giang")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr := v.Data[0].RegionRank
+	if rr == nil || rr.Rank != 8 || rr.Of != 13 || rr.WithValue != 13 || !rr.Derived || rr.Basis != "published ranks" {
+		t.Errorf("Hậu Giang PCI 2016 region rank = %+v, want 8 of 13 (13 with a figure), derived from published ranks", rr)
+	}
+}
+
+// TestCompareWithoutDirection: population has no better or worse; compare gives no gaps.
+func TestCompareWithoutDirection(t *testing.T) {
+	store := mustOpenStore(t)
+	target := 1000.0
+	v, err := CompareOf(context.Background(), store, CompareSpec{Indicator: indicator(t, store, "population"), Year: 2020,
+		Provinces: provinces(t, store, "Hậu Giang"), Target: &target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := v.Data[0]
+	if v.Direction != "none" || v.Top10Threshold != nil || row.GapToTarget != nil || row.GapToTop10 != nil || row.Value == nil {
+		t.Errorf("population compare: direction %q, threshold %+v, gaps %v %v, value %v", v.Direction, v.Top10Threshold, row.GapToTarget, row.GapToTop10, row.Value)
+	}
+}
+
+func compositeSpec(inds []string, year int, partial bool) CompositeSpec {
+	return CompositeSpec{Indicators: inds, Year: year, Partial: partial, Draws: new(200)}
+}
+
+// TestCompositePartialReweights: PCI and DTI 2024 with partial scoring: Quảng Ninh has only one
+// of the two and is scored on it alone (76.80), not as if the other were 0; an indicator with a
+// single value (PAR Index 2024) cannot be normalised and is refused by name.
+func TestCompositePartialReweights(t *testing.T) {
+	store := mustOpenStore(t)
+	ctx := context.Background()
+	s := compositeSpec([]string{"pci", "dti"}, 2024, true)
+	if err := s.Check(store.Catalogue()); err != nil {
+		t.Fatal(err)
+	}
+	v, err := CompositeOf(ctx, store, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range v.Data {
+		if r.Unit.Code == "22" {
+			found = true
+			if !scalar.EqualWithinAbs(r.Score, 76.80, 0.005) || r.Inputs != 1 || !r.Partial {
+				t.Errorf("Quảng Ninh = %+v, want 76.80 on 1 input", r)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("Quảng Ninh not scored")
+	}
+	s = compositeSpec([]string{"pci", "par_index"}, 2024, true)
+	if err := s.Check(store.Catalogue()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = CompositeOf(ctx, store, s)
+	var pe *ParamError
+	if !errors.As(err, &pe) || pe.Param != "indicators" || !strings.Contains(pe.Got, "par_index") {
+		t.Errorf("PCI + PAR Index 2024: %v, want a 400 naming par_index", err)
+	}
+}
+
+// TestCompositeDirections: an indicator without a direction needs one from the request.
+func TestCompositeDirections(t *testing.T) {
+	store := mustOpenStore(t)
+	ctx := context.Background()
+	s := compositeSpec([]string{"pci", "population"}, 2019, false)
+	if err := s.Check(store.Catalogue()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := CompositeOf(ctx, store, s)
+	var pe *ParamError
+	if !errors.As(err, &pe) || pe.Param != "directions" || !strings.Contains(pe.Want, "population") {
+		t.Fatalf("composite with population and no direction: %v, want a 400 on directions naming population", err)
+	}
+	s.Directions = map[string]string{"population": "higher"}
+	if _, err := CompositeOf(ctx, store, s); err != nil {
+		t.Errorf("with directions=population:higher: %v", err)
+	}
+	s.Directions = map[string]string{"pci": "lower"}
+	if err := s.Check(store.Catalogue()); err == nil {
+		t.Error("a direction contradicting the catalogue (pci lower) was accepted")
+	}
+}
+
+// TestCompositeDrawBudget: draws × provinces × indicators is capped, with a 400 naming draws.
+func TestCompositeDrawBudget(t *testing.T) {
+	store := mustOpenStore(t)
+	s := compositeSpec([]string{"pci", "papi"}, 2016, false)
+	s.Draws = new(MaxDraws)
+	if err := s.Check(store.Catalogue()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := CompositeOf(context.Background(), store, s)
+	var pe *ParamError
+	if !errors.As(err, &pe) || pe.Param != "draws" {
+		t.Errorf("100,000 draws × 63 × 2: %v, want a 400 on draws", err)
+	}
+}
+
+// TestCompositeCancelled: a request whose client has left stops computing.
+func TestCompositeCancelled(t *testing.T) {
+	store := mustOpenStore(t)
+	s := compositeSpec([]string{"pci", "papi"}, 2016, false)
+	s.Draws = new(30000)
+	if err := s.Check(store.Catalogue()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := CompositeOf(ctx, store, s); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled composite: %v, want context.Canceled", err)
+	}
+}
+
+// TestMoversKeepTies: PCI 2010 → 2016, the 10 biggest climbs: Nam Định and TP. Hồ Chí Minh
+// both climbed 15 places at the cut-off, and both are listed.
+func TestMoversKeepTies(t *testing.T) {
+	store := mustOpenStore(t)
+	v, err := RankingOf(context.Background(), store, RankingSpec{Indicator: indicator(t, store, "pci"), Year: 2016, FromYear: 2010, Top: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, m := range v.Movers.Up {
+		got[m.Unit.Code] = m.Change
+	}
+	if got["36"] != 15 || got["79"] != 15 || len(v.Movers.Up) < 11 {
+		t.Errorf("movers up = %v (%d), want Nam Định (36) and TP. HCM (79) both at +15", got, len(v.Movers.Up))
+	}
+}
+
+// TestTrendsNameProvincesWithoutFigures: PAR Index for Hậu Giang and Hà Nội: a province asked for
+// without a figure in the window is listed with the reason, and coverage counts the units in force.
+func TestTrendsNameProvincesWithoutFigures(t *testing.T) {
+	store := mustOpenStore(t)
+	v, err := TrendsOf(context.Background(), store, TrendsSpec{Indicators: []string{"par_index"}, Provinces: provinces(t, store, "93", "01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := v.Results[0]
+	if res.Coverage.Of != 63 || res.Asked != 2 || res.Coverage.N > 20 {
+		t.Errorf("PAR Index coverage %+v, asked %d: want n of the 63 units in force, 2 asked", res.Coverage, res.Asked)
+	}
+	v, err = TrendsOf(context.Background(), store, TrendsSpec{Indicators: []string{"dti"}, Provinces: provinces(t, store, "vn34.92"), Set: datasets.Set34})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Results) == 0 || len(v.Results[0].NoFigures) != 1 || v.Results[0].NoFigures[0].Unit.ID != "vn34.92" {
+		t.Errorf("DTI of the new Cần Thơ: %+v, want it listed among the provinces without figures", v.Results)
+	}
+}

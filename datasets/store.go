@@ -34,6 +34,7 @@ type Store struct {
 	registry  *Registry
 	catalogue atomic.Pointer[Catalogue]
 	sources   atomic.Pointer[map[string]Source] // every source by id (sourceCache)
+	memo      memo                              // values computed once per dataset version
 
 	mu      sync.RWMutex // guards version; ingest holds it for writing
 	version string

@@ -21,7 +21,7 @@ type ChartSpec struct {
 	Provinces [][]datasets.Unit
 	From, To  int
 	Year      int
-	Set       string
+	View
 	Trend     bool // line: draw the trend of a single province
 	Ranks     bool // heatmap: ranks (true) or values
 }

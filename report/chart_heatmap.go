@@ -12,7 +12,7 @@ import (
 // heatmapChart builds a provinces × years heatmap of published ranks (or values).
 func heatmapChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error) {
 	in := s.Indicator
-	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
+	p, err := loadPanel(ctx, store, s.View, []string{in.ID}, 0, 0)
 	if err != nil {
 		return Chart{}, err
 	}

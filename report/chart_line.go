@@ -16,7 +16,7 @@ func lineChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, 
 	if len(s.Provinces) == 0 {
 		return Chart{}, &ParamError{Param: "provinces", Want: "one to eight province codes or names", Got: "nothing"}
 	}
-	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
+	p, err := loadPanel(ctx, store, s.View, []string{in.ID}, 0, 0)
 	if err != nil {
 		return Chart{}, err
 	}

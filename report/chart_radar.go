@@ -26,7 +26,7 @@ func radarChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart,
 	for i, a := range axes {
 		ids[i] = a.ID
 	}
-	p, err := loadPanel(ctx, store, ids, 0, 0)
+	p, err := loadPanel(ctx, store, s.View, ids, 0, 0)
 	if err != nil {
 		return Chart{}, err
 	}

@@ -14,7 +14,7 @@ import (
 // rankingChart builds a year's ranking as bars, or the same figures as a tile map.
 func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error) {
 	in := s.Indicator
-	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
+	p, err := loadPanel(ctx, store, s.View, []string{in.ID}, 0, 0)
 	if err != nil {
 		return Chart{}, err
 	}

@@ -14,7 +14,7 @@ import (
 // scatterChart plots two indicators against each other across the provinces in a year (by
 // default the latest in which both have figures for at least three), with the OLS line and r.
 func scatterChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error) {
-	p, err := loadPanel(ctx, store, []string{s.X.ID, s.Y.ID}, 0, 0)
+	p, err := loadPanel(ctx, store, s.View, []string{s.X.ID, s.Y.ID}, 0, 0)
 	if err != nil {
 		return Chart{}, err
 	}

@@ -17,7 +17,7 @@ import (
 // (or the five biggest movers) highlighted.
 func slopeChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error) {
 	in := s.Indicator
-	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
+	p, err := loadPanel(ctx, store, s.View, []string{in.ID}, 0, 0)
 	if err != nil {
 		return Chart{}, err
 	}

@@ -42,7 +42,7 @@ type CompareSpec struct {
 	Year      int
 	Provinces [][]datasets.Unit
 	Target    *float64
-	Set       string
+	View
 }
 
 // Comparison is the compare view.
@@ -77,7 +77,7 @@ func CompareOf(ctx context.Context, store *datasets.Store, s CompareSpec) (Compa
 	var v Comparison
 	v.Query.Indicator, v.Query.Year, v.Query.Target, v.Query.Units = in.ID, year, s.Target, s.Set
 	v.Method = CompareMethod
-	p, err := loadPanel(ctx, store, []string{in.ID}, year, year)
+	p, err := loadPanel(ctx, store, s.View, []string{in.ID}, year, year)
 	if err != nil {
 		return Comparison{}, err
 	}

@@ -30,10 +30,14 @@ type CompositeSpec struct {
 	VaryNormalization *bool     `json:"vary_normalization"`
 	Partial           bool      `json:"partial"`
 	Units             string    `json:"units"`
+	Agg               string    `json:"agg"`
 	// Directions gives "higher" or "lower" (is better) for indicators the catalogue gives no
 	// direction (population, area); it may not contradict the catalogue.
 	Directions map[string]string `json:"directions"`
 }
+
+// view is the figures the composite is computed on.
+func (c *CompositeSpec) view() View { return View{Set: c.Units, Agg: c.Agg} }
 
 // MaxDrawWork caps draws × units × indicators of one composite's Monte Carlo analysis.
 const MaxDrawWork = 5_000_000
@@ -158,7 +162,7 @@ func CompositeOf(ctx context.Context, store *datasets.Store, s CompositeSpec) (C
 	if err != nil {
 		return Composite{}, err
 	}
-	m, err := yearMatrix(ctx, store, s.Indicators, s.Year, s.Units, s.Partial)
+	m, err := yearMatrix(ctx, store, s.view(), s.Indicators, s.Year, s.Partial)
 	if err != nil {
 		return Composite{}, err
 	}
@@ -243,7 +247,7 @@ func chooseComposite(ctx context.Context, store *datasets.Store, s *CompositeSpe
 	if cands == nil {
 		cands = ReadinessSet
 	}
-	p, err := loadPanel(ctx, store, cands, 0, 0)
+	p, err := loadPanel(ctx, store, s.view(), cands, 0, 0)
 	if err != nil {
 		return nil, err
 	}

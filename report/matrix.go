@@ -20,12 +20,12 @@ type matrix struct {
 
 // yearMatrix reads one year's values of indicators for the units of set. This is the one
 // home of the year matrix (correlations, peers, composite, the profile's peers).
-func yearMatrix(ctx context.Context, store *datasets.Store, inds []string, year int, set string, partial bool) (matrix, error) {
-	p, err := loadPanel(ctx, store, inds, year, year)
+func yearMatrix(ctx context.Context, store *datasets.Store, v View, inds []string, year int, partial bool) (matrix, error) {
+	p, err := loadPanel(ctx, store, v, inds, year, year)
 	if err != nil {
 		return matrix{}, err
 	}
-	return buildMatrix(p, store.Registry().Units(set, year), inds, year, partial), nil
+	return buildMatrix(p, store.Registry().Units(v.Set, year), inds, year, partial), nil
 }
 
 func buildMatrix(p *panel, universe []datasets.Unit, inds []string, year int, partial bool) matrix {

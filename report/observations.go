@@ -13,7 +13,7 @@ type ObservationsSpec struct {
 	Indicators []string
 	Provinces  [][]datasets.Unit
 	From, To   int
-	Set        string
+	View
 }
 
 // An Observation is the preferred figure of one (indicator, unit, year) with the other

@@ -34,8 +34,8 @@ type Overview struct {
 
 // OverviewOf builds the overview of indicator in year (0: the latest year in which at least
 // half of the units have a value).
-func OverviewOf(ctx context.Context, store *datasets.Store, in datasets.Indicator, year int, lang string) (Overview, error) {
-	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
+func OverviewOf(ctx context.Context, store *datasets.Store, vw View, in datasets.Indicator, year int, lang string) (Overview, error) {
+	p, err := loadPanel(ctx, store, vw, []string{in.ID}, 0, 0)
 	if err != nil {
 		return Overview{}, err
 	}
@@ -107,7 +107,7 @@ type Profile struct {
 }
 
 // ProfileOf builds the profile of u.
-func ProfileOf(ctx context.Context, store *datasets.Store, u datasets.Unit, lang string) (Profile, error) {
+func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.Unit, lang string) (Profile, error) {
 	reg, cat := store.Registry(), store.Catalogue()
 	v := Profile{Unit: u, Validity: validityText(u), Successors: reg.Successors(u.ID)}
 	in, _ := reg.Links(u.ID)
@@ -116,7 +116,7 @@ func ProfileOf(ctx context.Context, store *datasets.Store, u datasets.Unit, lang
 			v.Predecessors = append(v.Predecessors, p)
 		}
 	}
-	p, err := loadPanel(ctx, store, cat.IDs(), 0, 0)
+	p, err := loadPanel(ctx, store, vw, cat.IDs(), 0, 0)
 	if err != nil {
 		return Profile{}, err
 	}
@@ -221,7 +221,7 @@ func trendStatement(p *panel, reg *datasets.Registry, in datasets.Indicator, u d
 func peerTable(ctx context.Context, store *datasets.Store, u datasets.Unit, lang string) ([][]string, string, error) {
 	inds := []string{"pci", "papi", "population"}
 	for year := time.Now().Year(); year >= 2006; year-- {
-		m, err := yearMatrix(ctx, store, inds, year, u.Set, false)
+		m, err := yearMatrix(ctx, store, View{Set: u.Set}, inds, year, false)
 		if err != nil {
 			return nil, "", err
 		}
@@ -248,8 +248,8 @@ func peerTable(ctx context.Context, store *datasets.Store, u datasets.Unit, lang
 
 // CompareTrends are the trend statements of the provinces on one indicator, a table with
 // its header first.
-func CompareTrends(ctx context.Context, store *datasets.Store, in datasets.Indicator, provinces [][]datasets.Unit, lang string) ([][]string, error) {
-	p, err := loadPanel(ctx, store, []string{in.ID}, 0, 0)
+func CompareTrends(ctx context.Context, store *datasets.Store, v View, in datasets.Indicator, provinces [][]datasets.Unit, lang string) ([][]string, error) {
+	p, err := loadPanel(ctx, store, v, []string{in.ID}, 0, 0)
 	if err != nil {
 		return nil, err
 	}

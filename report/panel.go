@@ -11,10 +11,52 @@ import (
 // figure. Figures marked "not published" are kept (they have no value).
 type panel struct {
 	figures map[string]map[string]map[int]datasets.Figure
+	derived *derivedPanel // the 34-unit view's derivations, if the panel is of it
 }
 
-// loadPanel reads the preferred figures of the indicators from..to (0: open) into memory.
-func loadPanel(ctx context.Context, store *datasets.Store, indicators []string, from, to int) (*panel, error) {
+// derivation returns how a figure of the 34-unit view was derived (nil: as published).
+func (p *panel) derivation(indicator, unit string, year int) *Derivation {
+	return p.derived.derivation(indicator, unit, year)
+}
+
+// A View is which figures a view shows: as published (Set "" or "63"), or the 34-unit view
+// (Set "34"), in which figures of the 34 units are published or derived from their
+// predecessors (Agg: the catalogue's rule, or "population" to weight indices by population).
+type View struct {
+	Set string // "", "63" or "34"
+	Agg string // "" or "population" (Set "34" only)
+}
+
+// loadPanel reads the figures of the indicators from..to (0: open) as the view shows them.
+func loadPanel(ctx context.Context, store *datasets.Store, v View, indicators []string, from, to int) (*panel, error) {
+	if v.Set != datasets.Set34 {
+		return loadPublished(ctx, store, indicators, from, to)
+	}
+	dp, err := loadDerived(ctx, store, v.Agg)
+	if err != nil {
+		return nil, err
+	}
+	p := &panel{figures: map[string]map[string]map[int]datasets.Figure{}, derived: dp}
+	for _, ind := range indicators {
+		for unit, years := range dp.figures[ind] {
+			for y, f := range years {
+				if (from == 0 || y >= from) && (to == 0 || y <= to) {
+					if p.figures[ind] == nil {
+						p.figures[ind] = map[string]map[int]datasets.Figure{}
+					}
+					if p.figures[ind][unit] == nil {
+						p.figures[ind][unit] = map[int]datasets.Figure{}
+					}
+					p.figures[ind][unit][y] = f
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+// loadPublished reads the preferred published figures of the indicators from..to (0: open).
+func loadPublished(ctx context.Context, store *datasets.Store, indicators []string, from, to int) (*panel, error) {
 	obs, err := store.Observations(ctx, datasets.ObservationQuery{Indicators: indicators, From: from, To: to})
 	if err != nil {
 		return nil, err

@@ -218,7 +218,7 @@ func TestTrendsNameProvincesWithoutFigures(t *testing.T) {
 	if res.Coverage.Of != 63 || res.Asked != 2 || res.Coverage.N > 20 {
 		t.Errorf("PAR Index coverage %+v, asked %d: want n of the 63 units in force, 2 asked", res.Coverage, res.Asked)
 	}
-	v, err = TrendsOf(context.Background(), store, TrendsSpec{Indicators: []string{"dti"}, Provinces: provinces(t, store, "vn34.92"), Set: datasets.Set34})
+	v, err = TrendsOf(context.Background(), store, TrendsSpec{Indicators: []string{"dti"}, Provinces: provinces(t, store, "vn34.92"), View: View{Set: datasets.Set34}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ type RankingSpec struct {
 	FromYear  int
 	Derived   bool
 	Top       int
-	Set       string
+	View
 }
 
 // Ranking is the rankings view.
@@ -78,7 +78,7 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 	if s.FromYear != 0 {
 		lo, hi = min(lo, s.FromYear), max(hi, s.FromYear)
 	}
-	p, err := loadPanel(ctx, store, []string{in.ID}, lo, hi)
+	p, err := loadPanel(ctx, store, s.View, []string{in.ID}, lo, hi)
 	if err != nil {
 		return Ranking{}, err
 	}

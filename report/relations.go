@@ -16,7 +16,7 @@ type CorrelationsSpec struct {
 	Indicators []string
 	Pair       bool
 	Year       int
-	Set        string
+	View
 }
 
 // Correlations is the correlations view.
@@ -43,7 +43,7 @@ func CorrelationsOf(ctx context.Context, store *datasets.Store, s CorrelationsSp
 	v.Query.Indicators, v.Query.Year, v.Query.Units = s.Indicators, s.Year, s.Set
 	v.Method = "over the provinces with every value; two-sided p-values: Pearson's from the t distribution with n−2 df; Spearman's exact (all permutations) for " +
 		fmt.Sprintf("n ≤ %d without ties, otherwise the t approximation (spearman_p_method says which)", analytics.MaxExactSpearman)
-	m, err := yearMatrix(ctx, store, s.Indicators, s.Year, s.Set, false)
+	m, err := yearMatrix(ctx, store, s.View, s.Indicators, s.Year, false)
 	if err != nil {
 		return Correlations{}, err
 	}
@@ -107,7 +107,7 @@ type PeersSpec struct {
 	Year       int
 	K          int
 	Province   *datasets.Unit
-	Set        string
+	View
 }
 
 // Peers is the peers view.
@@ -134,7 +134,7 @@ func PeersOf(ctx context.Context, store *datasets.Store, s PeersSpec) (Peers, er
 	var v Peers
 	v.Query.Indicators, v.Query.Year, v.Query.K, v.Query.Units = s.Indicators, s.Year, s.K, s.Set
 	v.Method = "indicators standardized (z-scores over the provinces with every value); Euclidean distance; principal components of the standardized values"
-	m, err := yearMatrix(ctx, store, s.Indicators, s.Year, s.Set, false)
+	m, err := yearMatrix(ctx, store, s.View, s.Indicators, s.Year, false)
 	if err != nil {
 		return Peers{}, err
 	}

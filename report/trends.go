@@ -73,7 +73,7 @@ type TrendsSpec struct {
 	Provinces    [][]datasets.Unit
 	From, To     int
 	AcrossBreaks bool
-	Set          string // "63", "34" or "" (every unit)
+	View
 }
 
 // Trends is the trends view.
@@ -110,7 +110,7 @@ func TrendsOf(ctx context.Context, store *datasets.Store, s TrendsSpec) (Trends,
 		v.Query.Provinces = append(v.Query.Provinces, chain[len(chain)-1].ID)
 	}
 	v.Method = TrendsMethod
-	p, err := loadPanel(ctx, store, inds, s.From, s.To)
+	p, err := loadPanel(ctx, store, s.View, inds, s.From, s.To)
 	if err != nil {
 		return Trends{}, err
 	}

@@ -56,7 +56,7 @@ func handleIndicators(store *datasets.Store) endpoint {
 // figure of each (indicator, unit, year) with the other sources' figures beside it.
 func handleObservations(store *datasets.Store) endpoint {
 	return func(q *query) compute {
-		s := report.ObservationsSpec{Indicators: q.indicators(store.Catalogue()), Provinces: q.provinces(store.Registry()), Set: q.unitSet()}
+		s := report.ObservationsSpec{Indicators: q.indicators(store.Catalogue()), Provinces: q.provinces(store.Registry()), View: q.view()}
 		s.From, s.To = q.yearRange()
 		return func(ctx context.Context) (any, error) { return report.ObservationsOf(ctx, store, s) }
 	}
@@ -66,7 +66,7 @@ func handleObservations(store *datasets.Store) endpoint {
 func handleTrends(store *datasets.Store) endpoint {
 	return func(q *query) compute {
 		s := report.TrendsSpec{Indicators: q.indicators(store.Catalogue()), Provinces: q.provinces(store.Registry()),
-			AcrossBreaks: q.boolean("across_breaks", false), Set: q.unitSet()}
+			AcrossBreaks: q.boolean("across_breaks", false), View: q.view()}
 		s.From, s.To = q.yearRange()
 		return func(ctx context.Context) (any, error) { return report.TrendsOf(ctx, store, s) }
 	}
@@ -76,7 +76,7 @@ func handleTrends(store *datasets.Store) endpoint {
 func handleRankings(store *datasets.Store) endpoint {
 	return func(q *query) compute {
 		s := report.RankingSpec{Indicator: q.indicator("indicator", store.Catalogue()), Year: q.requiredYear("year"),
-			FromYear: q.year("from_year"), Derived: q.boolean("derived", false), Top: q.intIn("top", 10, 1, 100), Set: q.unitSet()}
+			FromYear: q.year("from_year"), Derived: q.boolean("derived", false), Top: q.intIn("top", 10, 1, 100), View: q.view()}
 		return func(ctx context.Context) (any, error) { return report.RankingOf(ctx, store, s) }
 	}
 }
@@ -85,7 +85,7 @@ func handleRankings(store *datasets.Store) endpoint {
 func handleCompare(store *datasets.Store) endpoint {
 	return func(q *query) compute {
 		s := report.CompareSpec{Indicator: q.indicator("indicator", store.Catalogue()), Year: q.requiredYear("year"),
-			Provinces: q.provinces(store.Registry()), Set: q.unitSet()}
+			Provinces: q.provinces(store.Registry()), View: q.view()}
 		if t, ok := q.float("target"); ok {
 			s.Target = &t
 		}
@@ -100,7 +100,7 @@ func handleCompare(store *datasets.Store) endpoint {
 func handleCorrelations(store *datasets.Store) endpoint {
 	return func(q *query) compute {
 		cat := store.Catalogue()
-		s := report.CorrelationsSpec{Year: q.requiredYear("year"), Set: q.unitSet(), Pair: q.get("indicators") == ""}
+		s := report.CorrelationsSpec{Year: q.requiredYear("year"), View: q.view(), Pair: q.get("indicators") == ""}
 		if s.Pair {
 			s.Indicators = []string{q.indicator("x", cat).ID, q.indicator("y", cat).ID}
 		} else {
@@ -114,7 +114,7 @@ func handleCorrelations(store *datasets.Store) endpoint {
 func handlePeers(store *datasets.Store) endpoint {
 	return func(q *query) compute {
 		s := report.PeersSpec{Indicators: q.indicatorList("indicators", store.Catalogue(), 1), Year: q.requiredYear("year"),
-			K: q.intIn("k", 5, 1, 62), Set: q.unitSet()}
+			K: q.intIn("k", 5, 1, 62), View: q.view()}
 		if name := q.get("province"); name != "" && q.err == nil {
 			if u, err := store.Registry().Resolve(name, datasets.YearEnd(s.Year)); err != nil {
 				q.keep(&report.ParamError{Param: "province", Want: "a province in force in " + strconv.Itoa(s.Year), Got: err.Error()})

@@ -158,10 +158,10 @@ func (rs *responder) blocks(ctx context.Context, r *http.Request, pcs []report.P
 func (rs *responder) handleOverview() pageFunc {
 	return func(q *query) func(ctx context.Context) (page, error) {
 		in := q.indicatorOr("indicator", "pci", rs.store.Catalogue())
-		year, lang := q.year("year"), q.lang()
+		year, lang, vw := q.year("year"), q.lang(), q.view()
 		return func(ctx context.Context) (page, error) {
 			r := q.r
-			v, err := report.OverviewOf(ctx, rs.store, in, year, lang)
+			v, err := report.OverviewOf(ctx, rs.store, vw, in, year, lang)
 			if err != nil {
 				return page{}, err
 			}
@@ -182,14 +182,14 @@ func (rs *responder) handleOverview() pageFunc {
 // region's median and its peers.
 func (rs *responder) handleProfile() pageFunc {
 	return func(q *query) func(ctx context.Context) (page, error) {
-		lang := q.lang()
+		lang, vw := q.lang(), q.view()
 		return func(ctx context.Context) (page, error) {
 			r := q.r
 			units, err := rs.store.Registry().Lookup(r.PathValue("code"))
 			if err != nil {
 				return page{}, err
 			}
-			v, err := report.ProfileOf(ctx, rs.store, report.Current(units, time.Now()), lang)
+			v, err := report.ProfileOf(ctx, rs.store, vw, report.Current(units, time.Now()), lang)
 			if err != nil {
 				return page{}, err
 			}
@@ -211,6 +211,7 @@ func (rs *responder) handleComparePage() pageFunc {
 		in := q.indicatorOr("indicator", "pci", rs.store.Catalogue())
 		given := q.get("provinces")
 		provinces := q.provinces(rs.store.Registry())
+		vw := q.view()
 		if q.err == nil && given != "" && (len(provinces) < 2 || len(provinces) > 8) {
 			q.keep(&report.ParamError{Param: "provinces", Want: "2 to 8 provinces", Got: strconv.Itoa(len(provinces))})
 		}
@@ -228,17 +229,28 @@ func (rs *responder) handleComparePage() pageFunc {
 				return page{name: "compare.html", data: d}, nil
 			}
 			d.Title = report.IndicatorName(in, lang) + " — " + given
-			params := url.Values{"indicator": {in.ID}, "provinces": {given}, "lang": {lang}}
+			params := viewParams(url.Values{"indicator": {in.ID}, "provinces": {given}, "lang": {lang}}, vw)
 			var err error
 			if d.Charts, err = rs.blocks(ctx, q.r, []report.PageChart{{Kind: "line", Params: params}, {Kind: "bump", Params: params}}); err != nil {
 				return page{}, err
 			}
-			if d.Trends, err = report.CompareTrends(ctx, rs.store, in, provinces, lang); err != nil {
+			if d.Trends, err = report.CompareTrends(ctx, rs.store, vw, in, provinces, lang); err != nil {
 				return page{}, err
 			}
 			return page{name: "compare.html", data: d}, nil
 		}
 	}
+}
+
+// viewParams adds the view (units, agg) to a chart's parameters.
+func viewParams(params url.Values, vw report.View) url.Values {
+	if vw.Set != "" {
+		params.Set("units", vw.Set)
+	}
+	if vw.Agg != "" {
+		params.Set("agg", vw.Agg)
+	}
+	return params
 }
 
 // handleEmbed: only the chart, responsive to its iframe, with its caption and a link to the data.
@@ -303,7 +315,7 @@ func parseChartSpec(kind string, q *query, store *datasets.Store) report.ChartSp
 	s.Provinces = q.provinces(store.Registry())
 	s.From, s.To = q.yearRange()
 	s.Year = q.year("year")
-	s.Set = q.unitSet()
+	s.View = q.view()
 	s.Trend = q.boolean("trend", false)
 	s.Ranks = q.choice("measure", "rank", "rank", "value") == "rank"
 	if kind == "line" && len(s.Provinces) > 8 {

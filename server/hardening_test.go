@@ -226,4 +226,3 @@ func TestConcurrentSameURL(t *testing.T) {
 		t.Error("pci and papi answers are the same")
 	}
 }
-

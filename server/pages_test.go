@@ -114,7 +114,7 @@ func TestXSS(t *testing.T) {
 	}
 	_, body := get(t, srv, "/provinces/01")
 	if !strings.Contains(string(body), "&lt;script&gt;alert(&#34;chiso&#34;)&lt;/script&gt;") {
-		t.Error("/provinces/01 does not show the ingested source as text")
+		t.Errorf("/provinces/01 does not show the ingested source as text: %s", body)
 	}
 }
 

@@ -257,6 +257,16 @@ func (q *query) provinces(reg *datasets.Registry) [][]datasets.Unit {
 // unitSet reads units: "63" or "34" keeps only the units of that set.
 func (q *query) unitSet() string { return q.choice("units", "", datasets.Set63, datasets.Set34) }
 
+// view reads units and agg: which figures a view shows (see report.View). agg (the 34-unit
+// view's weighting of indices) needs units=34.
+func (q *query) view() report.View {
+	v := report.View{Set: q.unitSet(), Agg: q.choice("agg", "", report.AggPopulation)}
+	if v.Agg != "" && v.Set != datasets.Set34 {
+		q.keep(&report.ParamError{Param: "agg", Want: "units=34 (agg weights the 34-unit view's derived figures)", Got: report.Quote(v.Agg)})
+	}
+	return v
+}
+
 // lang reads lang: "vi" (default) or "en".
 func (q *query) lang() string { return q.choice("lang", "vi", "vi", "en") }
 

@@ -22,8 +22,8 @@ type ChartSpec struct {
 	From, To  int
 	Year      int
 	View
-	Trend     bool // line: draw the trend of a single province
-	Ranks     bool // heatmap: ranks (true) or values
+	Trend bool // line: draw the trend of a single province
+	Ranks bool // heatmap: ranks (true) or values
 }
 
 // A Chart is a chart's input and everything that travels with it.

@@ -267,4 +267,3 @@ const DerivedMethod = "34-unit view: a figure published for one of the 34 units 
 	"by population, weights of the same year or the nearest year with all of them); the unweighted mean for survey-based and composite indices " +
 	"(agg=population weights them by population). A derived figure needs every predecessor's figure. Ranks among the 34 are recomputed from " +
 	"the derived values (ties shared), never summed or averaged."
-

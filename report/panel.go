@@ -16,6 +16,9 @@ type panel struct {
 
 // derivation returns how a figure of the 34-unit view was derived (nil: as published).
 func (p *panel) derivation(indicator, unit string, year int) *Derivation {
+	if p == nil {
+		return nil
+	}
 	return p.derived.derivation(indicator, unit, year)
 }
 

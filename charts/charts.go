@@ -84,11 +84,12 @@ type Caption struct {
 
 // A Point is one figure on a chart. Value nil is "no data", and so is a NaN or infinite value;
 // NotPublished marks a figure the publisher withholds by design; Unverified one only reported,
-// not confirmed.
+// not confirmed; Derived one computed from the figures of the units a new unit was formed from.
 type Point struct {
 	Value        *float64
 	NotPublished bool
 	Unverified   bool
+	Derived      bool
 }
 
 // figure returns the point's value and whether it has one that can be drawn.

@@ -104,8 +104,11 @@ func lineData(points []Point, slotOf []int, n int) []opts.LineData {
 			continue
 		}
 		d := opts.LineData{Value: round(v)}
-		if p.Unverified {
+		switch {
+		case p.Unverified:
 			d.Symbol, d.SymbolSize = "triangle", 10
+		case p.Derived:
+			d.Symbol, d.SymbolSize = "emptyCircle", 8
 		}
 		data[slotOf[i]] = d
 	}
@@ -207,13 +210,16 @@ func staticLines(c Caption, years []int, series []Series, breaks []Break, median
 	}
 	for k, s := range series {
 		col := seriesColor(k)
-		var marks, unverified plotter.XYs
+		var marks, unverified, derived plotter.XYs
 		for i, pt := range s.Points {
 			if v, ok := pt.figure(); ok {
 				xy := plotter.XY{X: float64(years[i]), Y: v}
-				if pt.Unverified {
+				switch {
+				case pt.Unverified:
 					unverified = append(unverified, xy)
-				} else {
+				case pt.Derived:
+					derived = append(derived, xy)
+				default:
 					marks = append(marks, xy)
 				}
 			}
@@ -228,7 +234,7 @@ func staticLines(c Caption, years []int, series []Series, breaks []Break, median
 		for _, m := range []struct {
 			xys   plotter.XYs
 			shape draw.GlyphDrawer
-		}{{marks, draw.CircleGlyph{}}, {unverified, draw.TriangleGlyph{}}} {
+		}{{marks, draw.CircleGlyph{}}, {unverified, draw.TriangleGlyph{}}, {derived, draw.RingGlyph{}}} {
 			if len(m.xys) == 0 {
 				continue
 			}

@@ -51,6 +51,8 @@ func Ranking(in RankingInput, o Options) *echarts.Bar {
 			d.Label = &opts.Label{Show: opts.Bool(true), Position: "insideLeft", Formatter: o.label("not_published")}
 		case p.Unverified:
 			d.Label = &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "(" + o.word("unverified") + ")"}
+		case p.Derived:
+			d.Label = &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "(" + o.word("derived") + ")"}
 		}
 		data[i] = d
 	}
@@ -80,6 +82,9 @@ func (in RankingInput) Plot(o Options) (*plot.Plot, error) {
 		}
 		if pt.Unverified {
 			names[j] += " (" + o.word("unverified") + ")"
+		}
+		if pt.Derived {
+			names[j] += " (" + o.word("derived") + ")"
 		}
 		v, ok := pt.figure()
 		if !ok {

@@ -75,6 +75,14 @@ func figurePoint(f datasets.Figure, ok bool) charts.Point {
 	return p
 }
 
+// chartPoint is the figure of indicator for unit in year as a chart draws it, marked when derived.
+func (p *panel) chartPoint(indicator, unit string, year int) charts.Point {
+	f, ok := p.figure(indicator, unit, year)
+	pt := figurePoint(f, ok)
+	pt.Derived = ok && p.derivation(indicator, unit, year) != nil
+	return pt
+}
+
 // rankPoint is a figure's published rank as a chart draws it.
 func rankPoint(f datasets.Figure, ok bool) charts.Point {
 	pt := charts.Point{Unverified: ok && !f.Verified}

@@ -33,7 +33,7 @@ func heatmapChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 		var row []charts.Point
 		for _, y := range years {
 			f, ok := p.figure(in.ID, u.ID, y)
-			pt := figurePoint(f, ok)
+			pt := p.chartPoint(in.ID, u.ID, y)
 			if s.Ranks {
 				pt.Value = rankPoint(f, ok).Value
 			}

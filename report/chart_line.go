@@ -34,6 +34,7 @@ func lineChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, 
 			if bump {
 				pt = rankPoint(f, ok)
 			}
+			pt.Derived = p.derivation(in.ID, u.ID, y) != nil && ok
 			if pt.Value != nil {
 				have++
 			}

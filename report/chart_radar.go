@@ -54,7 +54,7 @@ func radarChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart,
 			sr := charts.Series{Name: UnitName(u, s.Lang)}
 			for _, a := range axes {
 				f, ok := p.figure(a.ID, u.ID, year)
-				pt := figurePoint(f, ok)
+				pt := p.chartPoint(a.ID, u.ID, year)
 				sr.Points = append(sr.Points, pt)
 				row := figureRow(s.Lang, u, year, f, ok)
 				row[0] = UnitName(u, s.Lang) + " — " + IndicatorName(a, s.Lang)

@@ -9,6 +9,7 @@ import (
 	"chiso/analytics"
 	"chiso/charts"
 	"chiso/datasets"
+	"chiso/words"
 )
 
 // rankingChart builds a year's ranking as bars, or the same figures as a tile map.
@@ -50,6 +51,9 @@ func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 	})
 	c := Chart{Table: figureTable(s.Lang, "chiso-"+s.Kind+".csv")}
 	c.Caption = charts.Caption{Title: fmt.Sprintf("%s %d", IndicatorName(in, s.Lang), year), Subtitle: coverageNote(have, len(units), s.Lang), Source: in.Publisher}
+	if slices.ContainsFunc(rows, func(r row) bool { return p.derivation(in.ID, r.u.ID, year) != nil }) {
+		c.Caption.Subtitle = joinNotes(words.Text(s.Lang, "derived_ranking"), c.Caption.Subtitle)
+	}
 	var vals []float64
 	for _, r := range rows {
 		c.Table.Rows = append(c.Table.Rows, figureRow(s.Lang, r.u, year, r.f, r.ok))
@@ -68,7 +72,7 @@ func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 				continue
 			}
 			mi.Tiles = append(mi.Tiles, charts.Tile{Code: r.u.Code, Name: UnitName(r.u, s.Lang), Label: charts.TileLabel(r.u.NameVI),
-				Col: col, Row: rw, Point: figurePoint(r.f, r.ok)})
+				Col: col, Row: rw, Point: p.chartPoint(in.ID, r.u.ID, year)})
 		}
 		c.Input = mi
 		return c, nil
@@ -78,7 +82,7 @@ func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 		ri.Median = new(d.Median)
 	}
 	for _, r := range rows {
-		pt := figurePoint(r.f, r.ok)
+		pt := p.chartPoint(in.ID, r.u.ID, year)
 		if pt.Value == nil && !pt.NotPublished {
 			continue // no figure: not a bar; the caption gives the coverage
 		}

@@ -20,6 +20,7 @@ type RankingRow struct {
 	Status      string   `json:"status"`
 	Verified    bool     `json:"verified"`
 	DerivedRank *int     `json:"derived_rank,omitempty"` // recomputed from the values (derived=true)
+	Derived     bool     `json:"derived"`                // the 34-unit view: value and rank derived from the predecessors
 }
 
 // A MoveRow is one unit's change of rank between two years.
@@ -91,7 +92,12 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 		if !ok {
 			continue
 		}
-		row := RankingRow{Unit: Ref(u), Value: f.Value, Rank: f.Rank, RankOf: f.RankOf, Status: f.Status, Verified: f.Verified}
+		row := RankingRow{Unit: Ref(u), Value: f.Value, Rank: f.Rank, RankOf: f.RankOf, Status: f.Status, Verified: f.Verified,
+			Derived: p.derivation(in.ID, u.ID, year) != nil}
+		if row.Derived {
+			v.DerivedNote = "units=34: values derived from the predecessors' published figures and ranks recomputed among the derived values " +
+				"(a derived ranking of the 34, not the publisher's); " + DerivedMethod
+		}
 		if f.Rank != nil && f.RankOf != nil {
 			row.Percentile = new(analytics.RankPercentile(*f.Rank, *f.RankOf))
 			ranked++

@@ -59,14 +59,16 @@ var table = map[string][2]string{
 	"lang_other":     {"English", "Tiếng Việt"},
 
 	// Pages and charts.
-	"year":          {"Năm", "Year"},
-	"rank":          {"Thứ hạng", "Rank"},
-	"source":        {"Nguồn", "Source"},
-	"trend":         {"Xu hướng", "Trend"},
-	"unverified":    {"chưa kiểm chứng", "unverified"},
-	"not_published": {"không công bố", "not published"},
-	"no_data":       {"không có số liệu", "no data"},
-	"method_break":  {"Đổi phương pháp", "Method change"},
+	"year":            {"Năm", "Year"},
+	"rank":            {"Thứ hạng", "Rank"},
+	"source":          {"Nguồn", "Source"},
+	"trend":           {"Xu hướng", "Trend"},
+	"derived":         {"suy từ tỉnh cũ", "derived"},
+	"derived_ranking": {"xếp hạng suy ra của 34 tỉnh, thành phố", "derived ranking of the 34 provinces"},
+	"unverified":      {"chưa kiểm chứng", "unverified"},
+	"not_published":   {"không công bố", "not published"},
+	"no_data":         {"không có số liệu", "no data"},
+	"method_break":    {"Đổi phương pháp", "Method change"},
 
 	// Charts.
 	"national_median": {"Trung vị cả nước", "National median"},

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"math"
 	"strings"
 
 	"chiso/analytics"
@@ -210,6 +211,7 @@ func derive(all *panel, in datasets.Indicator, rule string, preds []datasets.Uni
 	default: // a rule this version does not know: no derived figure
 		return datasets.Figure{}, &Derivation{Rule: rule}, false
 	}
+	value = math.Round(value*1e9) / 1e9 // no float noise: 1214.6 + 740.1 + 1227.6 is 3182.3
 	return datasets.Figure{Value: new(value), Status: "published", Verified: verified,
 		Source: datasets.Source{ID: "derived", Citation: "derived by chiso (" + rule + ") from the published figures of " + strings.Join(names, ", ")}}, d, true
 }

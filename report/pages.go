@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"chiso/analytics"
@@ -43,17 +44,17 @@ func OverviewOf(ctx context.Context, store *datasets.Store, vw View, in datasets
 	v := Overview{Indicator: in, Years: p.years(in.ID, 0, 0)}
 	sort.Sort(sort.Reverse(sort.IntSlice(v.Years)))
 	if year == 0 {
-		year = defaultYear(p, reg, in.ID, v.Years)
+		year = defaultYear(p, reg, vw.Set, in.ID, v.Years)
 	}
 	v.Year = year
 	for _, kind := range []string{"ranking", "map"} {
-		v.Charts = append(v.Charts, PageChart{kind, url.Values{"indicator": {in.ID}, "year": {strconv.Itoa(year)}, "lang": {lang}}})
+		v.Charts = append(v.Charts, PageChart{kind, vw.params(url.Values{"indicator": {in.ID}, "year": {strconv.Itoa(year)}, "lang": {lang}})})
 	}
 	for _, y := range v.Years {
 		if y >= year {
 			continue
 		}
-		m := movers(p, reg, in.ID, reg.Units("", year), y, year, 5)
+		m := movers(p, reg, in.ID, reg.Units(vw.Set, year), y, year, 5)
 		if m.Compared == 0 {
 			continue
 		}
@@ -81,9 +82,9 @@ func moveRow(m MoveRow, lang string) []string {
 }
 
 // defaultYear is the latest year in which at least half of the units have a value (else the latest).
-func defaultYear(p *panel, reg *datasets.Registry, indicator string, latestFirst []int) int {
+func defaultYear(p *panel, reg *datasets.Registry, set, indicator string, latestFirst []int) int {
 	for _, y := range latestFirst {
-		units := reg.Units("", y)
+		units := reg.Units(set, y)
 		if 2*len(p.values(indicator, units, y)) >= len(units) {
 			return y
 		}
@@ -98,7 +99,10 @@ func defaultYear(p *panel, reg *datasets.Registry, indicator string, latestFirst
 // statement, its lineage, charts of its PCI, and its nearest peers.
 type Profile struct {
 	Unit                     datasets.Unit
+	View                     View
 	Validity                 string
+	Became                   string          // for a unit merged in 2025: what it became, in words
+	BecameUnits              []datasets.Unit // and the units it became part of
 	Predecessors, Successors []datasets.Unit
 	Summary                  [][]string // header first
 	Charts                   []PageChart
@@ -109,7 +113,20 @@ type Profile struct {
 // ProfileOf builds the profile of u.
 func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.Unit, lang string) (Profile, error) {
 	reg, cat := store.Registry(), store.Catalogue()
-	v := Profile{Unit: u, Validity: validityText(u), Successors: reg.Successors(u.ID)}
+	if u.Set == datasets.Set34 {
+		vw.Set = datasets.Set34 // the units of the 34: their figures, published or derived
+	} else {
+		vw = View{}
+	}
+	v := Profile{Unit: u, View: vw, Validity: validityText(u), Successors: reg.Successors(u.ID)}
+	if len(v.Successors) > 0 && !u.ValidTo.IsZero() {
+		names := make([]string, len(v.Successors))
+		for i, s := range v.Successors {
+			names[i] = UnitName(s, lang)
+		}
+		v.Became, v.BecameUnits = fmt.Sprintf(words.Text(lang, "became"), UnitName(u, lang), dateText(u.ValidTo, lang),
+			dateText(u.ValidTo.AddDate(0, 0, 1), lang), strings.Join(names, ", ")), v.Successors
+	}
 	in, _ := reg.Links(u.ID)
 	for _, l := range in {
 		if p, ok := reg.Unit(l.Old); ok && l.Kind != "unchanged" {
@@ -132,9 +149,12 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 		}
 		f, _ := p.figure(ind.ID, u.ID, last)
 		value := fmtFloat(f.Value)
-		if f.Status == "not_published" {
+		switch {
+		case f.Status == "not_published":
 			value = words.Text(lang, "not_published")
-		} else if !f.Verified {
+		case p.derivation(ind.ID, u.ID, last) != nil:
+			value += " (" + words.Text(lang, "derived") + ")"
+		case !f.Verified:
 			value += " (" + words.Text(lang, "unverified") + ")"
 		}
 		rank := ""
@@ -149,15 +169,42 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 	}
 	if p.has("pci", u.ID) {
 		v.Charts = []PageChart{
-			{"line", url.Values{"indicator": {"pci"}, "provinces": {u.ID}, "lang": {lang}, "trend": {"true"}}},
-			{"bump", url.Values{"indicator": {"pci"}, "provinces": {u.ID}, "lang": {lang}}},
+			{"line", vw.params(url.Values{"indicator": {"pci"}, "provinces": {u.ID}, "lang": {lang}, "trend": {"true"}})},
+			{"bump", vw.params(url.Values{"indicator": {"pci"}, "provinces": {u.ID}, "lang": {lang}})},
 		}
+	}
+	if len(v.Predecessors) > 1 {
+		// The predecessors' own series, as published, beside the derived one.
+		ids := make([]string, len(v.Predecessors))
+		for i, pu := range v.Predecessors {
+			ids[i] = pu.ID
+		}
+		v.Charts = append(v.Charts, PageChart{"line", url.Values{"indicator": {"pci"}, "provinces": {strings.Join(ids, ",")}, "lang": {lang}}})
 	}
 	v.Peers, v.PeersNote, err = peerTable(ctx, store, u, lang)
 	if err != nil {
 		return Profile{}, err
 	}
 	return v, nil
+}
+
+// params adds the view (units, agg) to a chart's parameters.
+func (v View) params(q url.Values) url.Values {
+	if v.Set != "" {
+		q.Set("units", v.Set)
+	}
+	if v.Agg != "" {
+		q.Set("agg", v.Agg)
+	}
+	return q
+}
+
+// dateText is a date as the page's language writes it: 30/06/2025 or 2025-06-30.
+func dateText(d time.Time, lang string) string {
+	if lang == "en" {
+		return d.Format(time.DateOnly)
+	}
+	return d.Format("02/01/2006")
 }
 
 func validityText(u datasets.Unit) string {

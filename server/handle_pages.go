@@ -31,7 +31,9 @@ type pageData struct {
 	MoversFrom           int
 	Movers               bool
 	MoversUp, MoversDown [][]string
+	Units string // the view: "" (as published) or "34"
 	// profile
+	Became                   string
 	Unit                     datasets.Unit
 	Validity                 string
 	Predecessors, Successors []datasets.Unit
@@ -100,7 +102,7 @@ func (rs *responder) base(r *http.Request, lang, title string) pageData {
 	other := map[string]string{"vi": "en", "en": "vi"}[lang]
 	q := r.URL.Query()
 	q.Set("lang", other)
-	d := pageData{Lang: lang, OtherLang: other, OtherURL: r.URL.Path + "?" + q.Encode(), Title: title}
+	d := pageData{Lang: lang, OtherLang: other, OtherURL: r.URL.Path + "?" + q.Encode(), Title: title, Units: q.Get("units")}
 	for _, in := range rs.store.Catalogue().All() {
 		name := in.NameVI
 		if lang == "en" {
@@ -194,7 +196,7 @@ func (rs *responder) handleProfile() pageFunc {
 				return page{}, err
 			}
 			d := rs.base(r, lang, report.UnitName(v.Unit, lang))
-			d.Unit, d.Validity, d.Predecessors, d.Successors = v.Unit, v.Validity, v.Predecessors, v.Successors
+			d.Unit, d.Validity, d.Predecessors, d.Successors, d.Became, d.Units = v.Unit, v.Validity, v.Predecessors, v.Successors, v.Became, v.View.Set
 			d.Summary, d.Peers, d.PeersNote = v.Summary, v.Peers, v.PeersNote
 			if d.Charts, err = rs.blocks(ctx, r, v.Charts); err != nil {
 				return page{}, err

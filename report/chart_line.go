@@ -60,7 +60,7 @@ func lineChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, 
 	}
 	li := charts.LineInput{Caption: c.Caption, Unit: in.UnitOfMeasure, Years: years, Series: series, Breaks: methodBreaks(in, years)}
 	for _, y := range years {
-		vals := p.values(in.ID, store.Registry().Units("", y), y)
+		vals := p.values(in.ID, store.Registry().Units(s.Set, y), y)
 		var m *float64
 		if d, err := analytics.NewDistribution(vals); err == nil && len(vals) >= 10 {
 			m = new(d.Median)

@@ -64,8 +64,8 @@ func TestDerivedWorkedByHand(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		ind, agg, rule string
-		want          float64
-		tol           float64
+		want           float64
+		tol            float64
 	}{
 		{"pci", AggRule, RuleMean, 59.68, 0.005},
 		{"population", AggRule, RuleSum, 3182.3, 1e-9},
@@ -185,4 +185,3 @@ func BenchmarkObservations34(b *testing.B) {
 		}
 	}
 }
-

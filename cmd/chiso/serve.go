@@ -18,12 +18,35 @@ import (
 	"chiso/server"
 )
 
-func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// defaultAddr is where serve listens without --addr or CHISO_ADDR: the loopback interface
+// only, so that a laptop does not offer the service to its network. A server gives --addr :8080.
+const defaultAddr = "127.0.0.1:8080"
+
+// serveConfig is what serve is told by its flags, or else by the environment.
+type serveConfig struct {
+	Addr   string // listen address
+	DBPath string // DuckDB file; "" keeps everything in memory
+}
+
+// parseServeFlags reads serve's flags, falling back to CHISO_ADDR and CHISO_DB, then to the defaults.
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	var cfg serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", envOr(getenv, "CHISO_ADDR", ":8080"), "listen address (env CHISO_ADDR)")
-	dbPath := fs.String("db", getenv("CHISO_DB"), "DuckDB file that keeps ingested data (env CHISO_DB; default: in memory, bundled data only)")
+	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "CHISO_ADDR", defaultAddr), "listen address, e.g. :8080 for every interface (env CHISO_ADDR)")
+	fs.StringVar(&cfg.DBPath, "db", getenv("CHISO_DB"), "DuckDB file that keeps ingested data (env CHISO_DB; default: in memory, bundled data only)")
 	if err := fs.Parse(args); err != nil {
+		return serveConfig{}, err
+	}
+	if fs.NArg() > 0 {
+		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr and --db", fs.Arg(0))
+	}
+	return cfg, nil
+}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeFlags(args, getenv, stderr)
+	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -31,13 +54,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 
 	start := time.Now()
-	store, err := datasets.Open(ctx, *dbPath)
+	store, err := datasets.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	srv := &http.Server{
-		Addr:              *addr,
+		Addr:              cfg.Addr,
 		Handler:           server.NewServer(logger, store),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -45,11 +68,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen %s: %w", *addr, err)
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	logger.Info("chiso listening", "addr", ln.Addr().String(), "db", dbName(*dbPath),
+	logger.Info("chiso listening", "addr", ln.Addr().String(), "db", dbName(cfg.DBPath),
 		"dataset_version", store.Version(), "startup", time.Since(start).String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -26,6 +26,11 @@ if $browser; then
 	elif [ ! -x /usr/bin/chromium ]; then
 		pkgs="$pkgs chromium fonts-liberation"
 	fi
+	# playwright-core 1.61 is the newest that runs on Debian 12's Node.js 18.
+	if command -v node >/dev/null 2>&1 && [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 18 ]; then
+		echo "setup: the browser test needs Node.js 18 or newer, found $(node --version)" >&2
+		exit 1
+	fi
 fi
 [ -n "$pkgs" ] || exit 0
 
@@ -42,5 +47,11 @@ fi
 echo "setup: installing$pkgs with apt-get"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+log=$(mktemp)
 # shellcheck disable=SC2086 # $pkgs is a list of words
-apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+if ! apt-get install -y -qq --no-install-recommends $pkgs >"$log" 2>&1; then
+	cat "$log" >&2
+	rm -f "$log"
+	exit 1
+fi
+rm -f "$log"

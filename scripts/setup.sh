@@ -40,7 +40,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 if [ "$(id -u)" -ne 0 ]; then
 	echo "setup: chiso needs$pkgs; install them (as root) with" >&2
-	echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$pkgs" >&2
+	echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends$pkgs" >&2
 	echo "and run make again." >&2
 	exit 1
 fi

@@ -1,26 +1,36 @@
-# chiso: `make run` sets up and starts the service on the bundled data (http://localhost:8080);
-# `make test` sets up and runs every test.
+# chiso: `make run` sets up and starts the service on the bundled data (http://127.0.0.1:8080);
+# `make test` sets up and runs every test. Setting up installs what is missing (see `setup`).
 export CGO_ENABLED=1
-GO ?= go
+# Go: on PATH, or where the official tarball puts it.
+export PATH := $(PATH):/usr/local/go/bin
+GO ?= $(firstword $(shell command -v go) $(wildcard /usr/local/go/bin/go) go)
+GOFMT = $(shell $(GO) env GOROOT)/bin/gofmt
 
-.PHONY: setup assets build run test lint fuzz bench clean
+.PHONY: setup tools assets build run test lint fuzz bench clean
 
+# setup installs, when missing, gcc and g++ (cgo), Node.js and npm, and for `make test` also
+# Chromium (scripts/setup.sh: apt-get as root, otherwise it prints the command), then the npm
+# packages pinned in package-lock.json, and copies ECharts to web/static/vendor. Quiet when
+# everything is there.
 setup: assets
-	@command -v $(GO) >/dev/null || { echo "Go 1.26 is needed: https://go.dev/dl/"; exit 1; }
-	@command -v gcc >/dev/null || { echo "gcc is needed for DuckDB (cgo): apt-get install -y gcc g++"; exit 1; }
-	$(GO) mod download
+
+tools:
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 is needed (https://go.dev/dl/, installed in /usr/local/go)"; exit 1; }
+	@scripts/setup.sh $(SETUP_FLAGS)
+
+# The browser test (cmd/chiso TestBrowser) needs Chromium; `make run` does not.
+test: SETUP_FLAGS = --browser
 
 # ECharts (and, for the browser test, playwright-core) come from the npm registry, pinned in
 # package-lock.json; chiso embeds ECharts and serves it at /assets/.
-node_modules/.package-lock.json: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to install ECharts: apt-get install -y nodejs npm"; exit 1; }
-	npm ci --no-audit --no-fund
+node_modules/.package-lock.json: package.json package-lock.json | tools
+	npm ci --no-audit --no-fund --loglevel=error
 
 web/static/vendor/echarts.min.js: node_modules/.package-lock.json
-	mkdir -p web/static/vendor
+	@mkdir -p web/static/vendor
 	cp node_modules/echarts/dist/echarts.min.js $@
 
-assets: web/static/vendor/echarts.min.js
+assets: tools web/static/vendor/echarts.min.js
 
 build: setup
 	$(GO) build -o bin/chiso ./cmd/chiso
@@ -28,15 +38,15 @@ build: setup
 run: build
 	./bin/chiso serve
 
-# The browser test (server.TestBrowser) drives Debian's chromium; CHISO_E2E=1 makes a
-# missing browser a failure, not a skip.
+# CHISO_E2E=1 makes a missing browser a failure of the browser test, not a skip.
 test: setup
-	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	@test -z "$$($(GOFMT) -l .)" || { echo "gofmt needed:"; $(GOFMT) -l .; exit 1; }
 	$(GO) vet ./...
 	CHISO_E2E=1 $(GO) test -race ./...
 
 lint: setup
-	test -z "$$(gofmt -l .)"
+	test -z "$$($(GOFMT) -l .)"
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 

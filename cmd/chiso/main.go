@@ -1,6 +1,6 @@
 // Command chiso serves, ingests, validates and exports the provincial indicators of Vietnam.
 //
-//	chiso serve    [--addr :8080] [--db FILE]
+//	chiso serve    [--addr HOST:PORT] [--db FILE]    (default 127.0.0.1:8080; --addr :8080 for every interface)
 //	chiso ingest   --db FILE [--indicator ID] [--sheet NAME] [--units 63|34|YEAR|DATE]
 //	               [--encoding NAME] [--source TEXT] [--prefer] [--dry-run] FILE...
 //	chiso validate [--db FILE] [same options as ingest] FILE...
@@ -24,7 +24,8 @@ func main() {
 const usage = `chiso compares Vietnam's provinces on PCI, PAR Index, DTI, PAPI and GRDP.
 
 Usage:
-  chiso serve    [--addr :8080] [--db FILE]       serve the API on the bundled data (and FILE's)
+  chiso serve    [--addr HOST:PORT] [--db FILE]   serve the API on the bundled data (and FILE's);
+                                                  default 127.0.0.1:8080, --addr :8080 for every interface
   chiso ingest   --db FILE [options] FILE...      add figures from CSV or XLSX files, atomically
   chiso validate [--db FILE] [options] FILE...    check files without changing anything
   chiso export   [--db FILE] [--format csv|json|parquet] [--indicator IDS] [--out FILE]

@@ -178,23 +178,64 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// browserNeeds lists what the browser test lacks, each with how to install it: node, the
+// Chromium binary at chromium, and playwright-core under nodeModules.
+func browserNeeds(chromium, nodeModules string) []string {
+	var needs []string
+	if _, err := exec.LookPath("node"); err != nil {
+		needs = append(needs, "node (apt-get install -y nodejs npm)")
+	}
+	if fi, err := os.Stat(chromium); err != nil || fi.IsDir() {
+		needs = append(needs, fmt.Sprintf("chromium at %s (apt-get install -y chromium, or CHROMIUM=/path/to/chromium)", chromium))
+	}
+	if _, err := os.Stat(filepath.Join(nodeModules, "playwright-core")); err != nil {
+		needs = append(needs, fmt.Sprintf("playwright-core in %s (npm ci)", nodeModules))
+	}
+	return needs
+}
+
+func TestBrowserNeeds(t *testing.T) {
+	dir := t.TempDir()
+	needs := strings.Join(browserNeeds(filepath.Join(dir, "chromium"), filepath.Join(dir, "node_modules")), "; ")
+	for _, want := range []string{
+		"chromium at " + filepath.Join(dir, "chromium") + " (apt-get install -y chromium, or CHROMIUM=/path/to/chromium)",
+		"playwright-core in " + filepath.Join(dir, "node_modules") + " (npm ci)",
+	} {
+		if !strings.Contains(needs, want) {
+			t.Errorf("browserNeeds = %q, want it to name %q", needs, want)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "node_modules", "playwright-core"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "chromium"), nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	needs = strings.Join(browserNeeds(filepath.Join(dir, "chromium"), filepath.Join(dir, "node_modules")), "; ")
+	if strings.Contains(needs, "chromium") || strings.Contains(needs, "playwright") {
+		t.Errorf("browserNeeds with both present = %q", needs)
+	}
+}
+
 // TestBrowser runs the end-to-end test in Debian's headless Chromium against a running
 // `chiso serve`: every page draws its charts, no request leaves the machine, no console error;
-// screenshots go to $CHISO_SCREENSHOTS (or a temporary folder). `make test` sets CHISO_E2E=1 so
-// that a missing browser fails instead of skipping.
+// screenshots go to $CHISO_SCREENSHOTS (or a temporary folder). Without node, Chromium
+// ($CHROMIUM, default /usr/bin/chromium) or playwright-core it is skipped, unless CHISO_E2E
+// is set: `make test` installs all three and sets CHISO_E2E=1, so there it fails instead.
 func TestBrowser(t *testing.T) {
 	chromium := os.Getenv("CHROMIUM")
 	if chromium == "" {
 		chromium = "/usr/bin/chromium"
 	}
-	_, errNode := exec.LookPath("node")
-	_, errChromium := os.Stat(chromium)
-	_, errPW := os.Stat("../../node_modules/playwright-core")
-	if errNode != nil || errChromium != nil || errPW != nil {
+	nodeModules, err := filepath.Abs("../../node_modules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if needs := browserNeeds(chromium, nodeModules); len(needs) > 0 {
 		if os.Getenv("CHISO_E2E") != "" {
-			t.Fatalf("the browser test needs node, %s and node_modules (npm ci): %v %v %v", chromium, errNode, errChromium, errPW)
+			t.Fatalf("CHISO_E2E is set but the browser test lacks: %s", strings.Join(needs, "; "))
 		}
-		t.Skip("node, chromium or playwright-core missing; `make test` installs them")
+		t.Skipf("the browser test lacks: %s; `make test` installs them", strings.Join(needs, "; "))
 	}
 	addr, stop := startServe(t)
 	t.Cleanup(func() { stop() })
@@ -209,5 +250,30 @@ func TestBrowser(t *testing.T) {
 	t.Logf("%s", out)
 	if err != nil {
 		t.Fatalf("e2e: %v", err)
+	}
+}
+
+func TestServeFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want serveConfig
+	}{
+		{"default: loopback only, in memory", nil, nil, serveConfig{Addr: "127.0.0.1:8080"}},
+		{"every interface", []string{"--addr", ":8080"}, nil, serveConfig{Addr: ":8080"}},
+		{"environment", nil, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: ":9090", DBPath: "x.db"}},
+		{"flags over environment", []string{"--addr=127.0.0.1:7000", "--db", "y.db"}, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: "127.0.0.1:7000", DBPath: "y.db"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseServeFlags(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
+			if err != nil || got != tc.want {
+				t.Errorf("parseServeFlags(%q) = %+v, %v; want %+v", tc.args, got, err, tc.want)
+			}
+		})
+	}
+	_, err := parseServeFlags([]string{"8080"}, func(string) string { return "" }, io.Discard)
+	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr and --db` {
+		t.Errorf("parseServeFlags(8080): %v", err)
 	}
 }

@@ -18,31 +18,55 @@ import (
 	"chiso/server"
 )
 
-func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// defaultAddr is where serve listens without --addr or CHISO_ADDR: the loopback interface
+// only, so that a laptop does not offer the service to its network. A server gives --addr :8080.
+const defaultAddr = "127.0.0.1:8080"
+
+// serveConfig is what serve is told by its flags, or else by the environment.
+type serveConfig struct {
+	Addr    string // listen address
+	DBPath  string // DuckDB file; "" keeps everything in memory
+	CacheMB int64  // byte budget of the response cache, in MiB
+}
+
+// parseServeFlags reads serve's flags, falling back to CHISO_ADDR and CHISO_DB, then to the defaults.
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
+	var cfg serveConfig
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", envOr(getenv, "CHISO_ADDR", ":8080"), "listen address (env CHISO_ADDR)")
-	dbPath := fs.String("db", getenv("CHISO_DB"), "DuckDB file that keeps ingested data (env CHISO_DB; default: in memory, bundled data only)")
-	cacheMB := fs.Int64("cache-mb", server.DefaultCacheBytes>>20, "byte budget of the in-memory response cache, in MiB")
+	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "CHISO_ADDR", defaultAddr), "listen address, e.g. :8080 for every interface (env CHISO_ADDR)")
+	fs.StringVar(&cfg.DBPath, "db", getenv("CHISO_DB"), "DuckDB file that keeps ingested data (env CHISO_DB; default: in memory, bundled data only)")
+	fs.Int64Var(&cfg.CacheMB, "cache-mb", server.DefaultCacheBytes>>20, "byte budget of the in-memory response cache, in MiB")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return serveConfig{}, err
 	}
-	if *cacheMB < 1 {
-		return fmt.Errorf("invalid --cache-mb: expected at least 1, got %d", *cacheMB)
+	if fs.NArg() > 0 {
+		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db and --cache-mb", fs.Arg(0))
+	}
+	if cfg.CacheMB < 1 {
+		return serveConfig{}, fmt.Errorf("invalid --cache-mb: expected at least 1, got %d", cfg.CacheMB)
+	}
+	return cfg, nil
+}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeFlags(args, getenv, stderr)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 
 	start := time.Now()
-	store, err := datasets.Open(ctx, *dbPath)
+	store, err := datasets.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	srv := &http.Server{
-		Addr:              *addr,
-		Handler:           server.NewServer(logger, server.Config{CacheBytes: *cacheMB << 20}, store),
+		Addr:              cfg.Addr,
+		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20}, store),
 		MaxHeaderBytes:    16 << 10,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -50,11 +74,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen %s: %w", *addr, err)
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	logger.Info("chiso listening", "addr", ln.Addr().String(), "db", dbName(*dbPath),
+	logger.Info("chiso listening", "addr", ln.Addr().String(), "db", dbName(cfg.DBPath),
 		"dataset_version", store.Version(), "startup", time.Since(start).String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

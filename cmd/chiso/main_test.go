@@ -260,10 +260,11 @@ func TestServeFlags(t *testing.T) {
 		env  map[string]string
 		want serveConfig
 	}{
-		{"default: loopback only, in memory", nil, nil, serveConfig{Addr: "127.0.0.1:8080"}},
-		{"every interface", []string{"--addr", ":8080"}, nil, serveConfig{Addr: ":8080"}},
-		{"environment", nil, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: ":9090", DBPath: "x.db"}},
-		{"flags over environment", []string{"--addr=127.0.0.1:7000", "--db", "y.db"}, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: "127.0.0.1:7000", DBPath: "y.db"}},
+		{"default: loopback only, in memory", nil, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 128}},
+		{"every interface", []string{"--addr", ":8080"}, nil, serveConfig{Addr: ":8080", CacheMB: 128}},
+		{"environment", nil, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: ":9090", DBPath: "x.db", CacheMB: 128}},
+		{"flags over environment", []string{"--addr=127.0.0.1:7000", "--db", "y.db"}, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: "127.0.0.1:7000", DBPath: "y.db", CacheMB: 128}},
+		{"cache budget", []string{"--cache-mb", "16"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 16}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := parseServeFlags(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -273,7 +274,10 @@ func TestServeFlags(t *testing.T) {
 		})
 	}
 	_, err := parseServeFlags([]string{"8080"}, func(string) string { return "" }, io.Discard)
-	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr and --db` {
+	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db and --cache-mb` {
 		t.Errorf("parseServeFlags(8080): %v", err)
+	}
+	if _, err := parseServeFlags([]string{"--cache-mb", "0"}, func(string) string { return "" }, io.Discard); err == nil {
+		t.Error("--cache-mb 0 was accepted")
 	}
 }

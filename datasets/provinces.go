@@ -233,6 +233,9 @@ func nameWords(name string) []string {
 	return trimmed
 }
 
+// Len returns the number of units, the 63 and the 34 and those before them.
+func (r *Registry) Len() int { return len(r.units) }
+
 // All returns every unit, the 63 and the 34, in registry order.
 func (r *Registry) All() []Unit { return slices.Clone(r.units) }
 

@@ -1,13 +1,18 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"container/list"
+	"strings"
 	"sync"
 )
 
 // A responseCache keeps whole responses within a byte budget, least recently used first out.
 // Keys carry the dataset version and only the parameters a route recognises, so an ingest
-// makes every old entry unreachable and unknown parameters cannot multiply entries.
+// makes every old entry unreachable and unknown parameters cannot multiply entries. An alias
+// (the raw URL as requested) leads straight to a kept response without parsing the request;
+// aliases cost only their keys and go when their response goes.
 type responseCache struct {
 	mu      sync.Mutex
 	budget  int64
@@ -16,57 +21,136 @@ type responseCache struct {
 	entries map[string]*list.Element
 }
 
-type cacheEntry struct {
-	key  string
-	resp response
+// A cachedResponse is a response as kept: its body, its gzip form when that is smaller, and
+// its ETag. It is never modified once kept.
+type cachedResponse struct {
+	response
+	gzipped []byte
+	etag    string
+	aliases []string // guarded by the cache's mutex
 }
 
-// newResponseCache returns a cache of at most budget bytes (bodies and keys).
+type cacheEntry struct {
+	key   string
+	resp  *cachedResponse
+	alias bool
+}
+
+// newResponseCache returns a cache of at most budget bytes (bodies, compressed bodies and keys).
 func newResponseCache(budget int64) *responseCache {
 	return &responseCache{budget: budget, order: list.New(), entries: map[string]*list.Element{}}
 }
 
-func (e *cacheEntry) size() int64 { return int64(len(e.key) + len(e.resp.body) + 256) }
+func (e *cacheEntry) size() int64 {
+	if e.alias {
+		return int64(len(e.key) + 64)
+	}
+	return int64(len(e.key) + len(e.resp.body) + len(e.resp.gzipped) + 256)
+}
 
-// get returns the response kept under key.
-func (c *responseCache) get(key string) (response, bool) {
+// get returns the response kept under key (a canonical key or an alias).
+func (c *responseCache) get(key string) (*cachedResponse, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.entries[key]
 	if !ok {
-		return response{}, false
+		return nil, false
 	}
 	c.order.MoveToFront(el)
 	return el.Value.(*cacheEntry).resp, true
 }
 
-// add keeps resp under key, evicting the least recently used entries to stay within budget.
+// compressible reports whether a content type is worth compressing.
+func compressible(contentType string) bool {
+	return strings.HasPrefix(contentType, "application/json") || strings.HasPrefix(contentType, "text/") ||
+		strings.HasPrefix(contentType, "image/svg")
+}
+
+// newCachedResponse prepares resp for keeping: its gzip form, computed once.
+func newCachedResponse(resp response, etag string) *cachedResponse {
+	cr := &cachedResponse{response: resp, etag: etag}
+	if len(resp.body) >= 1024 && compressible(resp.contentType) {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(resp.body)
+		zw.Close()
+		if buf.Len() < len(resp.body) {
+			cr.gzipped = buf.Bytes()
+		}
+	}
+	return cr
+}
+
+// add keeps cr under key, evicting the least recently used entries to stay within budget.
 // A response larger than a quarter of the budget is not kept.
-func (c *responseCache) add(key string, resp response) {
-	e := &cacheEntry{key: key, resp: resp}
+func (c *responseCache) add(key string, cr *cachedResponse) {
+	e := &cacheEntry{key: key, resp: cr}
 	if e.size() > c.budget/4 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old, ok := c.entries[key]; ok {
-		c.used -= old.Value.(*cacheEntry).size()
-		c.order.Remove(old)
-	}
+	c.remove(key)
 	c.entries[key] = c.order.PushFront(e)
 	c.used += e.size()
-	for c.used > c.budget {
-		last := c.order.Back()
-		le := last.Value.(*cacheEntry)
-		c.order.Remove(last)
-		delete(c.entries, le.key)
-		c.used -= le.size()
+	c.evict()
+}
+
+// alias makes key lead to the response kept under canonical, if it is still kept.
+func (c *responseCache) alias(key, canonical string) {
+	if key == canonical {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[canonical]
+	if !ok {
+		return
+	}
+	c.remove(key)
+	cr := el.Value.(*cacheEntry).resp
+	e := &cacheEntry{key: key, resp: cr, alias: true}
+	cr.aliases = append(cr.aliases, key)
+	c.entries[key] = c.order.PushFront(e)
+	c.used += e.size()
+	c.evict()
+}
+
+// remove drops key, and with a response its aliases. c.mu must be held.
+func (c *responseCache) remove(key string) {
+	el, ok := c.entries[key]
+	if !ok {
+		return
+	}
+	e := el.Value.(*cacheEntry)
+	c.order.Remove(el)
+	delete(c.entries, key)
+	c.used -= e.size()
+	if e.alias {
+		return
+	}
+	for _, a := range e.resp.aliases {
+		if ael, ok := c.entries[a]; ok && ael.Value.(*cacheEntry).resp == e.resp {
+			c.remove(a)
+		}
 	}
 }
 
-// stats returns the bytes and entries kept.
-func (c *responseCache) stats() (bytes int64, entries int) {
+// evict drops the least recently used entries until the cache is within budget. c.mu must be held.
+func (c *responseCache) evict() {
+	for c.used > c.budget && c.order.Len() > 0 {
+		c.remove(c.order.Back().Value.(*cacheEntry).key)
+	}
+}
+
+// stats returns the bytes kept and the number of responses (aliases not counted).
+func (c *responseCache) stats() (bytes int64, responses int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.used, len(c.entries)
+	for _, el := range c.entries {
+		if !el.Value.(*cacheEntry).alias {
+			responses++
+		}
+	}
+	return c.used, responses
 }

@@ -31,7 +31,7 @@ type pageData struct {
 	MoversFrom           int
 	Movers               bool
 	MoversUp, MoversDown [][]string
-	Units string // the view: "" (as published) or "34"
+	Units                string // the view: "" (as published) or "34"
 	// profile
 	Became                   string
 	Unit                     datasets.Unit
@@ -70,6 +70,9 @@ type pageFunc func(q *query) func(ctx context.Context) (page, error)
 // they do not know (shared links carry tracking parameters) and are not keyed on them.
 func (rs *responder) pages(f pageFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rs.cached(w, r, true) {
+			return
+		}
 		q := newQuery(r)
 		run := f(q)
 		rs.serve(w, r, q, "html", true, true, func(ctx context.Context, _ string) (response, error) {
@@ -274,6 +277,9 @@ func (rs *responder) handleEmbed() pageFunc {
 // the data behind the chart.
 func (rs *responder) handleChartFile() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rs.cached(w, r, false) {
+			return
+		}
 		q := newQuery(r)
 		name := r.PathValue("file")
 		kind, ext, ok := strings.Cut(name, ".")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -118,8 +119,9 @@ func TestPagesIgnoreTrackingParameters(t *testing.T) {
 			t.Fatalf("embed with utm_source: %d", rec.Code)
 		}
 	}
-	if _, n := rs.cache.stats(); n != 1 {
-		t.Errorf("cache holds %d entries after 300 URLs that differ only in utm_source, want 1", n)
+	used, n := rs.cache.stats()
+	if n != 1 || used > 300<<10 {
+		t.Errorf("cache holds %d responses in %d bytes after 300 URLs that differ only in utm_source, want 1 response and only the aliases' keys", n, used)
 	}
 }
 
@@ -128,12 +130,12 @@ func TestCacheByteBudget(t *testing.T) {
 	c := newResponseCache(100 << 10)
 	body := make([]byte, 10<<10)
 	for i := range 1000 {
-		c.add(fmt.Sprint("k", i), response{body: body})
+		c.add(fmt.Sprint("k", i), &cachedResponse{response: response{body: body}})
 	}
 	if used, n := c.stats(); used > 100<<10 || n == 0 {
 		t.Errorf("cache of 100 KiB holds %d bytes in %d entries", used, n)
 	}
-	c.add("big", response{body: make([]byte, 50<<10)})
+	c.add("big", &cachedResponse{response: response{body: make([]byte, 50<<10)}})
 	if _, ok := c.get("big"); ok {
 		t.Error("a response over a quarter of the budget was kept")
 	}
@@ -224,5 +226,38 @@ func TestConcurrentSameURL(t *testing.T) {
 	}
 	if bodies[0] == bodies[1] || !strings.Contains(bodies[0], `"indicator":"pci"`) {
 		t.Error("pci and papi answers are the same")
+	}
+}
+
+// TestCachedGzip: a kept response is served gzipped to clients that take it, from the bytes
+// compressed once, and decodes to the same body as the plain one.
+func TestCachedGzip(t *testing.T) {
+	store := mustOpenStore(t)
+	h := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}, store)
+	path := "/api/v1/observations?indicator=pci&provinces=93,92,94&from=2006&to=2024"
+	do := func(ae string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Accept-Encoding", ae)
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	plain := do("")
+	first, second := do("gzip, deflate"), do("gzip")
+	if second.Header().Get("Content-Encoding") != "gzip" || !strings.Contains(strings.Join(second.Header().Values("Vary"), ","), "Accept-Encoding") {
+		t.Fatalf("cached response: Content-Encoding %q, Vary %q", second.Header().Get("Content-Encoding"), second.Header().Get("Vary"))
+	}
+	for _, rec := range []*httptest.ResponseRecorder{first, second} {
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(zr)
+		if string(got) != plain.Body.String() || len(plain.Body.String()) < 1000 {
+			t.Errorf("gzipped body decodes to %d bytes, plain is %d", len(got), plain.Body.Len())
+		}
+	}
+	if plain.Header().Get("ETag") != second.Header().Get("ETag") {
+		t.Error("the gzipped and plain forms of a cached response have different ETags")
 	}
 }

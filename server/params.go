@@ -248,7 +248,7 @@ func (q *query) provinces(reg *datasets.Registry) [][]datasets.Unit {
 			out = append(out, units)
 		}
 	}
-	if n := len(reg.All()); len(out) > n {
+	if n := reg.Len(); len(out) > n {
 		q.keep(&report.ParamError{Param: "provinces", Want: fmt.Sprintf("at most %d provinces (or provinces=all)", n), Got: strconv.Itoa(len(out))})
 	}
 	return out

@@ -154,6 +154,10 @@ type response struct {
 // are refused. heavy work runs behind the limiter.
 func (rs *responder) api(f endpoint, heavy bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept")
+		if rs.cached(w, r, false) {
+			return
+		}
 		q := newQuery(r)
 		format := q.choice("format", "", "json", "csv")
 		run := f(q)
@@ -162,7 +166,6 @@ func (rs *responder) api(f endpoint, heavy bool) http.Handler {
 		if format == "csv" || (format == "" && strings.Contains(r.Header.Get("Accept"), "text/csv")) {
 			variant = "csv"
 		}
-		w.Header().Add("Vary", "Accept")
 		rs.serve(w, r, q, variant, false, heavy, func(ctx context.Context, version string) (response, error) {
 			v, err := run(ctx)
 			if err != nil {
@@ -195,7 +198,8 @@ func (rs *responder) serve(w http.ResponseWriter, r *http.Request, q *query, var
 	if cacheable {
 		key = cacheKey(version, r, q, variant, html)
 		if hit, ok := rs.cache.get(key); ok {
-			write(w, r, hit, etagOf(version, key))
+			rs.cache.alias(rawKey(version, r, html), key)
+			writeCached(w, r, hit)
 			return
 		}
 	}
@@ -213,12 +217,88 @@ func (rs *responder) serve(w http.ResponseWriter, r *http.Request, q *query, var
 		return
 	}
 	resp.status = cmp.Or(resp.status, http.StatusOK)
-	tag := ""
 	if cacheable && resp.status == http.StatusOK {
-		rs.cache.add(key, resp)
-		tag = etagOf(version, key)
+		cr := newCachedResponse(resp, etagOf(version, key))
+		rs.cache.add(key, cr)
+		rs.cache.alias(rawKey(version, r, html), key)
+		writeCached(w, r, cr)
+		return
 	}
-	write(w, r, resp, tag)
+	write(w, r, resp, "")
+}
+
+// cached answers a request from the cache by its raw URL, before any parsing: the same URL
+// (and Accept, and for pages the host) always gives the same response for a dataset version.
+func (rs *responder) cached(w http.ResponseWriter, r *http.Request, html bool) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	hit, ok := rs.cache.get(rawKey(rs.store.Version(), r, html))
+	if ok {
+		writeCached(w, r, hit)
+	}
+	return ok
+}
+
+// rawKey is the alias of a request: the URL as requested, with what else selects the response.
+func rawKey(version string, r *http.Request, html bool) string {
+	var b strings.Builder
+	b.WriteString("raw|")
+	b.WriteString(version)
+	b.WriteByte('|')
+	b.WriteString(time.Now().Format(time.DateOnly))
+	b.WriteByte('|')
+	b.WriteString(r.URL.Path)
+	b.WriteByte('?')
+	b.WriteString(r.URL.RawQuery)
+	if strings.Contains(r.Header.Get("Accept"), "text/csv") {
+		b.WriteString("|csv")
+	}
+	if html {
+		b.WriteByte('|')
+		b.WriteString(scheme(r) + "://" + r.Host)
+	}
+	return b.String()
+}
+
+// writeCached writes a kept response: 304 when the client's copy is current, the gzip form
+// when the client takes it.
+func writeCached(w http.ResponseWriter, r *http.Request, cr *cachedResponse) {
+	h := w.Header()
+	h.Set("ETag", cr.etag)
+	h.Set("Cache-Control", "no-cache")
+	if etagMatches(r.Header.Get("If-None-Match"), cr.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", cr.contentType)
+	if cr.disposition != "" {
+		h.Set("Content-Disposition", cr.disposition)
+	}
+	body := cr.body
+	if cr.gzipped != nil {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			h.Set("Content-Encoding", "gzip")
+			body = cr.gzipped
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(cr.status)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// acceptsGzip reports whether an Accept-Encoding header takes gzip.
+func acceptsGzip(ae string) bool {
+	for _, part := range strings.Split(ae, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") || strings.TrimSpace(name) == "*" {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		}
+	}
+	return false
 }
 
 // cacheKey identifies a representation: the dataset version, today's date (the default as_of),

@@ -331,3 +331,21 @@ func TestIngestSameSourceTwice(t *testing.T) {
 }
 
 func osWriteFile(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }
+
+// TestIngestDuplicateAcrossFiles: a key given in two files names the line of the first, in
+// the file that holds it.
+func TestIngestDuplicateAcrossFiles(t *testing.T) {
+	s := mustOpenStore(t)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	const src = "TEST FIXTURE: synthetic figure - not real data"
+	writeFile(t, a, "province,indicator,year,value,source\nHà Nội,par_index,2015,70,"+src+"\nCần Thơ,par_index,2015,71,"+src+"\n")
+	writeFile(t, b, "province,indicator,year,value,source\nCần Thơ,par_index,2015,72,"+src+"\n")
+	for _, dry := range []bool{true, false} {
+		_, err := s.Ingest(context.Background(), []string{a, b}, IngestOptions{DryRun: dry, Now: testNow})
+		want := `b.csv:2:1: column "province": expected one row per indicator, province and year, got a duplicate of line 3 of ` + a
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Ingest(dry run %v) error = %v, want %s", dry, err, want)
+		}
+	}
+}

@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// readVersion reads the new dataset version into the store and the report. The caller holds s.mu.
+// readVersion reads the new dataset version into the report and publishes it in the store,
+// taking s.mu for that alone; then it rereads the sources, which the ingest may have added to.
 func (ing *ingestion) readVersion(ctx context.Context, rep *IngestReport) error {
 	var v string
 	if err := ing.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&v); err != nil {

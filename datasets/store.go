@@ -35,7 +35,9 @@ type Store struct {
 	catalogue atomic.Pointer[Catalogue]
 	sources   atomic.Pointer[map[string]Source] // every source by id (sourceCache)
 
-	mu      sync.RWMutex // guards version; ingest holds it for writing
+	// mu guards version. Writers take it only to publish the version of what they have
+	// committed (ingest's readVersion, LoadSyntheticPanel); it does not order writes.
+	mu      sync.RWMutex
 	version string
 }
 

@@ -144,6 +144,7 @@ func loadBundle(fsys fs.FS) (*bundle, error) {
 		{"dti_2024_34.csv", "", "score", "rank", "year", "34", func(int) int { return 34 }},
 		{"papi.csv", "papi", "score", "", "year", "63", of63},
 		{"grdp_growth.csv", "grdp_growth", "growth_pct", "rank", "year", "63", of63},
+		{"grdp_level.csv", "grdp_level", "grdp_billion_vnd", "", "year", "63", of63},
 		{"grdp_per_capita.csv", "grdp_per_capita", "grdp_per_capita_million_vnd", "", "year", "63", of63},
 		{"population.csv", "population", "population_thousand", "", "year", "63", of63},
 		{"area.csv", "area", "area_km2", "", "year_of_figure", "63", of63},

@@ -245,8 +245,8 @@ func (ing *ingestion) cleanup() {
 	temps := ing.temps
 	for _, in := range ing.files {
 		temps = append(temps, in.temps...)
-		if in.tempFile != "" {
-			os.Remove(in.tempFile)
+		for _, p := range in.tempPaths {
+			os.RemoveAll(p)
 		}
 	}
 	for _, v := range ing.views {

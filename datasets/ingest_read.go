@@ -24,7 +24,7 @@ type inputFile struct {
 	csvPath    string   // CSV: the file DuckDB reads (a decoded copy for a legacy encoding)
 	delim      byte     // CSV: the field delimiter
 	ready      bool     // the file was read and its header understood: it can be staged
-	tempFile   string   // a decoded copy of the file, removed at the end
+	tempPaths  []string // copies of the file and folders made for it, removed at the end
 	temps      []string // temporary tables the reader made
 	header     []string
 	headerLine int

@@ -47,7 +47,7 @@ func checkBundle(ctx context.Context, conn *sql.Conn, b *bundle, lastYear int) e
 	// One pass over the rows; the messages come only if a row breaks a rule. A row of an
 	// unknown indicator has no c: it was reported above.
 	var bad int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+keyed+` WHERE NOT `+rs.allOK()).Scan(&bad); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+keyed+` WHERE `+broken(rs.allOK())).Scan(&bad); err != nil {
 		return fmt.Errorf("check bundled figures: %w", err)
 	}
 	if bad == 0 {

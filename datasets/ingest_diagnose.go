@@ -102,7 +102,7 @@ func (ing *ingestion) diagnose(ctx context.Context, probs *problems) (int, error
 	// One pass finds the rows that break a rule; the messages come from those only.
 	ing.temps = append(ing.temps, "chiso_suspect", "chiso_typed")
 	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_suspect AS
-		SELECT * FROM chiso_stage s WHERE NOT `+rs.unkeyedOK()); err != nil {
+		SELECT * FROM chiso_stage s WHERE `+broken(rs.unkeyedOK())); err != nil {
 		return 0, fmt.Errorf("validate: %w", err)
 	}
 	if err := ing.collect(ctx, rs.violations(rs.pick(false), "chiso_suspect s", ""), probs); err != nil {

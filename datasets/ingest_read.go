@@ -186,10 +186,14 @@ const rawColumns = `province, indicator, year_t, value_t, rank_t, rank_of_t, sou
 	chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_int(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of`
 
 // The parsers: a number may use a decimal comma ("63,80"); a whole number has no decimal
-// point ("12.5" is not a rank). TRY_CAST accepts surrounding spaces.
+// point ("12.5" is not a rank). TRY_CAST accepts surrounding spaces. chiso_has(x) is
+// chiso_txt(x) IS NOT NULL without the copy that trim makes of every cell (a cell is blank
+// after trim just when it is blank after ltrim). chiso_na uses list_contains, not IN: DuckDB
+// skips it in a filter for the rows an earlier test settled, which it did not do for IN.
 const macros = `
 CREATE OR REPLACE TEMP MACRO chiso_txt(x) AS nullif(trim(x), '');
-CREATE OR REPLACE TEMP MACRO chiso_na(x) AS coalesce(lower(trim(x)) IN ('n/a', 'na', 'not published', 'not_published', 'không công bố', 'khong cong bo'), false);
+CREATE OR REPLACE TEMP MACRO chiso_has(x) AS coalesce(ltrim(x) <> '', false);
+CREATE OR REPLACE TEMP MACRO chiso_na(x) AS coalesce(list_contains(['n/a', 'na', 'not published', 'not_published', 'không công bố', 'khong cong bo'], lower(trim(x))), false);
 CREATE OR REPLACE TEMP MACRO chiso_num(x) AS coalesce(TRY_CAST(x AS DOUBLE), CASE WHEN contains(x, ',') THEN TRY_CAST(replace(x, ',', '.') AS DOUBLE) END);
 CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN NOT contains(x, '.') THEN TRY_CAST(x AS INTEGER) END;
 `

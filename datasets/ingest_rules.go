@@ -19,7 +19,8 @@ import (
 //	c  its indicator (chiso_inddim): id, first_year, scale_min, scale_max, unit_of_measure
 //	k  its key (chiso_keydim): n_units, the number of units in force for the row's year
 //
-// and may use $last_year, the last year a figure may be for.
+// and may use $last_year, the last year a figure may be for. chiso_has(x) (see macros) is
+// true for a cell with anything but spaces in it.
 type rowRule struct {
 	name  string // names the rule in tests
 	field string // the field a violation is reported in
@@ -35,30 +36,30 @@ type rowRule struct {
 
 var rowRules = []rowRule{
 	{name: "province", field: "province",
-		ok:   `chiso_txt(s.province) IS NOT NULL`,
+		ok:   `chiso_has(s.province)`,
 		want: `'a province name or code'`, got: `'an empty cell'`},
 	{name: "indicator", field: "indicator",
-		ok:   `chiso_txt(s.indicator) IS NOT NULL`,
+		ok:   `chiso_has(s.indicator)`,
 		want: `'an indicator id such as pci (or --indicator)'`, got: `'an empty cell'`,
 		moot: func(o IngestOptions) bool { return strings.TrimSpace(o.Indicator) != "" }},
 	{name: "source", field: "source",
-		ok:   `chiso_txt(s.source) IS NOT NULL`,
+		ok:   `chiso_has(s.source)`,
 		want: `'a source (a "source" column, or --source)'`, got: `'an empty cell'`,
 		moot: func(o IngestOptions) bool { return strings.TrimSpace(o.Source) != "" }},
 	{name: "year", field: "year",
 		ok:   `s.year IS NOT NULL`,
 		want: `'a year such as 2021'`, got: `'"' || coalesce(s.year_t, '') || '"'`},
 	{name: "value", field: "value",
-		ok:   `(s.value IS NOT NULL AND isfinite(s.value)) OR (s.value IS NULL AND (chiso_txt(s.value_t) IS NULL OR chiso_na(s.value_t)))`,
+		ok:   `(s.value IS NOT NULL AND isfinite(s.value)) OR (s.value IS NULL AND (NOT chiso_has(s.value_t) OR chiso_na(s.value_t)))`,
 		want: `'a number such as 63.80 or 63,80'`, got: `'"' || s.value_t || '"'`},
 	{name: "value_or_rank", field: "value",
-		ok:   `chiso_txt(s.value_t) IS NOT NULL OR chiso_txt(s.rank_t) IS NOT NULL`,
+		ok:   `s.value IS NOT NULL OR chiso_has(s.value_t) OR chiso_has(s.rank_t)`,
 		want: `'a value or a rank'`, got: `'neither'`},
 	{name: "rank", field: "rank",
-		ok:   `chiso_txt(s.rank_t) IS NULL OR s.rank >= 1`,
+		ok:   `s.rank >= 1 OR NOT chiso_has(s.rank_t)`,
 		want: `'a whole number ≥ 1'`, got: `'"' || s.rank_t || '"'`},
 	{name: "rank_of", field: "rank_of",
-		ok:   `chiso_txt(s.rank_of_t) IS NULL OR s.rank_of >= 1`,
+		ok:   `s.rank_of >= 1 OR NOT chiso_has(s.rank_of_t)`,
 		want: `'a whole number ≥ 1'`, got: `'"' || s.rank_of_t || '"'`},
 	{name: "year_range", field: "year", keyed: true,
 		ok:   `s.year BETWEEN c.first_year AND $last_year`,
@@ -106,23 +107,30 @@ func (rs ruleSet) pick(keyed bool) []rowRule {
 	return out
 }
 
-// ok returns the SQL condition that a row meets every rule in rules.
+// ok returns the SQL condition that a row meets every rule in rules, for a WHERE clause that
+// keeps the rows that meet them: it is true for those, and false or NULL for the others (a
+// WHERE clause drops both). It is a plain conjunction, which DuckDB evaluates rule by rule on
+// the rows still in play; each rule puts its cheap test first (the parsed number before the
+// text), so that a valid row rarely needs a string function.
 func (rs ruleSet) ok(rules []rowRule) string {
 	if len(rules) == 0 {
 		return "true"
 	}
 	parts := make([]string, len(rules))
 	for i, r := range rules {
-		parts[i] = fmt.Sprintf("coalesce((%s), false)", rs.expand(r.ok))
+		parts[i] = "(" + rs.expand(r.ok) + ")"
 	}
 	return "(" + strings.Join(parts, "\n\t\tAND ") + ")"
 }
 
-// allOK returns the SQL condition that a row meets every rule: the fast write's WHERE clause.
+// allOK returns the condition that a row meets every rule: the fast write's WHERE clause.
 func (rs ruleSet) allOK() string { return rs.ok(rs.rules) }
 
-// unkeyedOK returns the SQL condition that a row meets every rule that is not keyed.
+// unkeyedOK returns the condition that a row meets every rule that is not keyed.
 func (rs ruleSet) unkeyedOK() string { return rs.ok(rs.pick(false)) }
+
+// broken returns the condition that a row does not meet ok (which is false or NULL for it).
+func broken(ok string) string { return "NOT coalesce(" + ok + ", false)" }
 
 // violations returns SQL that yields a problem row (file, rec, field, vcol, want, got,
 // dup_file, dup_rec) for every rule in rules that a row of from breaks, where from binds s
@@ -135,8 +143,8 @@ func (rs ruleSet) violations(rules []rowRule, from, where string) string {
 	for i, r := range rules {
 		parts[i] = fmt.Sprintf(`SELECT s.file, s.rec, %s AS field, s.vcol, %s AS want, %s AS got,
 			NULL::INTEGER AS dup_file, NULL::BIGINT AS dup_rec
-			FROM %s WHERE %s AND NOT coalesce((%s), false)`,
-			sqlString(r.field), rs.expand(r.want), rs.expand(r.got), from, where, rs.expand(r.ok))
+			FROM %s WHERE %s AND %s`,
+			sqlString(r.field), rs.expand(r.want), rs.expand(r.got), from, where, broken("("+rs.expand(r.ok)+")"))
 	}
 	return strings.Join(parts, "\nUNION ALL ")
 }

@@ -115,9 +115,10 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		if ing.opts.Prefer || existing == 0 {
 			preferred, joinExisting = "true", ""
 		}
+		ing.step("write: observations")
 		res, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
 			SELECT c.id, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END,
-				CASE WHEN s.value IS NULL AND chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END,
+				CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END,
 				k.verified, %[2]s, k.source_id, ?
 			FROM %[4]s s %[5]s
 			%[3]s

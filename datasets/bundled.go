@@ -29,6 +29,41 @@ type bundle struct {
 	breaks     [][]any
 	sources    map[string]string // id → citation
 	obs        []obsRow
+	rows       []bundleRow  // rows[i] is the text obs[i] was read from
+	files      []bundleFile // the files rows come from
+}
+
+// bundleFile is a bundled file of figures, for messages: its name and header, and the column
+// (0-based) of each field it has, as ingest names the fields.
+type bundleFile struct {
+	name   string // "bundled/pci.csv"
+	header []string
+	cols   map[string]int
+}
+
+// bundleRow is the text of one bundled figure and where it is, as the row rules read it.
+type bundleRow struct {
+	file, line int // index into bundle.files; 1-based line
+	nUnits     int // the units in force for the row: the rank_of a rank without one would get
+	// the cells, as ingest's fields
+	province, indicator, source string
+	year, value, rank, rankOf   string
+}
+
+// addFile notes a file of figures whose fields are the named columns of t.
+func (b *bundle) addFile(t *table, fields map[string]string) int {
+	f := bundleFile{name: "bundled/" + t.name, cols: map[string]int{}}
+	f.header = make([]string, len(t.cols))
+	for h, i := range t.cols {
+		f.header[i] = h
+	}
+	for field, col := range fields {
+		if i, ok := t.cols[col]; ok {
+			f.cols[field] = i
+		}
+	}
+	b.files = append(b.files, f)
+	return len(b.files) - 1
 }
 
 // obsRow is one observation as stored.
@@ -144,6 +179,7 @@ func loadBundle(fsys fs.FS) (*bundle, error) {
 		{"dti_2024_34.csv", "", "score", "rank", "year", "34", func(int) int { return 34 }},
 		{"papi.csv", "papi", "score", "", "year", "63", of63},
 		{"grdp_growth.csv", "grdp_growth", "growth_pct", "rank", "year", "63", of63},
+		{"grdp_level.csv", "grdp_level", "grdp_billion_vnd", "", "year", "63", of63},
 		{"grdp_per_capita.csv", "grdp_per_capita", "grdp_per_capita_million_vnd", "", "year", "63", of63},
 		{"population.csv", "population", "population_thousand", "", "year", "63", of63},
 		{"area.csv", "area", "area_km2", "", "year_of_figure", "63", of63},
@@ -153,12 +189,15 @@ func loadBundle(fsys fs.FS) (*bundle, error) {
 		if err != nil {
 			return nil, err
 		}
+		codeCol := "province_code"
+		if s.set == Set34 {
+			codeCol = "province_code_2025"
+		}
+		file := b.addFile(t, map[string]string{"province": codeCol, "year": s.year, "value": s.value, "rank": s.rank,
+			"indicator": "pillar", "source": "source"})
 		for i, row := range t.rows {
 			where := fmt.Sprintf("bundled/%s:%d", s.file, i+2)
-			code := t.get(row, "province_code")
-			if s.set == "34" {
-				code = t.get(row, "province_code_2025")
-			}
+			code := t.get(row, codeCol)
 			year, err := strconv.Atoi(t.get(row, s.year))
 			if err != nil {
 				return nil, fmt.Errorf("%s: year: %w", where, err)
@@ -174,6 +213,8 @@ func loadBundle(fsys fs.FS) (*bundle, error) {
 					ind = "dti." + p
 				}
 			}
+			br := bundleRow{file: file, line: i + 2, nUnits: len(reg.Units(s.set, year)), province: code, indicator: ind,
+				source: t.get(row, "source"), year: t.get(row, s.year), value: t.get(row, s.value), rank: t.get(row, s.rank)}
 			o := obsRow{Indicator: ind, UnitID: u.ID, Year: year, Status: "published", Preferred: true, Batch: "bundled"}
 			if o.Value, err = optFloat(t.get(row, s.value)); err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
@@ -185,12 +226,14 @@ func loadBundle(fsys fs.FS) (*bundle, error) {
 				if o.Rank != nil {
 					n := s.rankOf(year)
 					o.RankOf = &n
+					br.rankOf = strconv.Itoa(n)
 				}
 			}
 			src := t.get(row, "source")
 			o.Verified = !strings.Contains(src, "UNVERIFIED")
 			o.SourceID = b.source(src)
 			b.obs = append(b.obs, o)
+			b.rows = append(b.rows, br)
 		}
 	}
 	if err := b.loadAlternatives(fsys, reg); err != nil {
@@ -339,6 +382,8 @@ func (b *bundle) loadAlternatives(fsys fs.FS, reg *Registry) error {
 	if err != nil {
 		return err
 	}
+	altFile := b.addFile(alt, map[string]string{"province": "province_code", "year": "year", "value": "value", "rank": "rank",
+		"rank_of": "rank_of", "indicator": "indicator", "source": "source"})
 	for i, row := range alt.rows {
 		where := fmt.Sprintf("bundled/alternatives.csv:%d", i+2)
 		year, err := strconv.Atoi(alt.get(row, "year"))
@@ -361,11 +406,18 @@ func (b *bundle) loadAlternatives(fsys fs.FS, reg *Registry) error {
 			return fmt.Errorf("%s: rank_of: %w", where, err)
 		}
 		b.obs = append(b.obs, o)
+		b.rows = append(b.rows, bundleRow{file: altFile, line: i + 2, nUnits: len(reg.Units("", year)),
+			province: alt.get(row, "province_code"), indicator: o.Indicator, source: alt.get(row, "source"), year: alt.get(row, "year"),
+			value: alt.get(row, "value"), rank: alt.get(row, "rank"), rankOf: alt.get(row, "rank_of")})
 	}
 	st, err := readTable(fsys, "status.csv")
 	if err != nil {
 		return err
 	}
+	// A status is the value cell of ingest's long form: "not_published" passes the row rules as
+	// "not published" does in a file, and any other word is not a number.
+	stFile := b.addFile(st, map[string]string{"province": "province_code", "year": "year", "value": "status",
+		"indicator": "indicator", "source": "source"})
 	for i, row := range st.rows {
 		where := fmt.Sprintf("bundled/status.csv:%d", i+2)
 		year, err := strconv.Atoi(st.get(row, "year"))
@@ -379,6 +431,9 @@ func (b *bundle) loadAlternatives(fsys fs.FS, reg *Registry) error {
 		b.obs = append(b.obs, obsRow{Indicator: st.get(row, "indicator"), UnitID: u.ID, Year: year,
 			Status: st.get(row, "status"), Verified: true, Preferred: true, Batch: "bundled",
 			SourceID: b.source(st.get(row, "source"))})
+		b.rows = append(b.rows, bundleRow{file: stFile, line: i + 2, nUnits: len(reg.Units("", year)),
+			province: st.get(row, "province_code"), indicator: st.get(row, "indicator"), source: st.get(row, "source"),
+			year: st.get(row, "year"), value: st.get(row, "status")})
 	}
 	return nil
 }

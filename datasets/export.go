@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// Export writes every figure that q selects, preferred or not, with its unit, status and
-// source, to the file at path in format (csv, json or parquet). It returns the figure count.
+// Export writes every figure that q selects (every filter of q applies), preferred or not,
+// with its unit, status and source, to the file at path in format (csv, json or parquet). It
+// returns the figure count. An unknown indicator or unit id is an error wrapping ErrNotFound.
 func (s *Store) Export(ctx context.Context, path, format string, q ObservationQuery) (int, error) {
 	opts, ok := map[string]string{"csv": "FORMAT csv, HEADER true", "json": "FORMAT json, ARRAY true", "parquet": "FORMAT parquet"}[format]
 	if !ok {
@@ -23,6 +24,16 @@ func (s *Store) Export(ctx context.Context, path, format string, q ObservationQu
 	cond := "true"
 	if len(where) > 0 {
 		cond = "o.indicator_id IN (" + strings.Join(where, ", ") + ")"
+	}
+	var units []string
+	for _, id := range q.UnitIDs {
+		if _, ok := s.registry.Unit(id); !ok {
+			return 0, fmt.Errorf("export: unknown unit %q: %w", id, ErrNotFound)
+		}
+		units = append(units, sqlString(id))
+	}
+	if len(units) > 0 {
+		cond += " AND o.unit_id IN (" + strings.Join(units, ", ") + ")"
 	}
 	if q.From != 0 {
 		cond += fmt.Sprintf(" AND o.year >= %d", q.From)

@@ -29,7 +29,8 @@ const headSize = 1 << 16
 
 // readCSVFile prepares a CSV file for DuckDB's reader: it reads the header (after a BOM), picks
 // the delimiter and, for a legacy encoding, writes a UTF-8 copy. DuckDB reads the records
-// themselves (stageCSV); only when something is wrong does Go read the whole file again.
+// themselves (the fast write, or stage) from csvPath, a path it cannot take for a pattern;
+// only when something is wrong does Go read the whole file again.
 func readCSVFile(in *inputFile, enc string, tmpDir string, probs *problems) error {
 	in.csvPath = in.path
 	if enc != "" && !strings.EqualFold(enc, "utf-8") && !strings.EqualFold(enc, "utf8") {
@@ -51,7 +52,7 @@ func readCSVFile(in *inputFile, enc string, tmpDir string, probs *problems) erro
 		if err != nil {
 			return err
 		}
-		in.tempFile, in.csvPath = f.Name(), f.Name()
+		in.tempPaths, in.csvPath = append(in.tempPaths, f.Name()), f.Name()
 		if _, err := f.Write(data); err != nil {
 			f.Close()
 			return err
@@ -60,6 +61,11 @@ func readCSVFile(in *inputFile, enc string, tmpDir string, probs *problems) erro
 			return err
 		}
 	}
+	exact, err := in.exactPath(in.csvPath, tmpDir)
+	if err != nil {
+		return err
+	}
+	in.csvPath = exact
 	f, err := os.Open(in.csvPath)
 	if err != nil {
 		return err
@@ -126,6 +132,42 @@ func (in *inputFile) lineOf(rec int64) int {
 		return int(in.lines[rec-1])
 	}
 	return 0
+}
+
+// globChars are the characters that DuckDB's file readers take as a pattern in a path:
+// read_csv('x?.csv') reads xy.csv too, and read_csv('a[1].csv') reads a1.csv.
+const globChars = "*?[]{}\\"
+
+// exactPath returns a path by which DuckDB reads exactly the file at path: path itself (made
+// absolute) if it holds no pattern characters, else a link to the file (or, where links are
+// not allowed, a copy) in a new folder of tmpDir, removed at the end of the ingest.
+func (in *inputFile) exactPath(path, tmpDir string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	if !strings.ContainsAny(abs, globChars) {
+		return abs, nil
+	}
+	dir, err := os.MkdirTemp(tmpDir, "chiso-ingest-")
+	if err != nil {
+		return "", err
+	}
+	in.tempPaths = append(in.tempPaths, dir)
+	link := filepath.Join(dir, "input.csv")
+	if strings.ContainsAny(link, globChars) {
+		return "", fmt.Errorf("ingest %s: the temporary folder %s has one of %s in its path, which DuckDB reads as a pattern", in.name, dir, globChars)
+	}
+	if err := os.Symlink(abs, link); err != nil {
+		data, rerr := os.ReadFile(abs)
+		if rerr != nil {
+			return "", rerr
+		}
+		if err := os.WriteFile(link, data, 0o600); err != nil {
+			return "", err
+		}
+	}
+	return link, nil
 }
 
 // csvColumns is the columns argument of read_csv: every field as text, named c1..cN.

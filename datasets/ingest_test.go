@@ -331,3 +331,85 @@ func TestIngestSameSourceTwice(t *testing.T) {
 }
 
 func osWriteFile(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }
+
+// TestIngestDuplicateAcrossFiles: a key given in two files names the line of the first, in
+// the file that holds it.
+func TestIngestDuplicateAcrossFiles(t *testing.T) {
+	s := mustOpenStore(t)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	const src = "TEST FIXTURE: synthetic figure - not real data"
+	writeFile(t, a, "province,indicator,year,value,source\nHà Nội,par_index,2015,70,"+src+"\nCần Thơ,par_index,2015,71,"+src+"\n")
+	writeFile(t, b, "province,indicator,year,value,source\nCần Thơ,par_index,2015,72,"+src+"\n")
+	for _, dry := range []bool{true, false} {
+		_, err := s.Ingest(context.Background(), []string{a, b}, IngestOptions{DryRun: dry, Now: testNow})
+		want := `b.csv:2:1: column "province": expected one row per indicator, province and year, got a duplicate of line 3 of ` + a
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Ingest(dry run %v) error = %v, want %s", dry, err, want)
+		}
+	}
+}
+
+// TestIngestExactFileName: a file name is a name, never a pattern, whatever it holds
+// (DuckDB's read_csv would take ? * and […] as a glob).
+func TestIngestExactFileName(t *testing.T) {
+	ctx := context.Background()
+	const src = "TEST FIXTURE: synthetic figure - not real data"
+	row := func(province string, value string) string {
+		return "province,indicator,year,value,source\n" + province + ",par_index,2015," + value + "," + src + "\n"
+	}
+	t.Run("ErrPatternMatchesAnotherFile", func(t *testing.T) {
+		s := mustOpenStore(t)
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "xy.csv"), row("Hà Nội", "70"))
+		before := takeSnapshot(t, s)
+		for _, dry := range []bool{true, false} {
+			_, err := s.Ingest(ctx, []string{filepath.Join(dir, "x?.csv")}, IngestOptions{DryRun: dry, Now: testNow})
+			if err == nil || !strings.Contains(err.Error(), "no such file") {
+				t.Errorf("Ingest(x?.csv, dry run %v) error = %v, want no such file", dry, err)
+			}
+		}
+		if after := takeSnapshot(t, s); after != before {
+			t.Errorf("store changed: %+v → %+v", before, after)
+		}
+	})
+	tests := []struct {
+		name, file, other string // other: a file the name matches as a pattern
+	}{
+		{"QuestionMark", "x?.csv", "xy.csv"},
+		{"Star", "p*.csv", "pq.csv"},
+		{"Brackets", "a[1].csv", "a1.csv"},
+		{"BracketsInFolder", filepath.Join("d[1]", "p.csv"), filepath.Join("d1", "p.csv")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := mustOpenStore(t)
+			dir := t.TempDir()
+			for _, f := range []string{tc.file, tc.other} {
+				if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			writeFile(t, filepath.Join(dir, tc.file), row("Hà Nội", "70"))
+			writeFile(t, filepath.Join(dir, tc.other), row("Cần Thơ", "71"))
+			rep, err := s.Ingest(ctx, []string{filepath.Join(dir, tc.file)}, IngestOptions{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Rows != 1 {
+				t.Errorf("rows = %d, want the 1 row of %s", rep.Rows, tc.file)
+			}
+			wantValue(t, s, "par_index", "vn63.01", 2015, 70)
+			if o, ok := figure(t, s, "par_index", "vn63.92", 2015); ok {
+				t.Errorf("the rows of %s were stored too: %+v", tc.other, o.Figure)
+			}
+			// A problem names the file as given.
+			bad := filepath.Join(dir, tc.file)
+			writeFile(t, bad, row("Hà Nội", "7O"))
+			_, err = s.Ingest(ctx, []string{bad}, IngestOptions{DryRun: true, Now: testNow})
+			if want := bad + `:2:4: column "value": expected a number`; err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("error = %v, want %s", err, want)
+			}
+		})
+	}
+}

@@ -83,11 +83,17 @@ func (c *Catalogue) IDs() []string {
 	return out
 }
 
-// Catalogue returns the indicator catalogue, read when the store opened.
+// Catalogue returns the indicator catalogue, read when the store opened (and again when
+// AddSyntheticIndicators adds to it).
 func (s *Store) Catalogue() *Catalogue { return s.catalogue.Load() }
 
 // Indicators returns the indicator catalogue with each indicator's breaks, ordered by id.
+// It copies the catalogue read when the store opened (see Catalogue) and queries nothing, so
+// ctx only stops it early: a done ctx gives ctx.Err().
 func (s *Store) Indicators(ctx context.Context) ([]Indicator, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return s.Catalogue().All(), nil
 }
 
@@ -180,8 +186,9 @@ type ObservationQuery struct {
 	From, To   int // inclusive; 0 leaves that end open
 }
 
-// Observations returns the observations that q selects, ordered by indicator, unit code and
-// year, each with its preferred figure first and the other sources' figures beside it.
+// Observations returns the observations that q selects, ordered by indicator, unit id (within
+// a unit set, the order of the codes) and year, each with its preferred figure first and the
+// other sources' figures beside it.
 func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observation, error) {
 	var where []string
 	var args []any

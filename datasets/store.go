@@ -36,13 +36,25 @@ type Store struct {
 	sources   atomic.Pointer[map[string]Source] // every source by id (sourceCache)
 	memo      memo                              // values computed once per dataset version
 
-	mu      sync.RWMutex // guards version; ingest holds it for writing
+	// mu guards version. Writers take it only to publish the version of what they have
+	// committed (ingest's readVersion, LoadSyntheticPanel); it does not order writes.
+	mu      sync.RWMutex
 	version string
 }
 
 // Open opens the DuckDB database at path ("" for an in-memory database), creates the schema
-// if it is new and loads the bundled dataset into a database that has none.
+// if it is new and loads the bundled dataset into a database that has none. The bundled
+// figures must pass the row rules of Ingest; one that does not fails Open with its file and line.
 func Open(ctx context.Context, path string) (*Store, error) {
+	bundled, err := fs.Sub(bundledFS, "bundled")
+	if err != nil {
+		return nil, err
+	}
+	return open(ctx, path, bundled)
+}
+
+// open is Open with the bundled dataset read from the files of fsys.
+func open(ctx context.Context, path string, bundled fs.FS) (*Store, error) {
 	connector, err := duckdb.NewConnector(path, nil)
 	if err != nil {
 		if strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock") {
@@ -51,7 +63,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
 	}
 	s := &Store{db: sql.OpenDB(connector), conn: connector}
-	if err := s.init(ctx); err != nil {
+	if err := s.init(ctx, bundled); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -65,7 +77,7 @@ func displayPath(path string) string {
 	return path
 }
 
-func (s *Store) init(ctx context.Context) error {
+func (s *Store) init(ctx context.Context, bundled fs.FS) error {
 	files, err := fs.Glob(schemaFS, "schema/*.sql")
 	if err != nil {
 		return err
@@ -85,11 +97,7 @@ func (s *Store) init(ctx context.Context) error {
 		return fmt.Errorf("read meta: %w", err)
 	}
 	if loaded == 0 {
-		sub, err := fs.Sub(bundledFS, "bundled")
-		if err != nil {
-			return err
-		}
-		if err := s.loadBundled(ctx, sub); err != nil {
+		if err := s.loadBundled(ctx, bundled); err != nil {
 			return fmt.Errorf("load bundled dataset: %w", err)
 		}
 	}
@@ -161,6 +169,9 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 			return err
 		}
 		if err := appendRows(ctx, conn, "indicator_break", b.breaks); err != nil {
+			return err
+		}
+		if err := checkBundle(ctx, conn, b, time.Now().Year()); err != nil {
 			return err
 		}
 		rows = rows[:0]

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"context"
+	"errors"
 	"testing"
 )
 
@@ -65,5 +66,42 @@ func TestVersionChangesWithContent(t *testing.T) {
 	}
 	if a.Version() == b.Version() {
 		t.Error("version did not change after an ingest")
+	}
+}
+
+func TestIndicatorsHonoursContext(t *testing.T) {
+	s := mustOpenStore(t)
+	inds, err := s.Indicators(context.Background())
+	if err != nil || len(inds) != s.Catalogue().Len() {
+		t.Fatalf("Indicators = %d indicators, %v; want %d", len(inds), err, s.Catalogue().Len())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Indicators(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Indicators(cancelled ctx) error = %v, want context.Canceled", err)
+	}
+}
+
+// TestObservationsOrder: ordered by indicator, unit id and year, as documented.
+func TestObservationsOrder(t *testing.T) {
+	s := mustOpenStore(t)
+	obs, err := s.Observations(context.Background(), ObservationQuery{Indicators: []string{"pci", "dti"}, From: 2020, To: 2022})
+	if err != nil {
+		t.Fatal(err)
+	}
+	less := func(a, b Observation) bool {
+		if a.Indicator != b.Indicator {
+			return a.Indicator < b.Indicator
+		}
+		if a.Unit.ID != b.Unit.ID {
+			return a.Unit.ID < b.Unit.ID
+		}
+		return a.Year < b.Year
+	}
+	for i := 1; i < len(obs); i++ {
+		if !less(obs[i-1], obs[i]) {
+			t.Fatalf("observation %d (%s %s %d) does not sort after %d (%s %s %d)", i, obs[i].Indicator, obs[i].Unit.ID, obs[i].Year,
+				i-1, obs[i-1].Indicator, obs[i-1].Unit.ID, obs[i-1].Year)
+		}
 	}
 }

@@ -281,3 +281,22 @@ func TestServeFlags(t *testing.T) {
 		t.Error("--cache-mb 0 was accepted")
 	}
 }
+
+// TestValidateExactFileName: chiso validate reads exactly the file it is given, whatever
+// its name holds; DuckDB would take x?.csv for a pattern that matches xy.csv.
+func TestValidateExactFileName(t *testing.T) {
+	dir := t.TempDir()
+	const file = "province,indicator,year,value,source\nHà Nội,par_index,2015,70,TEST FIXTURE: synthetic figure - not real data\n"
+	for _, name := range []string{"xy.csv", "a[1].csv"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := runCmd(t, nil, "validate", filepath.Join(dir, "x?.csv")); err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("validate x?.csv (absent; xy.csv present): %v, want no such file", err)
+	}
+	out, _, err := runCmd(t, nil, "validate", filepath.Join(dir, "a[1].csv"))
+	if err != nil || !strings.Contains(out, "valid: 1 observations") {
+		t.Errorf("validate a[1].csv: %q, %v", out, err)
+	}
+}

@@ -1,0 +1,340 @@
+package datasets
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// inputFile is one file being ingested.
+type inputFile struct {
+	idx        int
+	path, name string
+	format     string
+	sheet      string
+	from       string   // XLSX: SQL that yields rec and the text fields c1..cN, in sheet order
+	csvPath    string   // CSV: the file DuckDB reads (a decoded copy for a legacy encoding)
+	delim      byte     // CSV: the field delimiter
+	ready      bool     // the file was read and its header understood: it can be staged
+	tempPaths  []string // copies of the file and folders made for it, removed at the end
+	temps      []string // temporary tables the reader made
+	header     []string
+	headerLine int
+	records    int
+	lines      []int32        // data record i (0-based) starts on line lines[i]
+	cols       map[string]int // field → 1-based column; absent fields are missing
+	years      map[int]int    // wide form: column → year
+	ignored    []string
+}
+
+func (in *inputFile) shape() string {
+	if in.years != nil {
+		return "wide"
+	}
+	return "long"
+}
+
+// problem builds the ParseError for data record rec (1-based) and column col.
+func (in *inputFile) problem(rec int64, col int, want, got string) *ParseError {
+	p := &ParseError{File: in.name, Sheet: in.sheet, Column: col, Want: want, Got: got, Line: in.lineOf(rec)}
+	if col >= 1 && col <= len(in.header) {
+		p.Field = in.header[col-1]
+	}
+	return p
+}
+
+// headerFields maps the folded names of header cells to the fields they stand for.
+var headerFields = map[string]string{
+	"province": "province", "provincecode": "province", "provincename": "province", "code": "province",
+	"tinh": "province", "tinhthanh": "province", "tinhthanhpho": "province", "diaphuong": "province",
+	"matinh": "province", "unit": "province",
+	"indicator": "indicator", "indicatorid": "indicator", "chiso": "indicator",
+	"year": "year", "nam": "year",
+	"value": "value", "score": "value", "giatri": "value", "diem": "value", "diemso": "value",
+	"rank": "rank", "xephang": "rank", "hang": "rank", "thuhang": "rank",
+	"rankof": "rank_of", "outof": "rank_of",
+	"source": "source", "nguon": "source", "nguonsolieu": "source",
+}
+
+var yearHeader = regexp.MustCompile(`^(19|20)\d\d$`)
+
+func foldHeader(h string) string {
+	var b strings.Builder
+	for _, w := range nameWordsRaw(h) {
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+// nameWordsRaw folds s to lower-case ASCII words, without nameWords' prefix rules.
+func nameWordsRaw(s string) []string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case r == 'đ' || r == 'Đ':
+			b.WriteByte('d')
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
+		case r == '_':
+		case r < 0x300 || r > 0x36F: // anything but a combining mark separates words
+			b.WriteByte(' ')
+		}
+	}
+	return strings.Fields(b.String())
+}
+
+// mapHeader finds the fields of in's header: long form (province, year, value and/or rank,
+// indicator) or wide form (province and one column per year).
+func (in *inputFile) mapHeader(opts IngestOptions, probs *problems) bool {
+	in.cols = map[string]int{}
+	years := map[int]int{}
+	for i, h := range in.header {
+		col := i + 1
+		if f, ok := headerFields[foldHeader(h)]; ok {
+			if _, dup := in.cols[f]; dup {
+				probs.add(&ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: col, Field: h,
+					Want: "one column for " + f, Got: fmt.Sprintf("a second one (column %d is %q too)", in.cols[f], in.header[in.cols[f]-1])})
+				return false
+			}
+			in.cols[f] = col
+			continue
+		}
+		if yearHeader.MatchString(strings.TrimSpace(h)) {
+			y, _ := strconv.Atoi(strings.TrimSpace(h))
+			years[col] = y
+			continue
+		}
+		in.ignored = append(in.ignored, h)
+	}
+	got := quote(strings.Join(in.header, ","))
+	if _, ok := in.cols["province"]; !ok {
+		probs.add(&ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: 1,
+			Want: "a header with a province column (province, tỉnh, code)", Got: got})
+		return false
+	}
+	_, hasYear := in.cols["year"]
+	_, hasValue := in.cols["value"]
+	_, hasRank := in.cols["rank"]
+	switch {
+	case hasYear && (hasValue || hasRank):
+		for col := range years {
+			in.ignored = append(in.ignored, in.header[col-1])
+		}
+	case len(years) > 0 && !hasYear:
+		in.years = years
+	default:
+		probs.add(&ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: 1,
+			Want: "a long header (province, indicator, year, value[, rank, rank_of, source]) or a wide one (province and one column per year)", Got: got})
+		return false
+	}
+	if _, ok := in.cols["indicator"]; !ok && opts.Indicator == "" {
+		want := "an indicator column, or --indicator"
+		if in.years != nil {
+			want = "--indicator for a wide file (one column per year)"
+		}
+		probs.add(&ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: 1, Want: want, Got: got})
+		return false
+	}
+	return true
+}
+
+func (in *inputFile) hdrLine() int {
+	if in.headerLine > 0 {
+		return in.headerLine
+	}
+	return 1
+}
+
+func (ing *ingestion) read(ctx context.Context, in *inputFile, probs *problems) error {
+	f, err := os.Open(in.path)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	head := make([]byte, 4)
+	n, _ := f.Read(head)
+	f.Close()
+	ext := strings.ToLower(filepath.Ext(in.path))
+	isZip := bytes.HasPrefix(head[:n], []byte("PK\x03\x04"))
+	switch {
+	case ext == ".xlsx" || ext == ".xlsm" || isZip:
+		in.format = "xlsx"
+		return readXLSXFile(ctx, ing.conn, in, ing.opts.Sheet, probs)
+	case ext == ".xls":
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "a legacy .xls workbook (save it as .xlsx)"})
+		return nil
+	default:
+		in.format = "csv"
+		return readCSVFile(in, ing.opts.Encoding, ing.opts.TempDir, probs)
+	}
+}
+
+// Each file is read into its own table chiso_raw_N in long form: the text as found (for
+// messages) and the values parsed once, in the same pass that reads the file. The view
+// chiso_stage puts all files together with their record numbers. A value that is neither a
+// number nor empty may still mean "not published" (chiso_na).
+const rawColumns = `province, indicator, year_t, value_t, rank_t, rank_of_t, source,
+	chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_int(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of`
+
+// The parsers: a number may use a decimal comma ("63,80"); a whole number has no decimal
+// point ("12.5" is not a rank). TRY_CAST accepts surrounding spaces. chiso_has(x) is
+// chiso_txt(x) IS NOT NULL without the copy that trim makes of every cell (a cell is blank
+// after trim just when it is blank after ltrim). chiso_na uses list_contains, not IN: DuckDB
+// skips it in a filter for the rows an earlier test settled, which it did not do for IN.
+const macros = `
+CREATE OR REPLACE TEMP MACRO chiso_txt(x) AS nullif(trim(x), '');
+CREATE OR REPLACE TEMP MACRO chiso_has(x) AS coalesce(ltrim(x) <> '', false);
+CREATE OR REPLACE TEMP MACRO chiso_na(x) AS coalesce(list_contains(['n/a', 'na', 'not published', 'not_published', 'không công bố', 'khong cong bo'], lower(trim(x))), false);
+CREATE OR REPLACE TEMP MACRO chiso_num(x) AS coalesce(TRY_CAST(x AS DOUBLE), CASE WHEN contains(x, ',') THEN TRY_CAST(replace(x, ',', '.') AS DOUBLE) END);
+CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN NOT contains(x, '.') THEN TRY_CAST(x AS INTEGER) END;
+`
+
+// longSQL returns SQL that yields the file's rows in long form, as text: [rec,] vcol,
+// province, indicator, year_t, value_t, rank_t, rank_of_t, source. A wide file is unpivoted
+// (one row per non-empty year cell). With rejects, DuckDB's CSV reader stores malformed
+// records in that table instead of failing.
+func (in *inputFile) longSQL(withRec bool, rejects string) (string, error) {
+	col := func(field string) string {
+		if c, ok := in.cols[field]; ok {
+			return fmt.Sprintf("c%d", c)
+		}
+		return "NULL::VARCHAR"
+	}
+	from := in.from
+	if in.format == "csv" {
+		src, err := in.readCSVSQL(rejects)
+		if err != nil {
+			return "", err
+		}
+		from = src
+		if withRec {
+			from = fmt.Sprintf("(SELECT row_number() OVER () AS rec, * FROM %s)", src)
+		}
+	}
+	recCol := ""
+	if withRec {
+		recCol = "rec, "
+	}
+	if in.years == nil {
+		return fmt.Sprintf(`SELECT %s%d AS vcol, %s AS province, %s AS indicator, %s AS year_t, %s AS value_t, %s AS rank_t,
+			%s AS rank_of_t, %s AS source FROM %s`, recCol, in.cols["value"], col("province"), col("indicator"), col("year"),
+			col("value"), col("rank"), col("rank_of"), col("source"), from), nil
+	}
+	var on, yearCase []string
+	for c, y := range in.years {
+		on = append(on, fmt.Sprintf("c%d", c))
+		yearCase = append(yearCase, fmt.Sprintf("WHEN 'c%d' THEN '%d'", c, y))
+	}
+	sort.Strings(on)
+	return fmt.Sprintf(`SELECT %[1]sCAST(substr(col, 2) AS INTEGER) AS vcol, province, indicator, CASE col %[2]s END AS year_t,
+			value AS value_t, NULL::VARCHAR AS rank_t, NULL::VARCHAR AS rank_of_t, source
+		FROM (UNPIVOT (SELECT %[1]s%[3]s AS province, %[4]s AS indicator, %[5]s AS source, %[6]s FROM %[7]s)
+			ON %[6]s INTO NAME col VALUE value)
+		WHERE chiso_txt(value) IS NOT NULL`,
+		recCol, strings.Join(yearCase, " "), col("province"), col("indicator"), col("source"), strings.Join(on, ", "), from), nil
+}
+
+// stage reads every file into its chiso_raw_N table and defines the view chiso_stage.
+// DuckDB's reader rejects malformed CSV records; they become problems.
+func (ing *ingestion) stage(ctx context.Context, probs *problems) error {
+	var parts []string
+	for _, in := range ing.files {
+		raw := fmt.Sprintf("chiso_raw_%d", in.idx)
+		rejects := fmt.Sprintf("chiso_rejects_%d", in.idx)
+		ing.temps = append(ing.temps, raw, rejects, rejects+"_scan")
+		// A long CSV keeps the file's order in the table (preserve_insertion_order): rowid is
+		// the record, which avoids the serial row_number() on the largest files.
+		rec, withRec := "rec", true
+		if in.format == "csv" && in.years == nil {
+			rec, withRec = "rowid + 1", false
+		}
+		long, err := in.longSQL(withRec, rejects)
+		if err != nil {
+			return err
+		}
+		recCol := ""
+		if withRec {
+			recCol = "rec, "
+		}
+		q := fmt.Sprintf("SELECT %svcol, %s FROM (%s)", recCol, rawColumns, long)
+		if _, err := ing.conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS %s", raw, q)); err != nil {
+			return fmt.Errorf("read %s: %w", in.name, err)
+		}
+		if in.format == "csv" {
+			bad, err := ing.rejected(ctx, in, rejects, probs)
+			if err != nil || bad {
+				if err == nil {
+					continue
+				}
+				return err
+			}
+		}
+		var n int
+		if err := ing.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+raw).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			p := &ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine() + 1, Want: "at least one data row after the header", Got: "only the header"}
+			if in.years != nil {
+				p.Want, p.Got = "at least one figure", "only empty cells"
+			}
+			probs.add(p)
+			continue
+		}
+		if in.records < 0 || in.years == nil {
+			in.records = n
+		}
+		parts = append(parts, fmt.Sprintf("SELECT %d AS file, %s AS rec, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source, year, value, rank, rank_of FROM %s",
+			in.idx, rec, raw))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	ing.views = append(ing.views, "chiso_stage")
+	_, err := ing.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP VIEW chiso_stage AS "+strings.Join(parts, " UNION ALL "))
+	return err
+}
+
+// rejected reports whether DuckDB's CSV reader rejected records of the file and turns them
+// into problems: a scan of the file in Go names the bytes that are not UTF-8 and the ragged
+// records exactly; anything else keeps DuckDB's own message and line.
+func (ing *ingestion) rejected(ctx context.Context, in *inputFile, rejects string, probs *problems) (bool, error) {
+	rows, err := ing.conn.QueryContext(ctx, fmt.Sprintf(`SELECT line, coalesce(column_idx, 0), error_message FROM %s ORDER BY line LIMIT %d`,
+		rejects, MaxProblems+1))
+	if err != nil {
+		return false, fmt.Errorf("read %s: rejects: %w", in.name, err)
+	}
+	var duck []*ParseError
+	for rows.Next() {
+		var line, col int
+		var msg string
+		if err := rows.Scan(&line, &col, &msg); err != nil {
+			rows.Close()
+			return false, err
+		}
+		duck = append(duck, &ParseError{File: in.name, Line: line, Column: col, Want: "a well-formed CSV record", Got: msg})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(duck) == 0 {
+		return false, err
+	}
+	before := probs.total
+	if err := in.scanForProblems(probs); err != nil {
+		return true, err
+	}
+	if probs.total == before {
+		for _, p := range duck {
+			probs.add(p)
+		}
+	}
+	return true, nil
+}

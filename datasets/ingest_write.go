@@ -1,0 +1,159 @@
+package datasets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// readVersion reads the new dataset version into the report and publishes it in the store,
+// taking s.mu for that alone; then it rereads the sources, which the ingest may have added to.
+func (ing *ingestion) readVersion(ctx context.Context, rep *IngestReport) error {
+	var v string
+	if err := ing.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&v); err != nil {
+		return fmt.Errorf("read dataset version: %w", err)
+	}
+	ing.s.mu.Lock()
+	ing.s.version, rep.Version = v, v
+	ing.s.mu.Unlock()
+	return ing.s.readSources(ctx)
+}
+
+// fast tries the ingest on the assumption that every row is valid, reading each file twice
+// without staging it: once for the distinct keys, once into the observation table. It reports
+// false, having changed nothing, if any file or row is not valid; stage and diagnose then say
+// exactly what is wrong.
+func (ing *ingestion) fast(ctx context.Context, rep *IngestReport) (bool, error) {
+	var parts []string
+	for _, in := range ing.files {
+		long, err := in.longSQL(false, "")
+		if err != nil {
+			return false, err
+		}
+		parts = append(parts, fmt.Sprintf(`SELECT %d AS file, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source,
+			chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_int(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of
+			FROM (%s)`, in.idx, long))
+	}
+	rows := "(" + strings.Join(parts, " UNION ALL ") + ")"
+	ing.temps = append(ing.temps, "chiso_distinct")
+	if _, err := ing.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_distinct AS
+		SELECT file, province, year, coalesce(source, '') AS source, indicator, grouping(indicator) AS g, count(*) AS n
+		FROM `+rows+` GROUP BY GROUPING SETS ((file, province, year, coalesce(source, '')), (file, indicator))`); err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return false, nil // a malformed file: stage reports it
+	}
+	perFile := map[int]int64{}
+	var total int64
+	frows, err := ing.conn.QueryContext(ctx, `SELECT file, sum(n) FROM chiso_distinct WHERE g = 0 GROUP BY file`)
+	if err != nil {
+		return false, err
+	}
+	for frows.Next() {
+		var f int
+		var n int64
+		if err := frows.Scan(&f, &n); err != nil {
+			frows.Close()
+			return false, err
+		}
+		perFile[f], total = n, total+n
+	}
+	frows.Close()
+	for _, in := range ing.files {
+		if perFile[in.idx] == 0 {
+			return false, nil // no data rows: stage says so
+		}
+	}
+	scratch := &problems{}
+	if err := ing.resolve(ctx, scratch, fastDistincts); err != nil {
+		return false, err
+	}
+	if scratch.total > 0 {
+		return false, nil
+	}
+	ok, err := ing.write(ctx, rep, rows, total, true)
+	if ok {
+		for _, in := range ing.files {
+			in.records = int(perFile[in.idx])
+		}
+	}
+	return ok, err
+}
+
+// write adds the staged rows in one transaction on the assumption that they are all valid,
+// and checks that assumption: every staged row went in and, if checkKeys, no key twice and no
+// figure already loaded from the same source. If it does not hold, it rolls back and reports
+// false; diagnose then says why.
+func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string, staged int64, checkKeys bool) (bool, error) {
+	c := ing.conn
+	batch := fmt.Sprintf("i%x", time.Now().UnixNano()%(1<<40))
+	errInvalid := errors.New("invalid rows")
+	err := inTx(ctx, c, func() error {
+		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
+			WHERE id NOT IN (SELECT id FROM source)`); err != nil {
+			return fmt.Errorf("write sources: %w", err)
+		}
+		if ing.opts.Prefer {
+			if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false
+				FROM (SELECT DISTINCT i.id, u.id AS unit_id, e.year FROM chiso_existing e
+					JOIN chiso_inds i USING (ind_no) JOIN chiso_units u USING (unit_no)) x
+				WHERE observation.indicator_id = x.id AND observation.unit_id = x.unit_id AND observation.year = x.year`); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+		}
+		// A new figure is preferred unless its key already has a preferred figure (or --prefer).
+		var existing int
+		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_existing WHERE has_preferred`).Scan(&existing); err != nil {
+			return err
+		}
+		preferred, joinExisting := "e.has_preferred IS NULL OR NOT e.has_preferred", `LEFT JOIN (
+				SELECT ind_no, unit_no, year, bool_or(has_preferred) AS has_preferred FROM chiso_existing GROUP BY ALL) e
+				ON e.ind_no = c.ind_no AND e.unit_no = k.unit_no AND e.year = s.year`
+		if ing.opts.Prefer || existing == 0 {
+			preferred, joinExisting = "true", ""
+		}
+		ing.step("write: observations")
+		res, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
+			SELECT c.id, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END,
+				CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END,
+				k.verified, %[2]s, k.source_id, ?
+			FROM %[4]s s %[5]s
+			%[3]s
+			WHERE %[1]s`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims), batch)
+		if err != nil {
+			return fmt.Errorf("write observations: %w", err)
+		}
+		added, _ := res.RowsAffected()
+		if added != staged {
+			return errInvalid
+		}
+		if checkKeys {
+			ing.step("write: check keys")
+			// Keys are compared by their hash here: a collision only sends the ingest down the exact,
+			// slower path of diagnose.
+			var dups int
+			if err := c.QueryRowContext(ctx, `SELECT
+				(SELECT count(*) FROM (SELECT 1 FROM observation WHERE batch = ? GROUP BY hash(indicator_id, unit_id, year) HAVING count(*) > 1))
+				+ (SELECT count(*) FROM chiso_existing e JOIN chiso_keys k ON k.unit_no = e.unit_no AND k.year = e.year AND k.src_no = e.same_source_no)`,
+				batch).Scan(&dups); err != nil {
+				return err
+			}
+			if dups > 0 {
+				return errInvalid
+			}
+		}
+		rep.Added, rep.Rows = int(added), int(added)
+		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM observation WHERE batch = ? AND preferred`, batch).Scan(&rep.Preferred); err != nil {
+			return err
+		}
+		ing.step("write: version")
+		return updateVersion(ctx, c)
+	})
+	if errors.Is(err, errInvalid) {
+		return false, nil
+	}
+	return err == nil, err
+}

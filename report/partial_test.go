@@ -34,35 +34,66 @@ func provinces(t *testing.T, store *datasets.Store, names ...string) [][]dataset
 	return out
 }
 
-// TestCompareTop10FromPublishedRanks: PCI 2018 has 15 of 63 values; the 10th-ranked province
-// has no published value, so the threshold lies between ranks 9 (65.40) and 12 (64.63), and
-// Bắc Giang (63.01, 36th) is 1.62–2.39 points away, not 0 (the 10th of the 15 values).
-// PCI 2020: the 10th-ranked value is published, 66.74.
+// TestCompareTop10FromPublishedRanks: PCI 2024 has 17 of 63 values and no published value
+// between ranks 5 (71.17) and 18 (68.94), so the top-10 threshold is that interval, never the
+// 10th of the 17 values held; PCI 2018 (29 of 63) publishes the 10th-ranked value, 65.34, and
+// Bắc Giang (63.01, 36th) is 2.33 points from it.
 func TestCompareTop10FromPublishedRanks(t *testing.T) {
 	store := mustOpenStore(t)
 	ctx := context.Background()
 	pci := indicator(t, store, "pci")
-	v, err := CompareOf(ctx, store, CompareSpec{Indicator: pci, Year: 2018, Provinces: provinces(t, store, "Bắc Giang")})
+	v, err := CompareOf(ctx, store, CompareSpec{Indicator: pci, Year: 2024, Provinces: provinces(t, store, "Bắc Giang")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	th := v.Top10Threshold
-	if th == nil || th.Kind != analytics.ThresholdInterval || *th.Low != 64.63 || *th.High != 65.40 || th.Exact != nil {
-		t.Fatalf("PCI 2018 top-10 threshold = %+v, want the interval [64.63, 65.40]", th)
+	if th == nil || th.Kind != analytics.ThresholdInterval || *th.Low != 68.94 || *th.High != 71.17 || th.Exact != nil || th.BetterRank != 5 || th.WorseRank != 18 {
+		t.Fatalf("PCI 2024 top-10 threshold = %+v, want the interval [68.94, 71.17] between ranks 5 and 18", th)
+	}
+	if bg := v.Data[0]; bg.GapToTop10 == nil || *bg.GapToTop10 != 0 {
+		t.Errorf("Bắc Giang 2024 (4th) gap to the top 10 = %v, want 0", bg.GapToTop10)
+	}
+	if v.NationalNote == "" {
+		t.Error("no note that national statistics describe 17 of 63 provinces")
+	}
+	v, err = CompareOf(ctx, store, CompareSpec{Indicator: pci, Year: 2018, Provinces: provinces(t, store, "Bắc Giang")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th := v.Top10Threshold; th == nil || th.Exact == nil || *th.Exact != 65.34 {
+		t.Fatalf("PCI 2018 top-10 threshold = %+v, want exactly 65.34 (the 10th-ranked value)", th)
 	}
 	bg := v.Data[0]
-	if bg.GapToTop10 != nil || !scalar.EqualWithinAbs(*bg.GapToTop10Low, 64.63-63.01, 1e-9) || !scalar.EqualWithinAbs(*bg.GapToTop10High, 65.40-63.01, 1e-9) {
-		t.Errorf("Bắc Giang 2018 gap = %v [%v, %v], want none exact and [1.62, 2.39]", bg.GapToTop10, bg.GapToTop10Low, bg.GapToTop10High)
+	if bg.GapToTop10 == nil || !scalar.EqualWithinAbs(*bg.GapToTop10, 65.34-63.01, 1e-9) {
+		t.Errorf("Bắc Giang 2018 gap = %v, want 2.33", bg.GapToTop10)
 	}
 	if bg.Percentile == nil || !scalar.EqualWithinAbs(*bg.Percentile, analytics.RankPercentile(36, 63), 1e-9) || bg.PercentileBasis != "the published rank" {
 		t.Errorf("Bắc Giang 2018 percentile = %v (%s), want from rank 36 of 63", bg.Percentile, bg.PercentileBasis)
 	}
-	v, err = CompareOf(ctx, store, CompareSpec{Indicator: pci, Year: 2020, Provinces: provinces(t, store, "Hậu Giang")})
+}
+
+// TestCompareTop10IntervalGap: a province below an interval threshold gets the range of its gap.
+func TestCompareTop10IntervalGap(t *testing.T) {
+	store := mustOpenStore(t)
+	v, err := CompareOf(context.Background(), store, CompareSpec{Indicator: indicator(t, store, "pci"), Year: 2024})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if th := v.Top10Threshold; th == nil || th.Exact == nil || *th.Exact != 66.74 {
-		t.Errorf("PCI 2020 top-10 threshold = %+v, want exactly 66.74 (the 10th-ranked value)", th)
+	n := 0
+	for _, r := range v.Data {
+		if r.Value == nil || (r.Rank != nil && *r.Rank <= 10) {
+			continue
+		}
+		if *r.Value >= 68.94 {
+			continue
+		}
+		n++
+		if r.GapToTop10 != nil || r.GapToTop10Low == nil || !scalar.EqualWithinAbs(*r.GapToTop10Low, 68.94-*r.Value, 1e-9) || !scalar.EqualWithinAbs(*r.GapToTop10High, 71.17-*r.Value, 1e-9) {
+			t.Errorf("%s (%v) gap %v [%v, %v], want [68.94 − v, 71.17 − v]", r.Unit.NameVI, *r.Value, r.GapToTop10, r.GapToTop10Low, r.GapToTop10High)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no province below the 2024 interval; the test data changed")
 	}
 }
 

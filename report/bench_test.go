@@ -43,3 +43,21 @@ func BenchmarkChart(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkProfile builds the profile of Hậu Giang (every indicator's latest figure, trend
+// statements, region medians, peers) and of the new Cần Thơ (the 34-unit view).
+func BenchmarkProfile(b *testing.B) {
+	store := mustOpenStore(b)
+	ctx := context.Background()
+	for _, id := range []string{"vn63.93", "vn34.92"} {
+		u, _ := store.Registry().Unit(id)
+		b.Run(id, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ProfileOf(ctx, store, View{}, u, "vi"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -119,6 +119,9 @@ func derivedObservations(ctx context.Context, store *datasets.Store, s Observati
 		for _, id := range units {
 			u, _ := reg.Unit(id)
 			for _, y := range slices.Sorted(maps.Keys(p.figures[ind][id])) {
+				if (s.From != 0 && y < s.From) || (s.To != 0 && y > s.To) {
+					continue
+				}
 				obs = append(obs, datasets.Observation{Indicator: ind, Unit: u, Year: y, Figure: p.figures[ind][id][y]})
 			}
 		}

@@ -165,7 +165,7 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 			}
 		}
 		v.Summary = append(v.Summary, []string{IndicatorName(ind, lang), strconv.Itoa(last), value, rank,
-			regionMedian(p, reg, ind.ID, u, last), trendStatement(p, reg, ind, u, lang), f.Source.Citation})
+			regionMedian(p, reg, ind.ID, u, last), trendStatement(store, p, vw, ind, u, lang), f.Source.Citation})
 	}
 	if p.has("pci", u.ID) {
 		v.Charts = []PageChart{
@@ -236,14 +236,35 @@ func regionMedian(p *panel, reg *datasets.Registry, indicator string, u datasets
 	return fmt.Sprintf("%s (n=%d)", ftoa(math.Round(d.Median*100)/100), d.N)
 }
 
+// defaultTrends are the trends of every unit on indicator in over its default window (since
+// the last method break) in view vw, computed once per dataset version.
+func defaultTrends(store *datasets.Store, p *panel, vw View, in datasets.Indicator) (map[string]UnitTrend, error) {
+	v, err := store.Memo("report.trends|"+vw.Set+"|"+vw.Agg+"|"+in.ID, func() (any, error) {
+		out := map[string]UnitTrend{}
+		if res, ok := trendsOf(p, store.Registry(), in, 0, 0, false, nil, vw.Set); ok {
+			for _, t := range res.Data {
+				out[t.Unit.ID] = t
+			}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]UnitTrend), nil
+}
+
 // trendStatement says in words how the unit moves on an indicator since the last method break:
 // "+0.86 a year (95% CI −0.20 to 1.92), 2017–2021; faster than 16 of 22; climbed 12 places".
-func trendStatement(p *panel, reg *datasets.Registry, in datasets.Indicator, u datasets.Unit, lang string) string {
-	res, ok := trendsOf(p, reg, in, 0, 0, false, map[string]bool{u.ID: true}, "")
-	if !ok || len(res.Data) == 0 {
+func trendStatement(store *datasets.Store, p *panel, vw View, in datasets.Indicator, u datasets.Unit, lang string) string {
+	trends, err := defaultTrends(store, p, vw, in)
+	if err != nil {
 		return ""
 	}
-	t := res.Data[0]
+	t, ok := trends[u.ID]
+	if !ok {
+		return ""
+	}
 	if t.Value == nil {
 		return words.Text(lang, "insufficient")
 	}
@@ -304,7 +325,7 @@ func CompareTrends(ctx context.Context, store *datasets.Store, v View, in datase
 	for _, chain := range provinces {
 		for _, u := range chain {
 			if p.has(in.ID, u.ID) {
-				t = append(t, []string{UnitName(u, lang), trendStatement(p, store.Registry(), in, u, lang)})
+				t = append(t, []string{UnitName(u, lang), trendStatement(store, p, v, in, u, lang)})
 			}
 		}
 	}

@@ -39,27 +39,29 @@ func loadPanel(ctx context.Context, store *datasets.Store, v View, indicators []
 	if err != nil {
 		return nil, err
 	}
-	p := &panel{figures: map[string]map[string]map[int]datasets.Figure{}, derived: dp}
-	for _, ind := range indicators {
-		for unit, years := range dp.figures[ind] {
-			for y, f := range years {
-				if (from == 0 || y >= from) && (to == 0 || y <= to) {
-					if p.figures[ind] == nil {
-						p.figures[ind] = map[string]map[int]datasets.Figure{}
-					}
-					if p.figures[ind][unit] == nil {
-						p.figures[ind][unit] = map[int]datasets.Figure{}
-					}
-					p.figures[ind][unit][y] = f
-				}
-			}
-		}
-	}
-	return p, nil
+	return &panel{figures: dp.figures, derived: dp}, nil
 }
 
-// loadPublished reads the preferred published figures of the indicators from..to (0: open).
+// memoLimit is the number of figures up to which the views share one in-memory panel of every
+// figure, built once per dataset version; above it each view reads what it needs from DuckDB.
+const memoLimit = 500_000
+
+// loadPublished returns the preferred published figures of the indicators from..to (0: open).
+// The panel may hold more indicators and years than asked (the shared panel of every figure):
+// views look figures up by indicator and year and must treat it as read-only.
 func loadPublished(ctx context.Context, store *datasets.Store, indicators []string, from, to int) (*panel, error) {
+	if n, err := store.Figures(ctx); err == nil && n <= memoLimit {
+		v, err := store.Memo("report.published", func() (any, error) { return queryPanel(ctx, store, nil, 0, 0) })
+		if err != nil {
+			return nil, err
+		}
+		return v.(*panel), nil
+	}
+	return queryPanel(ctx, store, indicators, from, to)
+}
+
+// queryPanel reads the preferred published figures of the indicators from..to from DuckDB.
+func queryPanel(ctx context.Context, store *datasets.Store, indicators []string, from, to int) (*panel, error) {
 	obs, err := store.Observations(ctx, datasets.ObservationQuery{Indicators: indicators, From: from, To: to})
 	if err != nil {
 		return nil, err
@@ -145,4 +147,26 @@ func (p *panel) values(indicator string, units []datasets.Unit, year int) []floa
 		}
 	}
 	return out
+}
+
+// Warm builds what the views share for the current dataset version (the panel of every
+// figure, the 34-unit view, the default trends), so that the first requests are fast.
+func Warm(ctx context.Context, store *datasets.Store) error {
+	p, err := loadPublished(ctx, store, nil, 0, 0)
+	if err != nil {
+		return err
+	}
+	d, err := loadPanel(ctx, store, View{Set: datasets.Set34}, nil, 0, 0)
+	if err != nil {
+		return err
+	}
+	for _, in := range store.Catalogue().All() {
+		if _, err := defaultTrends(store, p, View{}, in); err != nil {
+			return err
+		}
+		if _, err := defaultTrends(store, d, View{Set: datasets.Set34}, in); err != nil {
+			return err
+		}
+	}
+	return nil
 }

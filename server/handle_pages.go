@@ -283,17 +283,24 @@ func (rs *responder) handleChartFile() http.Handler {
 		q := newQuery(r)
 		name := r.PathValue("file")
 		kind, ext, ok := strings.Cut(name, ".")
-		if !ok || (ext != "png" && ext != "svg" && ext != "csv") {
-			q.keep(fmt.Errorf("no chart file %s (want {chart}.png, .svg or .csv): %w", report.Quote(name), datasets.ErrNotFound))
+		if !ok || (ext != "png" && ext != "svg" && ext != "csv" && ext != "json") {
+			q.keep(fmt.Errorf("no chart file %s (want {chart}.png, .svg, .csv or .json): %w", report.Quote(name), datasets.ErrNotFound))
 		}
 		spec := parseChartSpec(kind, q, rs.store)
-		rs.serve(w, r, q, ext, false, ext != "csv", func(ctx context.Context, _ string) (response, error) {
+		rs.serve(w, r, q, ext, false, ext == "png" || ext == "svg", func(ctx context.Context, _ string) (response, error) {
 			c, err := report.ChartOf(ctx, rs.store, spec, "chart")
 			if err != nil {
 				return response{}, err
 			}
-			if ext == "csv" {
+			switch ext {
+			case "csv":
 				return csvResponse(c.Table), nil
+			case "json": // the ECharts option, for those who draw the chart themselves
+				js, err := c.OptionJSON()
+				if err != nil {
+					return response{}, err
+				}
+				return response{contentType: "application/json; charset=utf-8", body: js}, nil
 			}
 			var buf bytes.Buffer
 			if err := c.Render(&buf, ext, spec.Lang); err != nil {

@@ -146,3 +146,13 @@ func TestEmbedWeight(t *testing.T) {
 		t.Errorf("embed page weighs %d bytes, budget 400 KB", total)
 	}
 }
+
+// TestChartOptionJSON: /charts/{kind}.json is the ECharts option the embed draws.
+func TestChartOptionJSON(t *testing.T) {
+	srv, _ := newTestServer(t)
+	resp, body := get(t, srv, "/charts/line.json?indicator=pci&provinces=93")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+		!strings.Contains(string(body), `"series"`) || !strings.Contains(string(body), "Hậu Giang") {
+		t.Errorf("line.json: %d %s %.200s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"chiso/datasets"
+	"chiso/report"
 	"chiso/server"
 )
 
@@ -64,6 +65,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer store.Close()
+	if err := report.Warm(ctx, store); err != nil {
+		return fmt.Errorf("warm up: %w", err)
+	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20}, store),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"container/list"
+	"net/http"
 	"strings"
 	"sync"
 )
@@ -27,7 +28,8 @@ type cachedResponse struct {
 	response
 	gzipped []byte
 	etag    string
-	aliases []string // guarded by the cache's mutex
+	header  http.Header // what the middleware set when it was produced (security headers, CORS, Vary)
+	aliases []string    // guarded by the cache's mutex
 }
 
 type cacheEntry struct {
@@ -67,8 +69,8 @@ func compressible(contentType string) bool {
 }
 
 // newCachedResponse prepares resp for keeping: its gzip form, computed once.
-func newCachedResponse(resp response, etag string) *cachedResponse {
-	cr := &cachedResponse{response: resp, etag: etag}
+func newCachedResponse(resp response, etag string, header http.Header) *cachedResponse {
+	cr := &cachedResponse{response: resp, etag: etag, header: header.Clone()}
 	if len(resp.body) >= 1024 && compressible(resp.contentType) {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)

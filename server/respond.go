@@ -218,7 +218,7 @@ func (rs *responder) serve(w http.ResponseWriter, r *http.Request, q *query, var
 	}
 	resp.status = cmp.Or(resp.status, http.StatusOK)
 	if cacheable && resp.status == http.StatusOK {
-		cr := newCachedResponse(resp, etagOf(version, key))
+		cr := newCachedResponse(resp, etagOf(version, key), w.Header())
 		rs.cache.add(key, cr)
 		rs.cache.alias(rawKey(version, r, html), key)
 		writeCached(w, r, cr)
@@ -246,7 +246,7 @@ func rawKey(version string, r *http.Request, html bool) string {
 	b.WriteString("raw|")
 	b.WriteString(version)
 	b.WriteByte('|')
-	b.WriteString(time.Now().Format(time.DateOnly))
+	b.WriteString(strconv.FormatInt(time.Now().Unix()/86400, 10)) // the day: the default as_of
 	b.WriteByte('|')
 	b.WriteString(r.URL.Path)
 	b.WriteByte('?')
@@ -265,30 +265,39 @@ func rawKey(version string, r *http.Request, html bool) string {
 // when the client takes it.
 func writeCached(w http.ResponseWriter, r *http.Request, cr *cachedResponse) {
 	h := w.Header()
-	h.Set("ETag", cr.etag)
-	h.Set("Cache-Control", "no-cache")
+	for k, v := range cr.header {
+		h[k] = v
+	}
+	h["Etag"] = []string{cr.etag}
+	h["Cache-Control"] = noCache
 	if etagMatches(r.Header.Get("If-None-Match"), cr.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", cr.contentType)
+	h["Content-Type"] = []string{cr.contentType}
 	if cr.disposition != "" {
-		h.Set("Content-Disposition", cr.disposition)
+		h["Content-Disposition"] = []string{cr.disposition}
 	}
 	body := cr.body
 	if cr.gzipped != nil {
-		h.Add("Vary", "Accept-Encoding")
+		h["Vary"] = append(h["Vary"][:len(h["Vary"]):len(h["Vary"])], "Accept-Encoding")
 		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-			h.Set("Content-Encoding", "gzip")
+			h["Content-Encoding"] = gzipEncoding
 			body = cr.gzipped
 		}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(cr.status)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
 }
+
+// Header values shared by every cached answer (never modified).
+var (
+	noCache      = []string{"no-cache"}
+	gzipEncoding = []string{"gzip"}
+)
 
 // acceptsGzip reports whether an Accept-Encoding header takes gzip.
 func acceptsGzip(ae string) bool {

@@ -2,9 +2,11 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -16,8 +18,9 @@ import (
 
 // Config sets the server's limits; zero values take the defaults.
 type Config struct {
-	CacheBytes int64 // byte budget of the response cache (default 128 MiB)
-	Workers    int   // expensive requests computed at once (default: the number of CPUs)
+	CacheBytes int64     // byte budget of the response cache (default 128 MiB)
+	Workers    int       // expensive requests computed at once (default: the number of CPUs)
+	AccessLog  io.Writer // where the access log's JSON lines go (default: nowhere)
 }
 
 // DefaultCacheBytes is the response cache's byte budget unless Config says otherwise.
@@ -44,33 +47,60 @@ func NewServer(logger *slog.Logger, cfg Config, store *datasets.Store) http.Hand
 	}
 	rs := &responder{logger: logger, store: store, tmpl: tmpl, cache: newResponseCache(cfg.CacheBytes),
 		limit: newLimiter(cfg.Workers, 4*cfg.Workers, 10*time.Second)}
+	if cfg.AccessLog == nil {
+		cfg.AccessLog = io.Discard
+	}
+	alog := newAccessLog(cfg.AccessLog)
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
-	r.Use(accessLog(logger))
+	r.Use(logRequests(alog))
 	r.Use(middleware.Recoverer)
 	r.Use(baseHeaders)
 	r.Use(rs.limitURL)
 	r.Use(middleware.GetHead)
 	r.Use(middleware.Compress(5, "application/json", "text/csv", "text/html", "text/plain", "application/javascript", "text/javascript", "text/css", "image/svg+xml"))
 	addRoutes(r, rs)
-	return r
+	return &front{rs: rs, log: alog, next: r}
 }
 
-// accessLog logs one line per request: method, path, status, bytes, duration and request id.
-func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
+// front answers a request from the cache by its raw URL before any middleware or routing —
+// the answer kept carries the headers the middleware gave it — and passes everything else on.
+type front struct {
+	rs   *responder
+	log  *accessLog
+	next http.Handler
+}
+
+func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && len(r.URL.RawQuery)+len(r.URL.Path) <= maxURL {
+		if cr, ok := f.rs.cache.get(rawKey(f.rs.store.Version(), r, isPage(r.URL.Path))); ok {
+			start := time.Now()
+			writeCached(w, r, cr)
+			status := cr.status
+			if etagMatches(r.Header.Get("If-None-Match"), cr.etag) {
+				status = http.StatusNotModified
+			}
+			f.log.log(r.Method, r.URL.RequestURI(), status, len(cr.body), time.Since(start), "", true)
+			return
+		}
+	}
+	f.next.ServeHTTP(w, r)
+}
+
+// isPage reports whether a path is a page (whose answers depend on the host in their links),
+// as the pages' adapter keys them.
+func isPage(path string) bool {
+	return !strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, "/charts/")
+}
+
+// logRequests logs one line per request: method, path, status, bytes, duration and request id.
+func logRequests(l *accessLog) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			start := time.Now()
 			next.ServeHTTP(ww, r)
-			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method),
-				slog.String("path", truncate(r.URL.RequestURI(), 512)),
-				slog.Int("status", ww.Status()),
-				slog.Int("bytes", ww.BytesWritten()),
-				slog.Duration("duration", time.Since(start)),
-				slog.String("request_id", middleware.GetReqID(r.Context())),
-			)
+			l.log(r.Method, r.URL.RequestURI(), ww.Status(), ww.BytesWritten(), time.Since(start), middleware.GetReqID(r.Context()), false)
 		})
 	}
 }

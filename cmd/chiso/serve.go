@@ -70,7 +70,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20}, store),
+		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20, AccessLog: stderr}, store),
 		MaxHeaderBytes:    16 << 10,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

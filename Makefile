@@ -55,8 +55,10 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzTrend -fuzztime=30s ./analytics
 
 bench: build
-	$(GO) test -run='^$$' -bench=. -benchmem -timeout=30m ./analytics ./datasets ./server
+	./scripts/setup.sh --bench
+	$(GO) test -run='^$$' -bench=. -benchmem -timeout=30m ./analytics ./datasets ./report ./server
 	./scripts/bench-startup.sh
+	PATH="$$PATH:/usr/sbin" ./scripts/bench-http.sh
 
 clean:
 	rm -rf bin web/static/vendor

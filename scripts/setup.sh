@@ -8,10 +8,12 @@
 set -eu
 
 browser=false
+bench=false
 case "${1-}" in
 --browser) browser=true ;;
+--bench) bench=true ;;
 "") ;;
-*) echo "usage: scripts/setup.sh [--browser]" >&2; exit 2 ;;
+*) echo "usage: scripts/setup.sh [--browser|--bench]" >&2; exit 2 ;;
 esac
 
 pkgs=""
@@ -19,6 +21,14 @@ command -v gcc >/dev/null 2>&1 || pkgs="$pkgs gcc"
 command -v g++ >/dev/null 2>&1 || pkgs="$pkgs g++"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
+if $bench; then
+	# make bench and make soak: load generator, a static server to compare with, timing tools.
+	command -v wrk >/dev/null 2>&1 || pkgs="$pkgs wrk"
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || pkgs="$pkgs nginx-light"
+	command -v hyperfine >/dev/null 2>&1 || pkgs="$pkgs hyperfine"
+	command -v curl >/dev/null 2>&1 || pkgs="$pkgs curl"
+	command -v taskset >/dev/null 2>&1 || pkgs="$pkgs util-linux"
+fi
 if $browser; then
 	if [ -n "${CHROMIUM-}" ]; then
 		# A browser of one's own: not ours to install.

@@ -101,6 +101,13 @@ func (s *Store) init(ctx context.Context, bundled fs.FS) error {
 			return fmt.Errorf("load bundled dataset: %w", err)
 		}
 	}
+	return s.readState(ctx)
+}
+
+// readState reads what the store keeps in memory: the registry, the catalogue, the sources and
+// the dataset version.
+func (s *Store) readState(ctx context.Context) error {
+	var err error
 	if s.registry, err = s.readRegistry(ctx); err != nil {
 		return err
 	}

@@ -36,6 +36,8 @@ if $browser; then
 	elif [ ! -x /usr/bin/chromium ]; then
 		pkgs="$pkgs chromium fonts-liberation"
 	fi
+	# The replica test runs the documented deployment: chiso behind nginx.
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || pkgs="$pkgs nginx-light"
 	# playwright-core 1.61 is the newest that runs on Debian 12's Node.js 18.
 	if command -v node >/dev/null 2>&1 && [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 18 ]; then
 		echo "setup: the browser test needs Node.js 18 or newer, found $(node --version)" >&2

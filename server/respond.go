@@ -193,6 +193,7 @@ func (rs *responder) serve(w http.ResponseWriter, r *http.Request, q *query, var
 		return
 	}
 	version := rs.store.Version()
+	w.Header()["X-Dataset-Version"] = []string{version}
 	cacheable := r.Method == http.MethodGet || r.Method == http.MethodHead
 	key := ""
 	if cacheable {

@@ -25,9 +25,10 @@ const defaultAddr = "127.0.0.1:8080"
 
 // serveConfig is what serve is told by its flags, or else by the environment.
 type serveConfig struct {
-	Addr    string // listen address
-	DBPath  string // DuckDB file; "" keeps everything in memory
-	CacheMB int64  // byte budget of the response cache, in MiB
+	Addr     string // listen address
+	DBPath   string // DuckDB file; "" keeps everything in memory
+	CacheMB  int64  // byte budget of the response cache, in MiB
+	ReadOnly bool   // open DBPath for reading only (replicas sharing one file)
 }
 
 // parseServeFlags reads serve's flags, falling back to CHISO_ADDR and CHISO_DB, then to the defaults.
@@ -37,12 +38,16 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "CHISO_ADDR", defaultAddr), "listen address, e.g. :8080 for every interface (env CHISO_ADDR)")
 	fs.StringVar(&cfg.DBPath, "db", getenv("CHISO_DB"), "DuckDB file that keeps ingested data (env CHISO_DB; default: in memory, bundled data only)")
+	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "open --db for reading only, so that several replicas can serve one file")
 	fs.Int64Var(&cfg.CacheMB, "cache-mb", server.DefaultCacheBytes>>20, "byte budget of the in-memory response cache, in MiB")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
 	if fs.NArg() > 0 {
 		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db and --cache-mb", fs.Arg(0))
+	}
+	if cfg.ReadOnly && cfg.DBPath == "" {
+		return serveConfig{}, fmt.Errorf("serve: --read-only needs --db FILE")
 	}
 	if cfg.CacheMB < 1 {
 		return serveConfig{}, fmt.Errorf("invalid --cache-mb: expected at least 1, got %d", cfg.CacheMB)
@@ -60,7 +65,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 
 	start := time.Now()
-	store, err := datasets.Open(ctx, cfg.DBPath)
+	open := datasets.Open
+	if cfg.ReadOnly {
+		open = datasets.OpenReadOnly
+	}
+	store, err := open(ctx, cfg.DBPath)
 	if err != nil {
 		return err
 	}

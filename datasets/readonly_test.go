@@ -1,0 +1,43 @@
+package datasets
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+// TestOpenReadOnly: two read-only stores share one file and give the same figures; neither
+// can ingest.
+func TestOpenReadOnly(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "chiso.duckdb")
+	w, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := w.Version()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var stores []*Store
+	for range 2 {
+		s, err := OpenReadOnly(ctx, path)
+		if err != nil {
+			t.Fatalf("OpenReadOnly: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		stores = append(stores, s)
+	}
+	for _, s := range stores {
+		obs, err := s.Observations(ctx, ObservationQuery{Indicators: []string{"pci"}, UnitIDs: []string{"vn63.93"}, From: 2021, To: 2021})
+		if err != nil || len(obs) != 1 || *obs[0].Value != 63.80 || s.Version() != version {
+			t.Fatalf("read-only store: %v, %+v, version %s want %s", err, obs, s.Version(), version)
+		}
+	}
+	if _, err := stores[0].Ingest(ctx, []string{filepath.Join("testdata", "long.csv")}, IngestOptions{}); err == nil {
+		t.Error("a read-only store ingested a file")
+	}
+	if _, err := OpenReadOnly(ctx, filepath.Join(t.TempDir(), "none.duckdb")); err == nil {
+		t.Error("OpenReadOnly of a missing file succeeded")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -118,6 +119,7 @@ type Registry struct {
 	aliases map[string][]int // normalised alias → indices into units
 	names   []string         // distinct display names, for suggestions
 	links   []Link
+	inForce sync.Map // time.Time → []Unit: InForce's answers, computed once per day asked
 }
 
 // extraAliases are spellings in common use that the names and initials do not produce.
@@ -278,8 +280,18 @@ func (r *Registry) Unit(id string) (Unit, bool) {
 	return r.units[i], true
 }
 
-// InForce returns the units in force on day d, ordered by code.
+// InForce returns the units in force on day d, ordered by code. The slice is shared: callers
+// must not modify it.
 func (r *Registry) InForce(d time.Time) []Unit {
+	if v, ok := r.inForce.Load(d); ok {
+		return v.([]Unit)
+	}
+	out := r.inForceOn(d)
+	r.inForce.Store(d, out)
+	return out
+}
+
+func (r *Registry) inForceOn(d time.Time) []Unit {
 	var out []Unit
 	for _, u := range r.units {
 		if u.InForce(d) {

@@ -37,10 +37,44 @@ func (s *Store) AddSyntheticIndicators(ctx context.Context, n int) ([]string, er
 	return ids, nil
 }
 
+// SyntheticSet is the unit set of synthetic communes.
+const SyntheticSet = "syn"
+
+// AddSyntheticUnits adds n synthetic communes (unit set SyntheticSet, ids syn.00001 …, in force
+// throughout) to the registry — the scale of Vietnam's 3,321 communes after the 2025 reform.
+// For benchmarks and tests only.
+func (s *Store) AddSyntheticUnits(ctx context.Context, n int) error {
+	rows := make([][]any, n)
+	for i := range n {
+		code := fmt.Sprintf("%05d", i+1)
+		rows[i] = []any{"syn." + code, code, SyntheticSet, "Xã tổng hợp " + code + " (SYNTHETIC)", "Synthetic commune " + code,
+			"syn-" + code, "commune", nil, nil, nil, SyntheticSource}
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := appendRows(ctx, conn, "unit", rows); err != nil {
+		return fmt.Errorf("synthetic units: %w", err)
+	}
+	reg, err := s.readRegistry(ctx)
+	if err != nil {
+		return err
+	}
+	s.registry = reg
+	return nil
+}
+
 // LoadSyntheticPanel fills the synthetic indicators with a figure (seeded pseudo-random, 0–100)
 // for every unit of the 63 and every year from..to, keeps the table sorted and updates the
 // dataset version. It returns the number of figures added. For benchmarks and tests only.
 func (s *Store) LoadSyntheticPanel(ctx context.Context, indicators []string, from, to int, seed float64) (int, error) {
+	return s.LoadSyntheticPanelOf(ctx, Set63, indicators, from, to, seed)
+}
+
+// LoadSyntheticPanelOf is LoadSyntheticPanel for the units of set (Set63 or SyntheticSet).
+func (s *Store) LoadSyntheticPanelOf(ctx context.Context, set string, indicators []string, from, to int, seed float64) (int, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -67,9 +101,9 @@ func (s *Store) LoadSyntheticPanel(ctx context.Context, indicators []string, fro
 		}
 		res, err := conn.ExecContext(ctx, `INSERT INTO observation
 			SELECT i.id, u.id, y.y::INTEGER, round(random() * 100, 2), NULL, NULL, 'published', true, true, ?, 'synthetic'
-			FROM chiso_syn_ind i, (SELECT id FROM unit WHERE unit_set = '63' AND id <> 'vn63.46.2025') u,
+			FROM chiso_syn_ind i, (SELECT id FROM unit WHERE unit_set = ? AND id <> 'vn63.46.2025') u,
 				generate_series(?, ?) y(y)
-			ORDER BY i.id, u.id, y.y`, id, from, to)
+			ORDER BY i.id, u.id, y.y`, id, set, from, to)
 		if err != nil {
 			return fmt.Errorf("synthetic panel: %w", err)
 		}

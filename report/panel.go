@@ -12,6 +12,7 @@ import (
 type panel struct {
 	figures map[string]map[string]map[int]datasets.Figure
 	derived *derivedPanel // the 34-unit view's derivations, if the panel is of it
+	shared  bool          // every figure of every year, shared by the views: never modified
 }
 
 // derivation returns how a figure of the 34-unit view was derived (nil: as published).
@@ -39,7 +40,7 @@ func loadPanel(ctx context.Context, store *datasets.Store, v View, indicators []
 	if err != nil {
 		return nil, err
 	}
-	return &panel{figures: dp.figures, derived: dp}, nil
+	return &panel{figures: dp.figures, derived: dp, shared: true}, nil
 }
 
 // memoLimit is the number of figures up to which the views share one in-memory panel of every
@@ -51,7 +52,13 @@ const memoLimit = 500_000
 // views look figures up by indicator and year and must treat it as read-only.
 func loadPublished(ctx context.Context, store *datasets.Store, indicators []string, from, to int) (*panel, error) {
 	if n, err := store.Figures(ctx); err == nil && n <= memoLimit {
-		v, err := store.Memo("report.published", func() (any, error) { return queryPanel(ctx, store, nil, 0, 0) })
+		v, err := store.Memo("report.published", func() (any, error) {
+			p, err := queryPanel(ctx, store, nil, 0, 0)
+			if p != nil {
+				p.shared = true
+			}
+			return p, err
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -62,23 +69,55 @@ func loadPublished(ctx context.Context, store *datasets.Store, indicators []stri
 
 // queryPanel reads the preferred published figures of the indicators from..to from DuckDB.
 func queryPanel(ctx context.Context, store *datasets.Store, indicators []string, from, to int) (*panel, error) {
-	obs, err := store.Observations(ctx, datasets.ObservationQuery{Indicators: indicators, From: from, To: to})
+	p := &panel{figures: map[string]map[string]map[int]datasets.Figure{}}
+	err := store.EachFigure(ctx, datasets.ObservationQuery{Indicators: indicators, From: from, To: to}, func(ind, unit string, year int, f datasets.Figure) {
+		byUnit := p.figures[ind]
+		if byUnit == nil {
+			byUnit = map[string]map[int]datasets.Figure{}
+			p.figures[ind] = byUnit
+		}
+		if byUnit[unit] == nil {
+			byUnit[unit] = map[int]datasets.Figure{}
+		}
+		byUnit[unit][year] = f
+	})
 	if err != nil {
 		return nil, err
 	}
-	p := &panel{figures: map[string]map[string]map[int]datasets.Figure{}}
-	for _, o := range obs {
-		byUnit := p.figures[o.Indicator]
-		if byUnit == nil {
-			byUnit = map[string]map[int]datasets.Figure{}
-			p.figures[o.Indicator] = byUnit
-		}
-		if byUnit[o.Unit.ID] == nil {
-			byUnit[o.Unit.ID] = map[int]datasets.Figure{}
-		}
-		byUnit[o.Unit.ID][o.Year] = o.Figure
-	}
 	return p, nil
+}
+
+// add adds the figures of one more year to a panel read for other years. A panel shared by
+// every view (loadPublished's, the 34-unit view) holds every year already.
+func (p *panel) add(ctx context.Context, store *datasets.Store, v View, indicators []string, year int) error {
+	if p.shared {
+		return nil
+	}
+	for _, ind := range indicators {
+		for _, years := range p.figures[ind] {
+			if _, ok := years[year]; ok {
+				return nil // this panel holds the year already
+			}
+		}
+	}
+	more, err := loadPanel(ctx, store, v, indicators, year, year)
+	if err != nil {
+		return err
+	}
+	for ind, byUnit := range more.figures {
+		if p.figures[ind] == nil {
+			p.figures[ind] = map[string]map[int]datasets.Figure{}
+		}
+		for unit, years := range byUnit {
+			if p.figures[ind][unit] == nil {
+				p.figures[ind][unit] = map[int]datasets.Figure{}
+			}
+			for y, f := range years {
+				p.figures[ind][unit][y] = f
+			}
+		}
+	}
+	return nil
 }
 
 // figure returns the figure of indicator for unit in year, published or not.

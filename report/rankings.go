@@ -75,13 +75,14 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 	var v Ranking
 	v.Query.Indicator, v.Query.Year, v.Query.FromYear, v.Query.Derived, v.Query.Units = in.ID, year, nullInt(s.FromYear), s.Derived, s.Set
 	v.Method = "ranks as published (ties share a rank, rank out of N as published); rank_percentile = 100 × (N − rank) / (N − 1)"
-	lo, hi := year, year
-	if s.FromYear != 0 {
-		lo, hi = min(lo, s.FromYear), max(hi, s.FromYear)
-	}
-	p, err := loadPanel(ctx, store, s.View, []string{in.ID}, lo, hi)
+	p, err := loadPanel(ctx, store, s.View, []string{in.ID}, year, year)
 	if err != nil {
 		return Ranking{}, err
+	}
+	if s.FromYear != 0 && s.FromYear != year {
+		if err := p.add(ctx, store, s.View, []string{in.ID}, s.FromYear); err != nil {
+			return Ranking{}, err
+		}
 	}
 	units := store.Registry().Units(s.Set, year)
 	var values []float64

@@ -1,0 +1,70 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// EachFigure calls fn with the preferred figure of every (indicator, unit, year) that q
+// selects, in no particular order: the lean read behind the views, which look figures up by
+// key and need neither the units' details nor the other sources' figures. The Figure's
+// pointers are fresh for each call.
+func (s *Store) EachFigure(ctx context.Context, q ObservationQuery, fn func(indicator, unit string, year int, f Figure)) error {
+	where := []string{"preferred"}
+	var args []any
+	in := func(col string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		where = append(where, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	in("indicator_id", q.Indicators)
+	in("unit_id", q.UnitIDs)
+	if q.From != 0 {
+		where = append(where, "year >= ?")
+		args = append(args, q.From)
+	}
+	if q.To != 0 {
+		where = append(where, "year <= ?")
+		args = append(args, q.To)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT indicator_id, unit_id, year, value, rank, rank_of, status, verified, source_id
+		FROM observation WHERE `+strings.Join(where, " AND "), args...)
+	if err != nil {
+		return fmt.Errorf("query figures: %w", err)
+	}
+	defer rows.Close()
+	sources := s.sourceCache()
+	var (
+		ind, unit, src string
+		year          int
+		v             sql.NullFloat64
+		r, n          sql.NullInt64
+	)
+	for rows.Next() {
+		var f Figure
+		if err := rows.Scan(&ind, &unit, &year, &v, &r, &n, &f.Status, &f.Verified, &src); err != nil {
+			return fmt.Errorf("scan figure: %w", err)
+		}
+		f.Source = sources[src]
+		if v.Valid {
+			f.Value = new(v.Float64)
+		}
+		if r.Valid {
+			f.Rank = new(int(r.Int64))
+		}
+		if n.Valid {
+			f.RankOf = new(int(n.Int64))
+		}
+		fn(ind, unit, year, f)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("query figures: %w", err)
+	}
+	return nil
+}

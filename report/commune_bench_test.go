@@ -1,0 +1,131 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"chiso/datasets"
+)
+
+// communeStore is a store with a SYNTHETIC panel at commune scale besides the bundled data:
+// 3,321 synthetic communes × indicators × 20 years (2005–2024). Benchmarks only.
+func communeStore(b *testing.B, indicators int) (*datasets.Store, []string, int) {
+	b.Helper()
+	ctx := context.Background()
+	store := mustOpenStore(b)
+	if err := store.AddSyntheticUnits(ctx, 3321); err != nil {
+		b.Fatal(err)
+	}
+	ids, err := store.AddSyntheticIndicators(ctx, indicators)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	n, err := store.LoadSyntheticPanelOf(ctx, datasets.SyntheticSet, ids, 2005, 2024, 0.42)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("synthetic commune panel: %d figures loaded in %v", n, time.Since(start))
+	return store, ids, n
+}
+
+// peakRSS is the process's peak resident set (VmHWM) in MiB, or 0 where /proc is absent.
+func peakRSS() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// latencies runs fn b.N times and reports its p99 in ms.
+func latencies(b *testing.B, fn func() error) {
+	b.Helper()
+	var lat []time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		start := time.Now()
+		if err := fn(); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(peakRSS(), "peak-RSS-MiB")
+}
+
+// BenchmarkCommunes: views of a SYNTHETIC commune-scale panel (3,321 units × 20 indicators ×
+// 20 years ≈ 1.3M figures; and 150 indicators ≈ 10M), uncached: a comparison of five communes
+// and a one-year ranking (target p99 < 20 ms), the trends of every unit on one indicator, and
+// a composite of five indicators with 200 Monte Carlo draws.
+func BenchmarkCommunes(b *testing.B) {
+	for _, nind := range benchCommuneSizes() {
+		store, ids, n := communeStore(b, nind)
+		ctx := context.Background()
+		cat := store.Catalogue()
+		in, _ := cat.Get(ids[nind/2])
+		view := View{Set: datasets.SyntheticSet}
+		var five [][]datasets.Unit
+		for _, c := range []string{"syn.00001", "syn.00777", "syn.01500", "syn.02222", "syn.03321"} {
+			u, _ := store.Registry().Unit(c)
+			five = append(five, []datasets.Unit{u})
+		}
+		label := fmt.Sprintf("%.1fM", float64(n)/1e6)
+		b.Run(label+"/compare", func(b *testing.B) {
+			latencies(b, func() error {
+				_, err := CompareOf(ctx, store, CompareSpec{Indicator: in, Year: 2020, Provinces: five, View: view})
+				return err
+			})
+		})
+		b.Run(label+"/ranking", func(b *testing.B) {
+			latencies(b, func() error {
+				_, err := RankingOf(ctx, store, RankingSpec{Indicator: in, Year: 2020, FromYear: 2015, Top: 10, View: view})
+				return err
+			})
+		})
+		b.Run(label+"/trends-all-units", func(b *testing.B) {
+			latencies(b, func() error {
+				_, err := TrendsOf(ctx, store, TrendsSpec{Indicators: []string{in.ID}, View: view})
+				return err
+			})
+		})
+		b.Run(label+"/composite", func(b *testing.B) {
+			latencies(b, func() error {
+				s := CompositeSpec{Indicators: ids[:5], Year: 2020, Units: datasets.SyntheticSet, Draws: new(200)}
+				if err := s.Check(cat); err == nil {
+					return fmt.Errorf("units=%s accepted by Check", datasets.SyntheticSet)
+				}
+				s.Units = "" // the composite's units check admits only 63 and 34: compute on every unit in force
+				if err := s.Check(cat); err != nil {
+					return err
+				}
+				s.Units = datasets.SyntheticSet
+				_, err := CompositeOf(ctx, store, s)
+				return err
+			})
+		})
+		store.Close()
+	}
+}
+
+// benchCommuneSizes are the panel sizes of BenchmarkCommunes: 20 indicators (1.3M figures) and
+// 150 (10M); CHISO_BENCH_SMALL=1 keeps only the first.
+func benchCommuneSizes() []int {
+	if os.Getenv("CHISO_BENCH_SMALL") != "" {
+		return []int{20}
+	}
+	return []int{20, 150}
+}

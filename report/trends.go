@@ -204,18 +204,18 @@ func trendsOf(p *panel, reg *datasets.Registry, in datasets.Indicator, from, to 
 		}
 		all = append(all, t)
 	}
+	sorted := make([]float64, 0, len(slopes))
+	for _, s := range slopes {
+		sorted = append(sorted, s)
+	}
+	slices.Sort(sorted)
 	for i := range all {
 		s, ok := slopes[all[i].Unit.ID]
 		if !ok {
 			continue
 		}
-		fc := Coverage{Of: len(slopes) - 1}
-		for id, o := range slopes {
-			if id != all[i].Unit.ID && o < s {
-				fc.N++
-			}
-		}
-		all[i].FasterThan = &fc
+		below, _ := slices.BinarySearch(sorted, s) // the units with a strictly smaller slope
+		all[i].FasterThan = &Coverage{N: below, Of: len(slopes) - 1}
 	}
 	res.Data = []UnitTrend{}
 	for _, t := range all {

@@ -164,6 +164,14 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 				rank += "/" + strconv.Itoa(*f.RankOf)
 			}
 		}
+		if f.Rank != nil {
+			fd := fieldOf(p, ind.ID, reg.Units(vw.Set, last), last)
+			if i := fd.index(u.ID); i >= 0 {
+				if rr := fd.regionRank(i, orderOf(ind)); rr != nil && rr.WithValue >= 2 {
+					rank += fmt.Sprintf(" · %s %d/%d", words.Text(lang, "in_region"), rr.Rank, rr.Of)
+				}
+			}
+		}
 		v.Summary = append(v.Summary, []string{IndicatorName(ind, lang), strconv.Itoa(last), value, rank,
 			regionMedian(p, reg, ind.ID, u, last), trendStatement(store, p, vw, ind, u, lang), f.Source.Citation})
 	}

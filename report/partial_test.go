@@ -257,3 +257,23 @@ func TestTrendsNameProvincesWithoutFigures(t *testing.T) {
 		t.Errorf("DTI of the new Cần Thơ: %+v, want it listed among the provinces without figures", v.Results)
 	}
 }
+
+// TestRankingRegionRanks: rankings give each province's rank within its region, derived from the
+// national order of the published ranks: Hậu Giang's PCI 2016 is 8th of the 13 Mekong Delta provinces.
+func TestRankingRegionRanks(t *testing.T) {
+	store := mustOpenStore(t)
+	v, err := RankingOf(context.Background(), store, RankingSpec{Indicator: indicator(t, store, "pci"), Year: 2016, Top: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range v.Data {
+		if r.Unit.ID != "vn63.93" {
+			continue
+		}
+		if rr := r.RegionRank; rr == nil || rr.Rank != 8 || rr.Of != 13 || rr.WithValue != 13 || !rr.Derived {
+			t.Errorf("Hậu Giang's region rank = %+v, want 8 of 13", rr)
+		}
+		return
+	}
+	t.Fatal("Hậu Giang is not in the PCI 2016 ranking")
+}

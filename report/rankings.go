@@ -12,15 +12,16 @@ import (
 
 // A RankingRow is one unit's place in a ranking.
 type RankingRow struct {
-	Unit        UnitRef  `json:"unit"`
-	Value       *float64 `json:"value"`
-	Rank        *int     `json:"rank"`
-	RankOf      *int     `json:"rank_of"`
-	Percentile  *float64 `json:"rank_percentile"` // 100 for the first, 0 for the last
-	Status      string   `json:"status"`
-	Verified    bool     `json:"verified"`
-	DerivedRank *int     `json:"derived_rank,omitempty"` // recomputed from the values (derived=true)
-	Derived     bool     `json:"derived"`                // the 34-unit view: value and rank derived from the predecessors
+	Unit        UnitRef     `json:"unit"`
+	Value       *float64    `json:"value"`
+	Rank        *int        `json:"rank"`
+	RankOf      *int        `json:"rank_of"`
+	Percentile  *float64    `json:"rank_percentile"` // 100 for the first, 0 for the last
+	Status      string      `json:"status"`
+	Verified    bool        `json:"verified"`
+	DerivedRank *int        `json:"derived_rank,omitempty"` // recomputed from the values (derived=true)
+	Derived     bool        `json:"derived"`                // the 34-unit view: value and rank derived from the predecessors
+	RegionRank  *RegionRank `json:"region_rank,omitempty"`  // rank among the provinces of its region (derived)
 }
 
 // A MoveRow is one unit's change of rank between two years.
@@ -85,6 +86,7 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 		}
 	}
 	units := store.Registry().Units(s.Set, year)
+	fd := fieldOf(p, in.ID, units, year)
 	var values []float64
 	var valued []int
 	ranked := 0
@@ -95,6 +97,9 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 		}
 		row := RankingRow{Unit: Ref(u), Value: f.Value, Rank: f.Rank, RankOf: f.RankOf, Status: f.Status, Verified: f.Verified,
 			Derived: p.derivation(in.ID, u.ID, year) != nil}
+		if i := fd.index(u.ID); i >= 0 {
+			row.RegionRank = fd.regionRank(i, orderOf(in))
+		}
 		if row.Derived {
 			v.DerivedNote = "units=34: values derived from the predecessors' published figures and ranks recomputed among the derived values " +
 				"(a derived ranking of the 34, not the publisher's); " + DerivedMethod

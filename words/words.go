@@ -67,6 +67,7 @@ var table = map[string][2]string{
 	"units_view":      {"Đơn vị", "Units"},
 	"units_63":        {"63 tỉnh (đến 30/6/2025)", "63 provinces (to 2025-06-30)"},
 	"units_34":        {"34 tỉnh (từ 1/7/2025)", "34 provinces (from 2025-07-01)"},
+	"in_region":       {"trong vùng", "in the region"},
 	"derived":         {"suy từ tỉnh cũ", "derived"},
 	"derived_ranking": {"xếp hạng suy ra của 34 tỉnh, thành phố", "derived ranking of the 34 provinces"},
 	"unverified":      {"chưa kiểm chứng", "unverified"},

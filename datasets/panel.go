@@ -7,18 +7,14 @@ import (
 	"strings"
 )
 
-// EachFigure calls fn with the preferred figure of every (indicator, unit, year) that q
-// selects, in no particular order: the lean read behind the views, which look figures up by
-// key and need neither the units' details nor the other sources' figures. The Figure's
-// pointers are fresh for each call.
-func (s *Store) EachFigure(ctx context.Context, q ObservationQuery, fn func(indicator, unit string, year int, f Figure)) error {
-	where := []string{"preferred"}
-	var args []any
+// where returns the SQL conditions that select what q asks for, on columns of the
+// observation table prefixed by prefix ("o." or ""), and their arguments.
+func (q ObservationQuery) where(prefix string) (conds []string, args []any) {
 	in := func(col string, vals []string) {
 		if len(vals) == 0 {
 			return
 		}
-		where = append(where, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
+		conds = append(conds, prefix+col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
 		for _, v := range vals {
 			args = append(args, v)
 		}
@@ -26,15 +22,24 @@ func (s *Store) EachFigure(ctx context.Context, q ObservationQuery, fn func(indi
 	in("indicator_id", q.Indicators)
 	in("unit_id", q.UnitIDs)
 	if q.From != 0 {
-		where = append(where, "year >= ?")
+		conds = append(conds, prefix+"year >= ?")
 		args = append(args, q.From)
 	}
 	if q.To != 0 {
-		where = append(where, "year <= ?")
+		conds = append(conds, prefix+"year <= ?")
 		args = append(args, q.To)
 	}
+	return conds, args
+}
+
+// EachFigure calls fn with the preferred figure of every (indicator, unit, year) that q
+// selects, in no particular order: the lean read behind the views, which look figures up by
+// key and need neither the units' details nor the other sources' figures. The Figure's
+// pointers are fresh for each call.
+func (s *Store) EachFigure(ctx context.Context, q ObservationQuery, fn func(indicator, unit string, year int, f Figure)) error {
+	where, args := q.where("")
 	rows, err := s.db.QueryContext(ctx, `SELECT indicator_id, unit_id, year, value, rank, rank_of, status, verified, source_id
-		FROM observation WHERE `+strings.Join(where, " AND "), args...)
+		FROM observation WHERE `+strings.Join(append(where, "preferred"), " AND "), args...)
 	if err != nil {
 		return fmt.Errorf("query figures: %w", err)
 	}

@@ -190,27 +190,7 @@ type ObservationQuery struct {
 // a unit set, the order of the codes) and year, each with its preferred figure first and the
 // other sources' figures beside it.
 func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observation, error) {
-	var where []string
-	var args []any
-	in := func(col string, vals []string) {
-		if len(vals) == 0 {
-			return
-		}
-		where = append(where, col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
-		for _, v := range vals {
-			args = append(args, v)
-		}
-	}
-	in("o.indicator_id", q.Indicators)
-	in("o.unit_id", q.UnitIDs)
-	if q.From != 0 {
-		where = append(where, "o.year >= ?")
-		args = append(args, q.From)
-	}
-	if q.To != 0 {
-		where = append(where, "o.year <= ?")
-		args = append(args, q.To)
-	}
+	where, args := q.where("o.")
 	query := `SELECT o.indicator_id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
 		o.preferred, o.source_id FROM observation o`
 	if len(where) > 0 {

@@ -74,6 +74,27 @@ var table = map[string][2]string{
 	"no_data":         {"không có số liệu", "no data"},
 	"method_break":    {"Đổi phương pháp", "Method change"},
 
+	// Datasets page, downloads, versions and citations.
+	"datasets":         {"Dữ liệu và tải về", "Data and downloads"},
+	"dataset_version":  {"Phiên bản dữ liệu", "Dataset version"},
+	"loaded_at":        {"nạp lúc", "loaded"},
+	"cite_as":          {"Trích dẫn", "Cite as"},
+	"licence":          {"Điều kiện sử dụng", "Terms of use"},
+	"whole_dataset":    {"Toàn bộ dữ liệu", "The whole dataset"},
+	"pinned_note":      {"Các liên kết dưới đây gắn với phiên bản này: tải lại tháng sau vẫn được đúng các byte ấy, khi phiên bản còn được lưu.", "The links below name this version: next month they give the same bytes, while the version is kept."},
+	"versions_history": {"Lịch sử các phiên bản (JSON)", "Version history (JSON)"},
+	"api_json":         {"Trang này dạng JSON", "This page as JSON"},
+	"coverage_grid":    {"Độ phủ: số tỉnh có số liệu / số tỉnh; +n: số không được công bố (khác với thiếu)", "Coverage: units with a figure / units in force; +n: figures the publisher did not publish (not the same as missing)"},
+	"publisher":        {"Nhà công bố", "Publisher"},
+	"years":            {"Các năm", "Years"},
+	"sources":          {"Nguồn", "Sources"},
+	"figures":          {"số liệu", "figures"},
+	"load_snippets":    {"Đọc dữ liệu bằng công cụ của bạn", "Load it in your tools"},
+	"filtered_note":    {"Mọi truy vấn số liệu đều tải được: /datasets/download.{csv,json,parquet,xlsx} nhận các tham số của /api/v1/observations (indicator, provinces, from, to, units=34), thêm sources=all (mọi nguồn, mỗi nguồn một dòng) và excel=vn (CSV cho Excel tiếng Việt).", "Any observations query downloads: /datasets/download.{csv,json,parquet,xlsx} takes the parameters of /api/v1/observations (indicator, provinces, from, to, units=34), plus sources=all (every source's figure, one row each) and excel=vn (CSV for Excel set to Vietnamese)."},
+	"pinned_url":       {"Địa chỉ cố định (theo phiên bản)", "Pinned URL (this version)"},
+	"newer_data":       {"Đã có số liệu mới hơn (phiên bản %s)", "Newer data exists (version %s)"},
+	"see_current":      {"xem bản mới nhất", "see the current chart"},
+
 	// Charts.
 	"national_median": {"Trung vị cả nước", "National median"},
 	"trend_band":      {"Khoảng tin cậy 95%", "95% confidence band"},

@@ -19,8 +19,9 @@ type FigureRow struct {
 	Rule         string
 }
 
-// FigureColumns are the columns of every download of figures, in order. Province codes and
-// the unit set are text in every format.
+// FigureColumns are the columns of every download of figures, in order: first those of the
+// earlier `chiso export` (indicator … source_url), then the new ones. Province codes and the
+// unit set are text in every format.
 var FigureColumns = []Column{
 	{"indicator", "string", "Mã chỉ số (xem indicators.csv)", "Indicator id (see indicators.csv)"},
 	{"year", "integer", "Năm của số liệu", "Year the figure is for"},
@@ -30,17 +31,17 @@ var FigureColumns = []Column{
 	{"name_vi", "string", "Tên tỉnh, thành phố", "Province name in Vietnamese"},
 	{"name_en", "string", "Tên tỉnh, thành phố (tiếng Anh)", "Province name in English"},
 	{"value", "number", "Giá trị công bố; trống nếu không công bố", "Published value; empty when not published"},
-	{"unit_of_measure", "string", "Đơn vị đo của chỉ số", "The indicator's unit of measure"},
 	{"rank", "integer", "Thứ hạng công bố", "Published rank"},
 	{"rank_of", "integer", "Số đơn vị được xếp hạng", "Number of units ranked"},
 	{"status", "string", "published hoặc not_published (nhà công bố không công bố số này)", "published or not_published (withheld by the publisher)"},
 	{"verified", "boolean", "false: chỉ có trong báo cáo, bảng số liệu của nhà công bố không xác nhận", "false: only from a report the publisher's tables do not confirm"},
 	{"preferred", "boolean", "Số liệu chiso hiển thị cho khóa này", "The figure chiso shows for this key"},
+	{"source", "string", "Trích dẫn nguồn", "Source citation"},
+	{"source_url", "string", "Địa chỉ nguồn", "Source address"},
 	{"derived", "boolean", "true: tính từ số liệu các tỉnh trước sáp nhập, không phải số công bố", "true: derived from the predecessors' figures, not published"},
 	{"derivation_rule", "string", "Cách tính số liệu suy ra", "How a derived figure was computed"},
 	{"other_sources", "integer", "Số nguồn khác cho cùng khóa", "Number of other sources for the same key"},
-	{"source", "string", "Trích dẫn nguồn", "Source citation"},
-	{"source_url", "string", "Địa chỉ nguồn", "Source address"},
+	{"unit_of_measure", "string", "Đơn vị đo của chỉ số", "The indicator's unit of measure"},
 	{"source_id", "string", "Mã nguồn (xem sources.csv)", "Source id (see sources.csv)"},
 }
 
@@ -67,8 +68,8 @@ func (s *Store) FigureTable(name string, rows []FigureRow) Table {
 		in, _ := cat.Get(r.Indicator)
 		f := r.Figure
 		t.Rows[i] = []any{r.Indicator, r.Year, r.Unit.ID, r.Unit.Code, r.Unit.Set, r.Unit.NameVI, r.Unit.NameEN,
-			nilFloat(f.Value), in.UnitOfMeasure, nilInt(f.Rank), nilInt(f.RankOf), f.Status, f.Verified, r.Preferred,
-			r.Derived, nilString(r.Rule), r.OtherSources, f.Source.Citation, nilString(f.Source.URL), f.Source.ID}
+			nilFloat(f.Value), nilInt(f.Rank), nilInt(f.RankOf), f.Status, f.Verified, r.Preferred, f.Source.Citation, nilString(f.Source.URL),
+			r.Derived, nilString(r.Rule), r.OtherSources, in.UnitOfMeasure, f.Source.ID}
 	}
 	return t
 }

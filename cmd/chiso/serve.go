@@ -27,6 +27,9 @@ type serveConfig struct {
 	Addr    string // listen address
 	DBPath  string // DuckDB file; "" keeps everything in memory
 	CacheMB int64  // byte budget of the response cache, in MiB
+	// KeepVersions is how many dataset versions are served at pinned URLs /v/{version}/…
+	// (0: the server's default; in memory only the current one exists).
+	KeepVersions int
 }
 
 // parseServeFlags reads serve's flags, falling back to CHISO_ADDR and CHISO_DB, then to the defaults.
@@ -37,11 +40,15 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "CHISO_ADDR", defaultAddr), "listen address, e.g. :8080 for every interface (env CHISO_ADDR)")
 	fs.StringVar(&cfg.DBPath, "db", getenv("CHISO_DB"), "DuckDB file that keeps ingested data (env CHISO_DB; default: in memory, bundled data only)")
 	fs.Int64Var(&cfg.CacheMB, "cache-mb", server.DefaultCacheBytes>>20, "byte budget of the in-memory response cache, in MiB")
+	fs.IntVar(&cfg.KeepVersions, "keep-versions", 0, fmt.Sprintf("dataset versions served at pinned URLs /v/{version}/…, the current one included (default %d; in memory: the current one)", server.DefaultKeepVersions))
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
 	if fs.NArg() > 0 {
-		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db and --cache-mb", fs.Arg(0))
+		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db, --cache-mb and --keep-versions", fs.Arg(0))
+	}
+	if cfg.KeepVersions < 0 {
+		return serveConfig{}, fmt.Errorf("invalid --keep-versions: expected at least 1, got %d", cfg.KeepVersions)
 	}
 	if cfg.CacheMB < 1 {
 		return serveConfig{}, fmt.Errorf("invalid --cache-mb: expected at least 1, got %d", cfg.CacheMB)
@@ -66,7 +73,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer store.Close()
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20}, store),
+		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20, KeepVersions: keepVersions(cfg)}, store),
 		MaxHeaderBytes:    16 << 10,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -94,6 +101,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// keepVersions is how many versions serve keeps: an in-memory database starts afresh from the
+// bundled data, so it has only the current version (and those ingested since it started).
+func keepVersions(cfg serveConfig) int {
+	if cfg.KeepVersions == 0 && cfg.DBPath == "" {
+		return 1
+	}
+	return cfg.KeepVersions
 }
 
 func dbName(path string) string {

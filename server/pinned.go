@@ -85,10 +85,11 @@ func (p *pins) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // handler returns the routes over a snapshot of an earlier version, or an error saying why
 // the version is not served and naming the current one.
 func (p *pins) handler(ctx context.Context, version, cur string) (http.Handler, error) {
-	hist, err := p.main.store.Versions(ctx)
+	v, err := p.main.store.Memo("versions", func() (any, error) { return p.main.store.Versions(context.WithoutCancel(ctx)) })
 	if err != nil {
 		return nil, err
 	}
+	hist := v.([]datasets.Version)
 	served := report.Served(hist, p.main.keep)
 	p.prune(cur, served)
 	known := slices.ContainsFunc(hist, func(v datasets.Version) bool { return v.Version == version })

@@ -13,6 +13,7 @@ import (
 
 // A Link is a download: its label, format and pinned (versioned) URL.
 type Link struct {
+	Key    string `json:"-"` // the page's words for it (package words)
 	Label  string `json:"label"`
 	Format string `json:"format"`
 	URL    string `json:"url"`
@@ -94,9 +95,9 @@ func DatasetsOf(ctx context.Context, store *datasets.Store, base string, accesse
 		di := DatasetIndicator{ID: in.ID, NameVI: in.NameVI, NameEN: in.NameEN, Publisher: in.Publisher, UnitOfMeasure: in.UnitOfMeasure,
 			Coverage: []CoverageCell{}, Sources: []datasets.SourceUse{}, Breaks: in.Breaks, cells: map[int][]CoverageCell{}}
 		for _, f := range []string{"csv", "xlsx", "parquet"} {
-			di.Downloads = append(di.Downloads, Link{Label: strings.ToUpper(f), Format: f, URL: pinned + "/datasets/download." + f + "?indicator=" + in.ID})
+			di.Downloads = append(di.Downloads, Link{Key: "dl_" + f + "_one", Label: strings.ToUpper(f), Format: f, URL: pinned + "/datasets/download." + f + "?indicator=" + in.ID})
 		}
-		di.Downloads = append(di.Downloads, Link{Label: "CSV, all sources", Format: "csv", URL: pinned + "/datasets/download.csv?indicator=" + in.ID + "&sources=all"})
+		di.Downloads = append(di.Downloads, Link{Key: "dl_csv", Label: "CSV, every source", Format: "csv", URL: pinned + "/datasets/download.csv?indicator=" + in.ID + "&sources=all"})
 		d.Indicators = append(d.Indicators, di)
 	}
 	years := map[int]bool{}
@@ -125,13 +126,13 @@ func DatasetsOf(ctx context.Context, store *datasets.Store, base string, accesse
 	}
 	slices.Sort(d.Years)
 	d.Downloads = []Link{
-		{Label: "ZIP (CSV, Parquet, datapackage.json, README, CITATION.cff)", Format: "zip", URL: pinned + "/datasets/download.zip"},
-		{Label: "CSV", Format: "csv", URL: pinned + "/datasets/download.csv?sources=all"},
-		{Label: "CSV (Excel, tiếng Việt: ; và dấu phẩy thập phân)", Format: "csv", URL: pinned + "/datasets/download.csv?sources=all&excel=vn"},
-		{Label: "Parquet", Format: "parquet", URL: pinned + "/datasets/download.parquet?sources=all"},
-		{Label: "XLSX", Format: "xlsx", URL: pinned + "/datasets/download.xlsx?sources=all"},
-		{Label: "JSON", Format: "json", URL: pinned + "/datasets/download.json?sources=all"},
-		{Label: "CSV, 34 units (derived where needed)", Format: "csv", URL: pinned + "/datasets/download.csv?units=34"},
+		{Key: "dl_zip", Label: "ZIP (CSV, Parquet, datapackage.json, README, CITATION.cff)", Format: "zip", URL: pinned + "/datasets/download.zip"},
+		{Key: "dl_csv", Label: "CSV, every source", Format: "csv", URL: pinned + "/datasets/download.csv?sources=all"},
+		{Key: "dl_csv_vn", Label: "CSV for Excel set to Vietnamese (; and decimal comma)", Format: "csv", URL: pinned + "/datasets/download.csv?sources=all&excel=vn"},
+		{Key: "dl_parquet", Label: "Parquet, every source", Format: "parquet", URL: pinned + "/datasets/download.parquet?sources=all"},
+		{Key: "dl_xlsx", Label: "XLSX, every source", Format: "xlsx", URL: pinned + "/datasets/download.xlsx?sources=all"},
+		{Key: "dl_json", Label: "JSON, every source", Format: "json", URL: pinned + "/datasets/download.json?sources=all"},
+		{Key: "dl_34", Label: "CSV, the 34 units (derived from the predecessors where needed)", Format: "csv", URL: pinned + "/datasets/download.csv?units=34"},
 	}
 	d.Snippets = Snippets(pinned + "/datasets/download")
 	return d, nil

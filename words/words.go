@@ -94,6 +94,16 @@ var table = map[string][2]string{
 	"pinned_url":       {"Địa chỉ cố định (theo phiên bản)", "Pinned URL (this version)"},
 	"newer_data":       {"Đã có số liệu mới hơn (phiên bản %s)", "Newer data exists (version %s)"},
 	"see_current":      {"xem bản mới nhất", "see the current chart"},
+	"dl_zip":           {"ZIP (CSV, Parquet, datapackage.json, README, CITATION.cff)", "ZIP (CSV, Parquet, datapackage.json, README, CITATION.cff)"},
+	"dl_csv":           {"CSV, mọi nguồn", "CSV, every source"},
+	"dl_csv_vn":        {"CSV cho Excel tiếng Việt (; và dấu phẩy thập phân)", "CSV for Excel set to Vietnamese (; and decimal comma)"},
+	"dl_parquet":       {"Parquet, mọi nguồn", "Parquet, every source"},
+	"dl_xlsx":          {"XLSX, mọi nguồn", "XLSX, every source"},
+	"dl_json":          {"JSON, mọi nguồn", "JSON, every source"},
+	"dl_34":            {"CSV, 34 tỉnh, thành phố (suy từ tỉnh cũ khi cần)", "CSV, the 34 units (derived from the predecessors where needed)"},
+	"dl_csv_one":       {"CSV", "CSV"},
+	"dl_xlsx_one":      {"XLSX", "XLSX"},
+	"dl_parquet_one":   {"Parquet", "Parquet"},
 
 	// Charts.
 	"national_median": {"Trung vị cả nước", "National median"},

@@ -88,6 +88,30 @@ func TestEncode(t *testing.T) {
 			t.Errorf("CSV row %v: want code 93 and the Vietnamese name intact", recs[1])
 		}
 	})
+	t.Run("CSVReadByDuckDB", func(t *testing.T) {
+		// The DuckDB snippet of the datasets page: the BOM is skipped, codes stay text.
+		all, err := s.AllFigures(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := s.Encode(ctx, &b, "csv", all, m); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "x.csv")
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var code, set string
+		var n int
+		if err := s.db.QueryRow(`SELECT code, unit_set, (SELECT count(*) FROM read_csv($1, types = {'code': 'VARCHAR', 'unit_set': 'VARCHAR'}))
+			FROM read_csv($1, types = {'code': 'VARCHAR', 'unit_set': 'VARCHAR'}) WHERE unit_id = 'vn63.01' LIMIT 1`, path).Scan(&code, &set, &n); err != nil {
+			t.Fatal(err)
+		}
+		if code != "01" || set != "63" || n != len(all.Rows) {
+			t.Errorf("read_csv: Hà Nội's code %q, unit_set %q, %d rows; want 01, 63, %d", code, set, n, len(all.Rows))
+		}
+	})
 	t.Run("CSVExcelVN", func(t *testing.T) {
 		recs, err := func() ([][]string, error) {
 			r := csv.NewReader(bytes.NewReader(enc("csv_vn")[3:]))

@@ -46,8 +46,8 @@ func (s *Store) Export(ctx context.Context, path, format string, q ObservationQu
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	t := s.FigureTable("observations", FiguresOf(obs, true))
-	version, now := s.Version(), time.Now()
-	m := Meta{Version: version, Title: "chiso", Citation: s.Citation(version, q.Indicators, now), Sources: TableSources(s, t), Accessed: now}
+	version := s.Version()
+	m := Meta{Version: version, Title: "chiso", Citation: s.Citation(version, q.Indicators, time.Time{}), Sources: TableSources(s, t)}
 	var buf bytes.Buffer
 	if err := s.Encode(ctx, &buf, format, t, m); err != nil {
 		return 0, fmt.Errorf("export %s: %w", path, err)

@@ -112,6 +112,8 @@ func (s *Store) Sources() []Source {
 
 // Citation is the citation string of the dataset at version, accessed on the given day: the
 // publishers of the indicators (or of the ones named), chiso, the version and the access date.
+// A zero accessed leaves the date out: files say only what they are, so that a pinned
+// download is the same bytes whenever it is fetched.
 func (s *Store) Citation(version string, indicators []string, accessed time.Time) string {
 	cat := s.Catalogue()
 	if len(indicators) == 0 {
@@ -132,6 +134,9 @@ func (s *Store) Citation(version string, indicators []string, accessed time.Time
 			p += "; "
 		}
 		p += x
+	}
+	if accessed.IsZero() {
+		return fmt.Sprintf("%s. Compiled by chiso, dataset version %s.", p, version)
 	}
 	return fmt.Sprintf("%s. Compiled by chiso, dataset version %s. Accessed %s.", p, version, accessed.Format(time.DateOnly))
 }

@@ -142,7 +142,7 @@ func (s *Store) buildPackage(ctx context.Context) (Package, error) {
 			break
 		}
 	}
-	meta := Meta{Version: version, Title: "chiso: indicators of Vietnam's provinces", Citation: s.Citation(version, nil, created), Sources: s.Sources(), Accessed: created}
+	meta := Meta{Version: version, Title: "chiso: indicators of Vietnam's provinces", Citation: s.Citation(version, nil, time.Time{}), Sources: s.Sources()}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	add := func(name string, body []byte) error {

@@ -66,7 +66,7 @@ func TestEncode(t *testing.T) {
 	s := mustOpenStore(t)
 	ctx := context.Background()
 	tbl := hauGiang2021(t, s, true)
-	m := Meta{Version: s.Version(), Title: "test", Citation: s.Citation(s.Version(), []string{"grdp_growth"}, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))}
+	m := Meta{Version: s.Version(), Title: "test", Citation: s.Citation(s.Version(), []string{"grdp_growth"}, time.Time{})}
 	m.Sources = TableSources(s, tbl)
 	enc := func(format string) []byte {
 		var b bytes.Buffer

@@ -14,7 +14,7 @@ import (
 type DownloadSpec struct {
 	ObservationsSpec
 	AllSources bool
-	Accessed   time.Time // the access date of the citation (default: today)
+	Accessed   time.Time // the access date of the citation (zero: none, so the file is the same bytes any day)
 }
 
 // A Download is a table of figures with what its file says about itself.
@@ -57,9 +57,6 @@ func DownloadOf(ctx context.Context, store *datasets.Store, s DownloadSpec) (Dow
 	}
 	t := store.FigureTable(downloadName(s), rows)
 	accessed := s.Accessed
-	if accessed.IsZero() {
-		accessed = time.Now()
-	}
 	version := store.Version()
 	title := "chiso: " + strings.Join(s.Indicators, ", ")
 	if len(s.Indicators) == 0 {

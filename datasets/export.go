@@ -188,32 +188,87 @@ func writeCSV(w io.Writer, t Table, comma rune, decimal byte) error {
 	return err
 }
 
-// jsonDoc is a JSON download: what it is, then the rows as objects.
-type jsonDoc struct {
-	Version  string           `json:"dataset_version"`
-	Title    string           `json:"title"`
-	Citation string           `json:"citation"`
-	Columns  []Column         `json:"columns"`
-	Count    int              `json:"count"`
-	Data     []map[string]any `json:"data"`
+// jsonHead is a JSON download's fields before its rows.
+type jsonHead struct {
+	Version  string   `json:"dataset_version"`
+	Title    string   `json:"title"`
+	Citation string   `json:"citation"`
+	Columns  []Column `json:"columns"`
+	Count    int      `json:"count"`
 }
 
+// writeJSON writes {"dataset_version", "title", "citation", "columns", "count", "data": [rows
+// as objects, keys in column order]}. Rows are written by hand: encoding a map per row costs
+// twenty times more.
 func writeJSON(w io.Writer, t Table, m Meta) error {
-	d := jsonDoc{Version: m.Version, Title: m.Title, Citation: m.Citation, Columns: t.Columns, Count: len(t.Rows),
-		Data: make([]map[string]any, len(t.Rows))}
-	for i, row := range t.Rows {
-		o := make(map[string]any, len(row))
-		for j, v := range row {
-			o[t.Columns[j].Name] = v
-		}
-		d.Data[i] = o
-	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d); err != nil {
+	if err := enc.Encode(jsonHead{Version: m.Version, Title: m.Title, Citation: m.Citation, Columns: t.Columns, Count: len(t.Rows)}); err != nil {
 		return fmt.Errorf("write json: %w", err)
 	}
-	return nil
+	buf.Truncate(buf.Len() - 2) // "}\n"
+	buf.WriteString(`,"data":[`)
+	keys := make([][]byte, len(t.Columns))
+	for i, c := range t.Columns {
+		keys[i] = append(appendJSONString(nil, c.Name), ':')
+	}
+	b := buf.Bytes()
+	for i, row := range t.Rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		for j, v := range row {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, keys[j]...)
+			b = appendJSONValue(b, v)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, "]}\n"...)
+	_, err := w.Write(b)
+	return err
+}
+
+// appendJSONValue appends v (nil, string, int, float64 or bool) as JSON; a NaN or infinite
+// number, which JSON cannot hold, as null.
+func appendJSONValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case string:
+		return appendJSONString(b, x)
+	case int:
+		return strconv.AppendInt(b, int64(x), 10)
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return append(b, "null"...)
+		}
+		return strconv.AppendFloat(b, x, 'f', -1, 64)
+	case bool:
+		return strconv.AppendBool(b, x)
+	}
+	js, _ := json.Marshal(v)
+	return append(b, js...)
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.Encode(s)
+			return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // duckType is the DuckDB type of a Frictionless type.

@@ -3,6 +3,9 @@ package datasets
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"math"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -31,5 +34,26 @@ func TestEncodeStable(t *testing.T) {
 		if !bytes.Equal(b.Bytes(), first[f]) {
 			t.Errorf("%s: two encodings of the same table differ", f)
 		}
+	}
+}
+
+// TestJSONValues: the hand-written JSON rows decode to the values written.
+func TestJSONValues(t *testing.T) {
+	tbl := Table{Columns: []Column{{"s", "string", "", ""}, {"i", "integer", "", ""}, {"f", "number", "", ""}, {"b", "boolean", "", ""}, {"n", "number", "", ""}},
+		Rows: [][]any{{"a \"quoted\" \\ <tag> &\n Hậu Giang", 1, 63.8, true, nil}, {"01", -2, 1e-7, false, math.NaN()}}}
+	var b bytes.Buffer
+	if err := writeJSON(&b, tbl, Meta{Version: "v"}); err != nil {
+		t.Fatal(err)
+	}
+	var d struct{ Data []map[string]any }
+	if err := json.Unmarshal(b.Bytes(), &d); err != nil {
+		t.Fatalf("%v: %s", err, b.Bytes())
+	}
+	want := []map[string]any{
+		{"s": "a \"quoted\" \\ <tag> &\n Hậu Giang", "i": 1.0, "f": 63.8, "b": true, "n": nil},
+		{"s": "01", "i": -2.0, "f": 1e-7, "b": false, "n": nil},
+	}
+	if !reflect.DeepEqual(d.Data, want) {
+		t.Errorf("decoded %v, want %v", d.Data, want)
 	}
 }

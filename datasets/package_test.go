@@ -390,3 +390,42 @@ func TestVersions(t *testing.T) {
 		t.Errorf("Snapshot(%s) after a preferring ingest = %v, want ErrVersionGone", v0, err)
 	}
 }
+
+// TestVersionsFile: in a database file the history outlives the process, and an earlier version
+// is rebuilt after a restart.
+func TestVersionsFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "chiso.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v0 := s.Version()
+	if _, err := s.Ingest(ctx, []string{"testdata/long.csv"}, IngestOptions{Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	v1 := s.Version()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	hist, err := s.Versions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 2 || hist[0].Version != v1 || hist[1].Version != v0 || !hist[1].Rebuildable {
+		t.Fatalf("history after a restart: %+v, want %s then %s", hist, v1, v0)
+	}
+	snap, err := s.Snapshot(ctx, v0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	if snap.Version() != v0 {
+		t.Errorf("snapshot version %s, want %s", snap.Version(), v0)
+	}
+}

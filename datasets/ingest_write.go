@@ -150,7 +150,10 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 			return err
 		}
 		ing.step("write: version")
-		return updateVersion(ctx, c)
+		if err := updateVersion(ctx, c); err != nil {
+			return err
+		}
+		return recordVersion(ctx, c, batch, ing.opts.Prefer && existing > 0)
 	})
 	if errors.Is(err, errInvalid) {
 		return false, nil

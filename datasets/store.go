@@ -77,7 +77,8 @@ func displayPath(path string) string {
 	return path
 }
 
-func (s *Store) init(ctx context.Context, bundled fs.FS) error {
+// applySchema runs the schema files in order; each creates only what is not there yet.
+func (s *Store) applySchema(ctx context.Context) error {
 	files, err := fs.Glob(schemaFS, "schema/*.sql")
 	if err != nil {
 		return err
@@ -91,6 +92,14 @@ func (s *Store) init(ctx context.Context, bundled fs.FS) error {
 		if _, err := s.db.ExecContext(ctx, string(ddl)); err != nil {
 			return fmt.Errorf("apply %s: %w", f, err)
 		}
+	}
+	return nil
+}
+
+func (s *Store) init(ctx context.Context, bundled fs.FS) error {
+	err := s.applySchema(ctx)
+	if err != nil {
+		return err
 	}
 	var loaded int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'bundled'`).Scan(&loaded); err != nil {
@@ -121,6 +130,9 @@ func (s *Store) readState(ctx context.Context) error {
 	}
 	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&s.version); err != nil {
 		return fmt.Errorf("read dataset version: %w", err)
+	}
+	if err := s.ensureHistory(ctx); err != nil {
+		return err
 	}
 	// The first query after opening is slower: warm the observation scan up now.
 	_, err = s.db.ExecContext(ctx, `SELECT count(*), sum(value) FROM observation WHERE indicator_id = 'pci'`)
@@ -201,7 +213,10 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 		if _, err := conn.ExecContext(ctx, `INSERT INTO meta VALUES ('bundled', ?)`, time.Now().UTC().Format(time.RFC3339)); err != nil {
 			return err
 		}
-		return updateVersion(ctx, conn)
+		if err := updateVersion(ctx, conn); err != nil {
+			return err
+		}
+		return recordVersion(ctx, conn, "bundled", false)
 	})
 }
 

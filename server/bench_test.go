@@ -112,3 +112,29 @@ func testResponder(tb testing.TB, store *datasets.Store) *responder {
 	}
 	return &responder{logger: slog.New(slog.NewTextHandler(io.Discard, nil)), store: store, tmpl: tmpl, cache: newResponseCache(1), limit: newLimiter(2, 8, time.Second)}
 }
+
+// BenchmarkDownloadAll: a full-dataset download through the whole router, every source's
+// figure, in each format, once the response cache keeps it (the first request builds it).
+func BenchmarkDownloadAll(b *testing.B) {
+	store := mustOpenStore(b)
+	h := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}, store)
+	for _, path := range []string{"download.csv?sources=all", "download.csv?sources=all&excel=vn", "download.json?sources=all",
+		"download.parquet?sources=all", "download.xlsx?sources=all", "download.zip"} {
+		b.Run(path, func(b *testing.B) {
+			start := time.Now()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/datasets/"+path, nil))
+			if rec.Code != http.StatusOK {
+				b.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			first := time.Since(start)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/datasets/"+path, nil))
+			}
+			b.ReportMetric(float64(first.Microseconds())/1000, "first-ms")
+			b.ReportMetric(float64(rec.Body.Len()), "bytes")
+		})
+	}
+}

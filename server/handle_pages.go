@@ -53,6 +53,7 @@ type chartBlock struct {
 	Option                            template.JS
 	Table                             [][]string
 	EmbedURL, EmbedAbs, PNG, SVG, CSV string
+	PinnedAbs, Citation               string // the embed at its pinned (versioned) URL; how to cite the chart's data
 }
 
 // A page is a template to render with its data and status.
@@ -137,10 +138,13 @@ func (rs *responder) chart(ctx context.Context, r *http.Request, spec report.Cha
 		return chartBlock{}, err
 	}
 	kind, qs := spec.Kind, params.Encode()
+	pin := pinnedPrefix(r) // links from a pinned page stay pinned
 	b := chartBlock{
 		ID: id, Kind: kind, Lang: spec.Lang, Option: template.JS(js), Table: append([][]string{c.Table.Header}, c.Table.Rows...),
-		EmbedURL: "/embed/" + kind + "?" + qs, EmbedAbs: scheme(r) + "://" + r.Host + "/embed/" + kind + "?" + qs,
-		PNG: "/charts/" + kind + ".png?" + qs, SVG: "/charts/" + kind + ".svg?" + qs, CSV: "/charts/" + kind + ".csv?" + qs,
+		EmbedURL: pin + "/embed/" + kind + "?" + qs, EmbedAbs: origin(r) + pin + "/embed/" + kind + "?" + qs,
+		PNG: pin + "/charts/" + kind + ".png?" + qs, SVG: pin + "/charts/" + kind + ".svg?" + qs, CSV: pin + "/charts/" + kind + ".csv?" + qs,
+		PinnedAbs: origin(r) + "/v/" + rs.store.Version() + "/embed/" + kind + "?" + qs,
+		Citation:  rs.store.Citation(rs.store.Version(), chartIndicators(spec), time.Now()),
 	}
 	b.Caption.Title, b.Caption.Subtitle, b.Caption.Source = c.Caption.Title, c.Caption.Subtitle, c.Caption.Source
 	return b, nil
@@ -268,9 +272,24 @@ func (rs *responder) handleEmbed() pageFunc {
 			if err != nil {
 				return page{}, err
 			}
-			return page{name: "embed.html", data: map[string]any{"Lang": b.Lang, "Chart": b, "Page": "/?" + params.Encode()}}, nil
+			data := map[string]any{"Lang": b.Lang, "Chart": b, "Page": pinnedPrefix(q.r) + "/?" + params.Encode()}
+			if pin := pinnedPrefix(q.r); pin != "" && rs.latest.Version() != rs.store.Version() {
+				data["Newer"], data["Current"] = stripPin(q.r), rs.latest.Version() // newer data exists: link to the unpinned chart
+			}
+			return page{name: "embed.html", data: data}, nil
 		}
 	}
+}
+
+// chartIndicators are the ids of the indicators a chart shows.
+func chartIndicators(s report.ChartSpec) []string {
+	var out []string
+	for _, id := range []string{s.Indicator.ID, s.X.ID, s.Y.ID} {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // handleChartFile serves /charts/{kind}.png, .svg and .csv: the static image for reports and

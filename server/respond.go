@@ -58,6 +58,8 @@ func errorStatus(err error) (status int, errorType string) {
 		return http.StatusBadRequest, "bad_data"
 	case errors.Is(err, datasets.ErrNotFound), errors.As(err, &ne):
 		return http.StatusNotFound, "not_found"
+	case errors.Is(err, datasets.ErrVersionGone):
+		return http.StatusGone, "gone"
 	case errors.As(err, new(*methodError)):
 		return http.StatusMethodNotAllowed, "bad_data"
 	case errors.Is(err, errBusy):
@@ -73,6 +75,9 @@ func errorStatus(err error) (status int, errorType string) {
 type responder struct {
 	logger *slog.Logger
 	store  *datasets.Store
+	latest *datasets.Store // the store of the current version (store itself, unless store is a snapshot)
+	keep   int             // dataset versions served at pinned URLs
+	pins   *pins           // /v/{version}/…; nil on the routes that pins itself serves
 	tmpl   *template.Template
 	cache  *responseCache
 	limit  *limiter
@@ -85,6 +90,7 @@ func (rs *responder) fail(w http.ResponseWriter, r *http.Request, err error, htm
 	if status == 499 {
 		return
 	}
+	w.Header().Set("Cache-Control", cacheNone)
 	msg := err.Error()
 	if status == http.StatusInternalServerError {
 		msg = "internal error"
@@ -270,7 +276,9 @@ func writeCached(w http.ResponseWriter, r *http.Request, cr *cachedResponse) {
 		h[k] = v
 	}
 	h["Etag"] = []string{cr.etag}
-	h["Cache-Control"] = noCache
+	if _, ok := cr.header["Cache-Control"]; !ok {
+		h["Cache-Control"] = noCache
+	}
 	if etagMatches(r.Header.Get("If-None-Match"), cr.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return

@@ -30,15 +30,24 @@ func addRoutes(r chi.Router, rs *responder) {
 		r.Method(http.MethodGet, "/api/v1/composite", rs.api(handleComposite(store), heavy))
 		r.Method(http.MethodPost, "/api/v1/composite", rs.api(handleComposite(store), heavy))
 		r.Method(http.MethodGet, "/charts/{file}", rs.handleChartFile())
+		r.Method(http.MethodGet, "/api/v1/datasets", rs.handleDatasetsAPI())
+		r.Method(http.MethodGet, "/api/v1/datasets/versions", rs.api(handleVersions(rs), light))
+		for _, ext := range []string{"csv", "json", "parquet", "xlsx", "zip"} {
+			r.With(cachePolicy(cacheShortDownload)).Method(http.MethodGet, "/datasets/download."+ext, rs.handleDownload(ext))
+		}
 	})
 	r.Group(func(r chi.Router) {
-		r.Use(pageHeaders(false))
+		r.Use(pageHeaders(false), cachePolicy(cacheShortHTML))
 		r.Method(http.MethodGet, "/", rs.pages(rs.handleOverview()))
 		r.Method(http.MethodGet, "/provinces/{code}", rs.pages(rs.handleProfile()))
 		r.Method(http.MethodGet, "/compare", rs.pages(rs.handleComparePage()))
+		r.Method(http.MethodGet, "/datasets", rs.pages(rs.handleDatasetsPage()))
 	})
-	r.With(pageHeaders(true)).Method(http.MethodGet, "/embed/{chart}", rs.pages(rs.handleEmbed()))
+	r.With(pageHeaders(true), cachePolicy(cacheShortHTML)).Method(http.MethodGet, "/embed/{chart}", rs.pages(rs.handleEmbed()))
 	r.Method(http.MethodGet, "/assets/*", handleAssets())
+	if rs.pins != nil {
+		r.Mount("/v/{version}", rs.pins)
+	}
 	r.NotFound(rs.handleNotFound().ServeHTTP)
 	r.MethodNotAllowed(rs.handleMethodNotAllowed().ServeHTTP)
 }

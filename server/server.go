@@ -21,6 +21,9 @@ type Config struct {
 	CacheBytes int64     // byte budget of the response cache (default 128 MiB)
 	Workers    int       // expensive requests computed at once (default: the number of CPUs)
 	AccessLog  io.Writer // where the access log's JSON lines go (default: nowhere)
+	// KeepVersions is how many dataset versions, the current one included, are served at
+	// pinned URLs /v/{version}/… (default DefaultKeepVersions).
+	KeepVersions int
 }
 
 // DefaultCacheBytes is the response cache's byte budget unless Config says otherwise.
@@ -45,12 +48,16 @@ func NewServer(logger *slog.Logger, cfg Config, store *datasets.Store) http.Hand
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.NumCPU()
 	}
-	rs := &responder{logger: logger, store: store, tmpl: tmpl, cache: newResponseCache(cfg.CacheBytes),
+	if cfg.KeepVersions <= 0 {
+		cfg.KeepVersions = DefaultKeepVersions
+	}
+	rs := &responder{logger: logger, store: store, latest: store, keep: cfg.KeepVersions, tmpl: tmpl, cache: newResponseCache(cfg.CacheBytes),
 		limit: newLimiter(cfg.Workers, 4*cfg.Workers, 10*time.Second)}
 	if cfg.AccessLog == nil {
 		cfg.AccessLog = io.Discard
 	}
 	alog := newAccessLog(cfg.AccessLog)
+	rs.pins = newPins(rs)
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	r.Use(logRequests(alog))

@@ -4,7 +4,7 @@
 //	chiso ingest   --db FILE [--indicator ID] [--sheet NAME] [--units 63|34|YEAR|DATE]
 //	               [--encoding NAME] [--source TEXT] [--prefer] [--dry-run] FILE...
 //	chiso validate [--db FILE] [same options as ingest] FILE...
-//	chiso export   [--db FILE] [--format csv|json|parquet] [--indicator IDS] [--out FILE]
+//	chiso export   [--db FILE] [--format csv|json|parquet|xlsx|zip] [--indicator IDS] [--provinces P] [--years Y] [--units 63|34] [--sources all|preferred] [--out FILE]
 package main
 
 import (
@@ -28,7 +28,8 @@ Usage:
                                                   default 127.0.0.1:8080, --addr :8080 for every interface
   chiso ingest   --db FILE [options] FILE...      add figures from CSV or XLSX files, atomically
   chiso validate [--db FILE] [options] FILE...    check files without changing anything
-  chiso export   [--db FILE] [--format csv|json|parquet] [--indicator IDS] [--out FILE]
+  chiso export   [--db FILE] [--format csv|json|parquet|xlsx|zip] [--indicator IDS] [--provinces P]
+                 [--years FROM-TO] [--units 63|34] [--sources all|preferred] [--excel-vn] [--out FILE]
 
 Run 'chiso COMMAND --help' for a command's options.
 `

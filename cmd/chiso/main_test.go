@@ -107,6 +107,47 @@ func TestExport(t *testing.T) {
 	}
 }
 
+// TestExportFormats: export takes the API's filters and writes XLSX and the whole-dataset ZIP;
+// the 34-unit view gives derived figures, marked so.
+func TestExportFormats(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runCmd(t, nil, "export", "--indicator", "grdp_growth", "--provinces", "93", "--years", "2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(out, "\ufeff") || strings.Count(out, "\n") != 3 || !strings.Contains(out, ",11,8,63,published,false,false,") {
+		t.Errorf("export of Hậu Giang's GRDP growth 2021, every source: want the header, two figures, the news report's 11 not preferred:\n%s", out)
+	}
+	out, _, err = runCmd(t, nil, "export", "--indicator", "pci", "--provinces", "đồng nai", "--years", "2019", "--units", "34", "--sources", "preferred")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.Contains(lines[1], "vn34.75") || !strings.Contains(lines[1], ",true,") {
+		t.Errorf("units=34 export: %s", out)
+	}
+	for _, f := range []string{"xlsx", "zip"} {
+		path := filepath.Join(dir, "out."+f)
+		if _, stderr, err := runCmd(t, nil, "export", "--format", f, "--out", path); err != nil || !strings.Contains(stderr, "dataset version") {
+			t.Fatalf("export --format %s: %v %s", f, err, stderr)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+			t.Errorf("%s: not a ZIP container (%v)", path, err)
+		}
+	}
+	for _, args := range [][]string{
+		{"--format", "ods"},
+		{"--years", "2020-2010"},
+		{"--units", "35"},
+		{"--format", "zip", "--indicator", "pci"},
+		{"--indicator", "nope"},
+	} {
+		if _, _, err := runCmd(t, nil, append([]string{"export"}, args...)...); err == nil {
+			t.Errorf("export %v: no error", args)
+		}
+	}
+}
+
 func TestLockedDatabase(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "chiso.db")
 	holder := exec.Command(os.Args[0], "-test.run=^$")
@@ -265,6 +306,7 @@ func TestServeFlags(t *testing.T) {
 		{"environment", nil, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: ":9090", DBPath: "x.db", CacheMB: 128}},
 		{"flags over environment", []string{"--addr=127.0.0.1:7000", "--db", "y.db"}, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: "127.0.0.1:7000", DBPath: "y.db", CacheMB: 128}},
 		{"cache budget", []string{"--cache-mb", "16"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 16}},
+		{"versions kept", []string{"--keep-versions", "5"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 128, KeepVersions: 5}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := parseServeFlags(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -274,7 +316,7 @@ func TestServeFlags(t *testing.T) {
 		})
 	}
 	_, err := parseServeFlags([]string{"8080"}, func(string) string { return "" }, io.Discard)
-	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db and --cache-mb` {
+	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db, --read-only, --cache-mb and --keep-versions` {
 		t.Errorf("parseServeFlags(8080): %v", err)
 	}
 	if _, err := parseServeFlags([]string{"--cache-mb", "0"}, func(string) string { return "" }, io.Discard); err == nil {

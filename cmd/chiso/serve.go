@@ -29,6 +29,9 @@ type serveConfig struct {
 	DBPath   string // DuckDB file; "" keeps everything in memory
 	CacheMB  int64  // byte budget of the response cache, in MiB
 	ReadOnly bool   // open DBPath for reading only (replicas sharing one file)
+	// KeepVersions is how many dataset versions are served at pinned URLs /v/{version}/…
+	// (0: the server's default; in memory only the current one exists).
+	KeepVersions int
 }
 
 // parseServeFlags reads serve's flags, falling back to CHISO_ADDR and CHISO_DB, then to the defaults.
@@ -40,11 +43,15 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.DBPath, "db", getenv("CHISO_DB"), "DuckDB file that keeps ingested data (env CHISO_DB; default: in memory, bundled data only)")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "open --db for reading only, so that several replicas can serve one file")
 	fs.Int64Var(&cfg.CacheMB, "cache-mb", server.DefaultCacheBytes>>20, "byte budget of the in-memory response cache, in MiB")
+	fs.IntVar(&cfg.KeepVersions, "keep-versions", 0, fmt.Sprintf("dataset versions served at pinned URLs /v/{version}/…, the current one included (default %d; in memory: the current one)", server.DefaultKeepVersions))
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
 	if fs.NArg() > 0 {
-		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db and --cache-mb", fs.Arg(0))
+		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db, --read-only, --cache-mb and --keep-versions", fs.Arg(0))
+	}
+	if cfg.KeepVersions < 0 {
+		return serveConfig{}, fmt.Errorf("invalid --keep-versions: expected at least 1, got %d", cfg.KeepVersions)
 	}
 	if cfg.ReadOnly && cfg.DBPath == "" {
 		return serveConfig{}, fmt.Errorf("serve: --read-only needs --db FILE")
@@ -79,7 +86,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20, AccessLog: stderr}, store),
+		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20, KeepVersions: keepVersions(cfg), AccessLog: stderr}, store),
 		MaxHeaderBytes:    16 << 10,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -107,6 +114,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// keepVersions is how many versions serve keeps: an in-memory database starts afresh from the
+// bundled data, so it has only the current version (and those ingested since it started).
+func keepVersions(cfg serveConfig) int {
+	if cfg.KeepVersions == 0 && cfg.DBPath == "" {
+		return 1
+	}
+	return cfg.KeepVersions
 }
 
 func dbName(path string) string {

@@ -15,6 +15,7 @@ const (
 // addRoutes registers the whole API and the pages.
 func addRoutes(r chi.Router, rs *responder) {
 	store := rs.store
+	docs := mustAPIDoc(store) // the OpenAPI document of these routes, built once
 	r.Method(http.MethodGet, "/healthz", handleHealthz(rs))
 	r.Group(func(r chi.Router) {
 		r.Use(cors)
@@ -29,6 +30,8 @@ func addRoutes(r chi.Router, rs *responder) {
 		r.Method(http.MethodGet, "/api/v1/peers", rs.api(handlePeers(store), light))
 		r.Method(http.MethodGet, "/api/v1/composite", rs.api(handleComposite(store), heavy))
 		r.Method(http.MethodPost, "/api/v1/composite", rs.api(handleComposite(store), heavy))
+		r.Method(http.MethodGet, "/api/v1/sql", rs.handleSQL())
+		r.Method(http.MethodGet, "/api/v1/openapi.json", docs.handleOpenAPI(rs))
 		r.Method(http.MethodGet, "/charts/{file}", rs.handleChartFile())
 	})
 	r.Group(func(r chi.Router) {
@@ -36,6 +39,8 @@ func addRoutes(r chi.Router, rs *responder) {
 		r.Method(http.MethodGet, "/", rs.pages(rs.handleOverview()))
 		r.Method(http.MethodGet, "/provinces/{code}", rs.pages(rs.handleProfile()))
 		r.Method(http.MethodGet, "/compare", rs.pages(rs.handleComparePage()))
+		r.Method(http.MethodGet, "/sql", rs.pages(rs.handleSQLPage()))
+		r.Method(http.MethodGet, "/api/docs", rs.pages(docs.handleDocsPage(rs)))
 	})
 	r.With(pageHeaders(true)).Method(http.MethodGet, "/embed/{chart}", rs.pages(rs.handleEmbed()))
 	r.Method(http.MethodGet, "/assets/*", handleAssets())

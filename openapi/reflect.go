@@ -90,6 +90,16 @@ func (g *Generator) Schema(t reflect.Type) *Schema {
 	return &Schema{Description: "not representable in JSON (" + t.String() + ")"}
 }
 
+// Named is Schema for a struct type t whose component is to be called name.
+func (g *Generator) Named(t reflect.Type, name string) *Schema {
+	if _, ok := g.names[t]; !ok {
+		g.names[t] = name
+		g.Schemas[name] = &Schema{}
+		*g.Schemas[name] = *g.Object(t)
+	}
+	return g.Schema(t)
+}
+
 // Object returns the inline object schema of struct type t, with first's properties before
 // those of t (an envelope's fields, say).
 func (g *Generator) Object(t reflect.Type, first ...Prop) *Schema {

@@ -258,7 +258,7 @@ func urlQuery(s string) string { return url.QueryEscape(s) }
 // buildDocument makes the OpenAPI document of routes.
 func buildDocument(routes []apiRoute) *openapi.Document {
 	g := openapi.NewGenerator()
-	errSchema := g.Schema(reflect.TypeFor[errorBody]())
+	errSchema := g.Named(reflect.TypeFor[errorBody](), "Error")
 	e := g.Schemas[errSchema.RefName()]
 	e.Description = "Every error: status \"error\", the kind, a message saying what was expected and what was found; parameter names the query parameter at fault (400); problems list an ingest's rows at fault."
 	e.Properties.Get("status").Const = "error"

@@ -369,4 +369,3 @@ func stripParam(uri, name string) string {
 	}
 	return path + "?" + q.Encode()
 }
-

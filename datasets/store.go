@@ -35,6 +35,7 @@ type Store struct {
 	catalogue atomic.Pointer[Catalogue]
 	sources   atomic.Pointer[map[string]Source] // every source by id (sourceCache)
 	memo      memo                              // values computed once per dataset version
+	sandbox   sqlSandbox                        // the read-only snapshot ReadOnlyQuery runs on (sql.go)
 
 	// mu guards version. Writers take it only to publish the version of what they have
 	// committed (ingest's readVersion, LoadSyntheticPanel); it does not order writes.
@@ -141,7 +142,10 @@ func (s *Store) readState(ctx context.Context) error {
 
 // Close closes the database; for a file database this flushes the write-ahead log.
 func (s *Store) Close() error {
-	err := s.db.Close()
+	err := s.closeSandbox()
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
 	if cerr := s.conn.Close(); err == nil {
 		err = cerr
 	}

@@ -28,7 +28,7 @@ type cachedResponse struct {
 	response
 	gzipped []byte
 	etag    string
-	header  http.Header // what the middleware set when it was produced (security headers, CORS, Vary)
+	header  http.Header // the middleware's headers when it was produced (security, CORS, Vary) and the response's own
 	aliases []string    // guarded by the cache's mutex
 }
 
@@ -71,6 +71,12 @@ func compressible(contentType string) bool {
 // newCachedResponse prepares resp for keeping: its gzip form, computed once.
 func newCachedResponse(resp response, etag string, header http.Header) *cachedResponse {
 	cr := &cachedResponse{response: resp, etag: etag, header: header.Clone()}
+	if cr.header == nil {
+		cr.header = http.Header{}
+	}
+	for k, v := range resp.header { // the response's own headers, over the middleware's
+		cr.header[k] = v
+	}
 	if len(resp.body) >= 1024 && compressible(resp.contentType) {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)

@@ -35,8 +35,16 @@ type query struct {
 }
 
 func newQuery(r *http.Request) *query {
-	return &query{Values: r.URL.Query(), r: r, read: map[string]bool{}}
+	q := &query{Values: r.URL.Query(), r: r, read: map[string]bool{}}
+	if log, ok := r.Context().Value(queryLogKey{}).(*[]*query); ok {
+		*log = append(*log, q)
+	}
+	return q
 }
+
+// queryLogKey, in a request's context, collects the queries made for the request: tests compare
+// the parameters handlers read with those the API document names.
+type queryLogKey struct{}
 
 func (q *query) keep(err error) {
 	if q.err == nil {

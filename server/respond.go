@@ -151,7 +151,8 @@ type endpoint func(q *query) compute
 type response struct {
 	status      int
 	contentType string
-	disposition string // Content-Disposition, for downloads
+	disposition string      // Content-Disposition, for downloads
+	header      http.Header // any other headers
 	body        []byte
 }
 
@@ -357,6 +358,9 @@ func write(w http.ResponseWriter, r *http.Request, resp response, tag string) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+	}
+	for k, v := range resp.header {
+		h[k] = v
 	}
 	h.Set("Content-Type", resp.contentType)
 	if resp.disposition != "" {

@@ -15,6 +15,7 @@ const (
 // addRoutes registers the whole API and the pages.
 func addRoutes(r chi.Router, rs *responder) {
 	store := rs.store
+	docs := mustAPIDoc(store) // the OpenAPI document of these routes, built once
 	r.Method(http.MethodGet, "/healthz", handleHealthz(rs))
 	r.Group(func(r chi.Router) {
 		r.Use(cors)
@@ -29,6 +30,8 @@ func addRoutes(r chi.Router, rs *responder) {
 		r.Method(http.MethodGet, "/api/v1/peers", rs.api(handlePeers(store), light))
 		r.Method(http.MethodGet, "/api/v1/composite", rs.api(handleComposite(store), heavy))
 		r.Method(http.MethodPost, "/api/v1/composite", rs.api(handleComposite(store), heavy))
+		r.Method(http.MethodGet, "/api/v1/sql", rs.handleSQL())
+		r.Method(http.MethodGet, "/api/v1/openapi.json", docs.handleOpenAPI(rs))
 		r.Method(http.MethodGet, "/charts/{file}", rs.handleChartFile())
 		r.Method(http.MethodGet, "/api/v1/datasets", rs.handleDatasetsAPI())
 		r.Method(http.MethodGet, "/api/v1/datasets/versions", rs.api(handleVersions(rs), light))
@@ -42,11 +45,15 @@ func addRoutes(r chi.Router, rs *responder) {
 		r.Method(http.MethodGet, "/provinces/{code}", rs.pages(rs.handleProfile()))
 		r.Method(http.MethodGet, "/compare", rs.pages(rs.handleComparePage()))
 		r.Method(http.MethodGet, "/datasets", rs.pages(rs.handleDatasetsPage()))
+		r.Method(http.MethodGet, "/sql", rs.pages(rs.handleSQLPage()))
+		r.Method(http.MethodGet, "/api/docs", rs.pages(docs.handleDocsPage(rs)))
 	})
 	r.With(pageHeaders(true), cachePolicy(cacheShortHTML)).Method(http.MethodGet, "/embed/{chart}", rs.pages(rs.handleEmbed()))
 	r.Method(http.MethodGet, "/assets/*", handleAssets())
 	if rs.pins != nil {
-		r.Mount("/v/{version}", rs.pins)
+		r.Route("/v/{version}", func(r chi.Router) {
+			r.Method(http.MethodGet, "/*", rs.pins)
+		})
 	}
 	r.NotFound(rs.handleNotFound().ServeHTTP)
 	r.MethodNotAllowed(rs.handleMethodNotAllowed().ServeHTTP)

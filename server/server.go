@@ -154,7 +154,7 @@ func pageHeaders(embed bool) func(http.Handler) http.Handler {
 func cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
-		w.Header().Set("Access-Control-Expose-Headers", "ETag, Content-Disposition")
+		w.Header().Set("Access-Control-Expose-Headers", "ETag, Content-Disposition, "+sqlTruncatedHeader)
 		next.ServeHTTP(w, r)
 	})
 }

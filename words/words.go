@@ -55,7 +55,8 @@ var table = map[string][2]string{
 	"coverage":       {"Số tỉnh có số liệu", "Provinces with a figure"},
 	"provinces_hint": {"Mã, tên hoặc tên viết tắt, cách nhau bởi dấu phẩy", "Codes, names or abbreviations, comma-separated"},
 	"data_note":      {"Số liệu thật, mỗi số liệu có nguồn. Không ước tính, không nội suy.", "Real figures, each with its source. Nothing estimated or interpolated."},
-	"api":            {"API và tải dữ liệu", "API and downloads"},
+	"api":            {"API", "API"},
+	"downloads_nav":  {"Dữ liệu và tải về", "Data and downloads"},
 	"lang_other":     {"English", "Tiếng Việt"},
 
 	// Pages and charts.
@@ -109,4 +110,31 @@ var table = map[string][2]string{
 	// Charts.
 	"national_median": {"Trung vị cả nước", "National median"},
 	"trend_band":      {"Khoảng tin cậy 95%", "95% confidence band"},
+
+	// API documentation and SQL pages.
+	"api_docs":        {"Tài liệu API", "API documentation"},
+	"api_routes":      {"Các đường dẫn", "Routes"},
+	"api_parameters":  {"Tham số", "Parameters"},
+	"api_name":        {"Tên", "Name"},
+	"api_in":          {"Vị trí", "In"},
+	"api_type":        {"Kiểu", "Type"},
+	"api_limits":      {"Giới hạn", "Limits"},
+	"api_description": {"Mô tả", "Description"},
+	"api_required":    {"bắt buộc", "required"},
+	"api_optional":    {"có thể vắng", "optional"},
+	"api_body":        {"Nội dung yêu cầu", "Request body"},
+	"api_responses":   {"Phản hồi", "Responses"},
+	"api_examples":    {"Ví dụ", "Examples"},
+	"api_schemas":     {"Cấu trúc dữ liệu", "Schemas"},
+	"api_field":       {"Trường", "Field"},
+	"sql_title":       {"Truy vấn SQL", "SQL query"},
+	"sql_intro":       {"Chạy một câu SELECT (chỉ đọc) trên các bảng dưới đây, bản chụp của phiên bản dữ liệu hiện tại.", "Run one read-only SELECT over the views below, a snapshot of the current dataset version."},
+	"sql_query":       {"Câu truy vấn", "Query"},
+	"sql_hint":        {"Chỉ SELECT hoặc WITH … SELECT, một câu; tối đa 10.000 dòng, dừng sau 5 giây.", "SELECT or WITH … SELECT only, one statement; at most 10,000 rows, stopped after 5 seconds."},
+	"sql_run":         {"Chạy", "Run"},
+	"sql_result":      {"Kết quả", "Result"},
+	"sql_rows":        {"dòng", "rows"},
+	"sql_truncated":   {"Kết quả bị cắt ở giới hạn số dòng", "The result was cut at the row limit"},
+	"sql_page_rows":   {"Trang này chỉ hiện một phần; tải JSON hoặc CSV để có đủ", "This page shows only the first rows; download JSON or CSV for all"},
+	"sql_views":       {"Các bảng", "Views"},
 }

@@ -47,9 +47,9 @@ func (s *Store) EachFigure(ctx context.Context, q ObservationQuery, fn func(indi
 	sources := s.sourceCache()
 	var (
 		ind, unit, src string
-		year          int
-		v             sql.NullFloat64
-		r, n          sql.NullInt64
+		year           int
+		v              sql.NullFloat64
+		r, n           sql.NullInt64
 	)
 	for rows.Next() {
 		var f Figure

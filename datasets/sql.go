@@ -287,7 +287,7 @@ func plainFloat(f float64) any {
 
 // SQLTable is one of the SQLViews with its columns, as the snapshot has them.
 type SQLTable struct {
-	Name    string   `json:"name"`
+	Name    string      `json:"name"`
 	Columns []SQLColumn `json:"columns"`
 }
 

@@ -240,7 +240,7 @@ func apiRoutes(store *datasets.Store) []apiRoute {
 			params: append([]*openapi.Parameter{pathParam("chart", "The chart kind.")}, chartParams(ids)...),
 			media:  []string{"text/html"}, heavy: true, notFound: true, examples: []string{"/embed/ranking?indicator=pci&year=2021", "/embed/scatter?x=pci&y=papi&year=2016"}},
 		{method: "GET", pattern: "/api/v1/datasets", id: "datasets", tag: "data", summary: "The dataset",
-			desc:  "Every indicator with its publisher, years and coverage grid, the sources, the dataset version, the citation, the download links and the snippets that load them.",
+			desc: "Every indicator with its publisher, years and coverage grid, the sources, the dataset version, the citation, the download links and the snippets that load them.",
 			view: report.Datasets{}, examples: []string{"/api/v1/datasets"}},
 		{method: "GET", pattern: "/api/v1/datasets/versions", id: "datasetVersions", tag: "data", summary: "Dataset versions",
 			desc:   "The versions loaded (when, what changed per indicator) and which are served at pinned URLs /v/{version}/….",

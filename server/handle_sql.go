@@ -29,13 +29,13 @@ const sqlTruncatedHeader = "Chiso-Rows-Truncated-At"
 
 // sqlView is the result of a read-only query.
 type sqlView struct {
-	Query     string            `json:"query"`
+	Query     string               `json:"query"`
 	Columns   []datasets.SQLColumn `json:"columns"`
-	Count     int               `json:"count"`
-	Rows      [][]any           `json:"rows"`
-	Truncated bool              `json:"truncated"`
-	MaxRows   int               `json:"max_rows"`
-	Note      string            `json:"note,omitempty"`
+	Count     int                  `json:"count"`
+	Rows      [][]any              `json:"rows"`
+	Truncated bool                 `json:"truncated"`
+	MaxRows   int                  `json:"max_rows"`
+	Note      string               `json:"note,omitempty"`
 }
 
 // Table is the result as text: column names, then the rows; null as empty, lists and structs as JSON.

@@ -49,11 +49,27 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	if !opts.DryRun && *dbPath == "" {
 		return errors.New("ingest needs --db FILE (or CHISO_DB): without a database file nothing would be kept; `chiso validate FILE` checks a file")
 	}
+	// A failed ingest (or any validate) leaves no database file where there was none.
+	created := false
+	if *dbPath != "" {
+		if _, err := os.Stat(*dbPath); errors.Is(err, os.ErrNotExist) {
+			created = true
+		}
+	}
 	store, err := datasets.Open(ctx, *dbPath)
 	if err != nil {
-		return err
+		if created {
+			removeDB(*dbPath)
+		}
+		return lockMessage(err)
 	}
-	defer store.Close()
+	keep := false
+	defer func() {
+		store.Close()
+		if created && !keep {
+			removeDB(*dbPath)
+		}
+	}()
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSpinnerType(14),
 			progressbar.OptionSetElapsedTime(true), progressbar.OptionClearOnFinish())
@@ -78,6 +94,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	keep = !rep.DryRun
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -99,4 +116,28 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintf(stdout, "added %d observations (%d preferred); dataset version %s\n", rep.Added, rep.Preferred, rep.Version)
 	return nil
+}
+
+// removeDB removes a database file that this ingest created, and its write-ahead log.
+func removeDB(path string) {
+	os.Remove(path)
+	os.Remove(path + ".wal")
+}
+
+// lockMessage rewrites the error of a database file held by another process to say which
+// process holds it: another ingest (wait for it) or a server (stop it first).
+func lockMessage(err error) error {
+	var le *datasets.LockError
+	if !errors.As(err, &le) || len(le.Args) < 2 {
+		return err
+	}
+	switch cmd := le.Args[1]; cmd {
+	case "ingest":
+		return fmt.Errorf("open %s: %v: another `chiso ingest` (PID %d) holds its lock; wait for that ingest to finish and try again", le.Path, datasets.ErrLocked, le.PID)
+	case "serve":
+		return fmt.Errorf("open %s: %v: `chiso serve` (PID %d) holds its lock; stop the server to ingest into this file", le.Path, datasets.ErrLocked, le.PID)
+	case "validate", "export":
+		return fmt.Errorf("open %s: %v: `chiso %s` (PID %d) holds its lock; wait for it to finish and try again", le.Path, datasets.ErrLocked, cmd, le.PID)
+	}
+	return err
 }

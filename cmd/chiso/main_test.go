@@ -22,6 +22,15 @@ import (
 // TestMain lets the test binary stand in for a second chiso process that holds a database
 // file open (for the lock test).
 func TestMain(m *testing.M) {
+	if os.Getenv(envRunChiso) == "1" {
+		// The test binary stands in for the chiso binary: the fault tests start it as a
+		// child process (to kill it, or to measure its peak RSS) with chiso's arguments.
+		if err := run(context.Background(), append([]string{"chiso"}, os.Args[1:]...), os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "chiso:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if path := os.Getenv("CHISO_TEST_HOLD_DB"); path != "" {
 		s, err := datasets.Open(context.Background(), path)
 		if err != nil {
@@ -148,9 +157,11 @@ func TestExportFormats(t *testing.T) {
 	}
 }
 
-func TestLockedDatabase(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "chiso.db")
-	holder := exec.Command(os.Args[0], "-test.run=^$")
+// holdDB starts a second process that holds db open, with the command line args after the
+// program name, and returns its PID.
+func holdDB(t *testing.T, db string, args ...string) int {
+	t.Helper()
+	holder := exec.Command(os.Args[0], args...)
 	holder.Env = append(os.Environ(), "CHISO_TEST_HOLD_DB="+db)
 	stdout, err := holder.StdoutPipe()
 	if err != nil {
@@ -164,9 +175,39 @@ func TestLockedDatabase(t *testing.T) {
 	if !strings.HasPrefix(line, "holding") {
 		t.Fatalf("holder: %q", line)
 	}
-	_, _, err = runCmd(t, nil, "ingest", "--db", db, fixtureDir+"long.csv")
-	if err == nil || !strings.Contains(err.Error(), "database is in use by another process (is `chiso serve` running?)") {
-		t.Errorf("ingest into a held file: %v", err)
+	return holder.Process.Pid
+}
+
+// TestLockedDatabase: an ingest into a file another process holds fails with a message that
+// names the holder, and changes nothing.
+func TestLockedDatabase(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string // the holder's command line after the program
+		want string   // %d is the holder's PID
+	}{
+		{"OtherProcess", []string{"-test.run=^$"}, "database is in use by another process (PID %d: "},
+		{"Ingest", []string{"ingest", "--db", "x.db", "a.csv"}, "database is in use by another process: another `chiso ingest` (PID %d) holds its lock; wait for that ingest to finish and try again"},
+		{"Serve", []string{"serve", "--db", "x.db"}, "database is in use by another process: `chiso serve` (PID %d) holds its lock; stop the server to ingest into this file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "chiso.db")
+			pid := holdDB(t, db, tc.args...)
+			before, err := os.ReadFile(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = runCmd(t, nil, "ingest", "--db", db, fixtureDir+"long.csv")
+			if want := fmt.Sprintf(tc.want, pid); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("ingest into a held file: %v\nwant %q", err, want)
+			}
+			if !errors.Is(err, datasets.ErrLocked) && !strings.Contains(err.Error(), datasets.ErrLocked.Error()) {
+				t.Errorf("error %v does not say the database is locked", err)
+			}
+			if after, err := os.ReadFile(db); err != nil || !bytes.Equal(after, before) {
+				t.Errorf("ingest into a held file changed it: %d → %d bytes, %v", len(before), len(after), err)
+			}
+		})
 	}
 }
 

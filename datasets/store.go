@@ -30,6 +30,20 @@ var bundledFS embed.FS
 // holds for every *LockError.
 var ErrLocked = errors.New("database is in use by another process")
 
+// ErrReadOnly reports that the database file cannot be opened for writing.
+var ErrReadOnly = errors.New("cannot write the database file (a read-only file or file system); nothing was changed")
+
+// ErrDiskFull reports that a write failed for want of disk space; the transaction was rolled back.
+var ErrDiskFull = errors.New("the disk is full; nothing was changed (free some space and try again)")
+
+// diskFull wraps err in ErrDiskFull if it is DuckDB's report of a full disk.
+func diskFull(err error) error {
+	if err != nil && strings.Contains(err.Error(), "No space left on device") {
+		return fmt.Errorf("%w: %v", ErrDiskFull, err)
+	}
+	return err
+}
+
 // A LockError reports that another process holds the database file Path: DuckDB allows one
 // read-write process per file.
 type LockError struct {
@@ -106,6 +120,9 @@ func open(ctx context.Context, path string, bundled fs.FS) (*Store, error) {
 	if err != nil {
 		if strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock") {
 			return nil, newLockError(path, err)
+		}
+		if msg := err.Error(); strings.Contains(msg, "Read-only file system") || strings.Contains(msg, "Permission denied") {
+			return nil, fmt.Errorf("open %s: %w: %v", path, ErrReadOnly, err)
 		}
 		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
 	}

@@ -126,7 +126,7 @@ func fileSize(tb testing.TB, path string) int64 {
 }
 
 // TestIngestKilled kills `chiso ingest --db FILE` with SIGKILL at seeded random moments of a
-// 63,000-row ingest; each time the reopened database must hold exactly the data before or
+// 25,200-row ingest; each time the reopened database must hold exactly the data before or
 // exactly the data after, and the ingest, repeated, must then either add the rows (if the
 // kill came first) or refuse them as already loaded (if the commit did).
 func TestIngestKilled(t *testing.T) {
@@ -135,7 +135,7 @@ func TestIngestKilled(t *testing.T) {
 	}
 	dir := t.TempDir()
 	base := filepath.Join(dir, "base.db")
-	ids, reg := makeBaseDB(t, base, 50)
+	ids, reg := makeBaseDB(t, base, 20)
 	csvPath := filepath.Join(dir, "panel.csv")
 	rows := writePanelCSV(t, csvPath, reg, ids, 2005, 2024, 0)
 	before := readState(t, base, ids)
@@ -294,3 +294,97 @@ func BenchmarkIngestPeakRSS(b *testing.B) {
 }
 
 var _ = io.Discard
+
+// mountTmpfs mounts a tmpfs of size (e.g. "8m") on a new folder and unmounts it at the end of
+// the test; it skips the test unless it runs as root on Linux.
+func mountTmpfs(t *testing.T, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root; run the tests as root to cover this fault")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("mount tmpfs: %v: %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+	return dir
+}
+
+// TestIngestReadOnly: an ingest into a database file that cannot be written says so and
+// changes nothing. As root (who may write any file) the file is on a read-only tmpfs.
+func TestIngestReadOnly(t *testing.T) {
+	var dir string
+	if os.Geteuid() == 0 {
+		dir = mountTmpfs(t, "16m")
+	} else {
+		dir = t.TempDir()
+	}
+	db := filepath.Join(dir, "chiso.db")
+	ids, reg := makeBaseDB(t, db, 5)
+	csvPath := filepath.Join(t.TempDir(), "panel.csv")
+	writePanelCSV(t, csvPath, reg, ids, 2020, 2021, 0)
+	if os.Geteuid() == 0 {
+		if out, err := exec.Command("mount", "-o", "remount,ro", dir).CombinedOutput(); err != nil {
+			t.Fatalf("remount read-only: %v: %s", err, out)
+		}
+	} else {
+		os.Chmod(db, 0o444)
+		os.Chmod(dir, 0o555)
+		t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	}
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := chisoCmd("ingest", "--db", db, csvPath).CombinedOutput()
+	want := "chiso: open " + db + ": cannot write the database file (a read-only file or file system); nothing was changed"
+	if err == nil || !strings.Contains(string(out), want) {
+		t.Errorf("ingest into a read-only file: %v\n%s\nwant %q", err, out, want)
+	}
+	if after, err := os.ReadFile(db); err != nil || !bytes.Equal(after, before) {
+		t.Errorf("ingest into a read-only file changed it: %v", err)
+	}
+}
+
+// TestIngestDiskFull: an ingest that runs out of disk space says so, and the database, once
+// there is room again, holds exactly the data before; the same ingest then succeeds.
+func TestIngestDiskFull(t *testing.T) {
+	dir := mountTmpfs(t, "8m")
+	db := filepath.Join(dir, "chiso.db")
+	ids, reg := makeBaseDB(t, db, 50)
+	csvPath := filepath.Join(t.TempDir(), "panel.csv")
+	rows := writePanelCSV(t, csvPath, reg, ids, 2005, 2024, 0)
+	before := readState(t, db, ids)
+	// Fill the disk but for 256 KiB.
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	filler := filepath.Join(dir, "filler")
+	free := int64(st.Bavail) * st.Bsize
+	if err := os.WriteFile(filler, make([]byte, free-256<<10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := chisoCmd("ingest", "--db", db, csvPath).CombinedOutput()
+	const want = "chiso: the disk is full; nothing was changed (free some space and try again): "
+	if err == nil || !strings.Contains(string(out), want) {
+		t.Errorf("ingest of %d rows onto a full disk: %v\n%s\nwant %q", rows, err, out, want)
+	}
+	t.Logf("disk full: %s", bytes.TrimSpace(out))
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	if got := readState(t, db, ids); got != before {
+		t.Errorf("after a failed ingest onto a full disk: %+v, want %+v", got, before)
+	}
+	if out, err := chisoCmd("ingest", "--db", db, csvPath).CombinedOutput(); err != nil {
+		t.Errorf("ingest with room again: %v\n%s", err, out)
+	}
+	if got := readState(t, db, ids); got.Synthetic != rows {
+		t.Errorf("after the ingest with room again: %d synthetic rows, want %d", got.Synthetic, rows)
+	}
+}

@@ -105,7 +105,7 @@ func readState(tb testing.TB, path string, ids []string) dbState {
 	return dbState{Version: s.Version(), Synthetic: len(obs)}
 }
 
-func copyFile(tb testing.TB, dst, src string) {
+func copyDB(tb testing.TB, dst, src string) {
 	tb.Helper()
 	data, err := os.ReadFile(src)
 	if err != nil {
@@ -142,7 +142,7 @@ func TestIngestKilled(t *testing.T) {
 
 	// One ingest to completion gives the state after, and how long an ingest takes.
 	full := filepath.Join(dir, "full.db")
-	copyFile(t, full, base)
+	copyDB(t, full, base)
 	start := time.Now()
 	if out, err := chisoCmd("ingest", "--db", full, csvPath).CombinedOutput(); err != nil {
 		t.Fatalf("ingest: %v\n%s", err, out)
@@ -158,7 +158,7 @@ func TestIngestKilled(t *testing.T) {
 	var sawBefore, sawAfter int
 	for i := range trials {
 		db := filepath.Join(dir, fmt.Sprintf("trial%d.db", i))
-		copyFile(t, db, base)
+		copyDB(t, db, base)
 		// Kill anywhere from the start to a little past the usual end.
 		at := time.Duration(rng.Int64N(int64(took * 11 / 10)))
 		cmd := chisoCmd("ingest", "--db", db, csvPath)
@@ -275,7 +275,7 @@ func BenchmarkIngestPeakRSS(b *testing.B) {
 	var okPeak, refusedPeak int64
 	for b.Loop() {
 		db := filepath.Join(dir, "run.db")
-		copyFile(b, db, base)
+		copyDB(b, db, base)
 		rss, out, err := peakRSS(b, "ingest", "--db", db, good)
 		if err != nil {
 			b.Fatalf("ingest: %v\n%s", err, out)

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -348,6 +350,7 @@ func TestServeFlags(t *testing.T) {
 		{"flags over environment", []string{"--addr=127.0.0.1:7000", "--db", "y.db"}, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: "127.0.0.1:7000", DBPath: "y.db", CacheMB: 128}},
 		{"cache budget", []string{"--cache-mb", "16"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 16}},
 		{"versions kept", []string{"--keep-versions", "5"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 128, KeepVersions: 5}},
+		{"debug address", []string{"--debug-addr", "127.0.0.1:6060"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 128, DebugAddr: "127.0.0.1:6060"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := parseServeFlags(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -357,7 +360,7 @@ func TestServeFlags(t *testing.T) {
 		})
 	}
 	_, err := parseServeFlags([]string{"8080"}, func(string) string { return "" }, io.Discard)
-	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db, --read-only, --cache-mb and --keep-versions` {
+	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db, --read-only, --cache-mb, --keep-versions and --debug-addr` {
 		t.Errorf("parseServeFlags(8080): %v", err)
 	}
 	if _, err := parseServeFlags([]string{"--cache-mb", "0"}, func(string) string { return "" }, io.Discard); err == nil {
@@ -381,5 +384,29 @@ func TestValidateExactFileName(t *testing.T) {
 	out, _, err := runCmd(t, nil, "validate", filepath.Join(dir, "a[1].csv"))
 	if err != nil || !strings.Contains(out, "valid: 1 observations") {
 		t.Errorf("validate a[1].csv: %q, %v", out, err)
+	}
+}
+
+// TestDebugVars: /debug/vars reports the goroutines as a number; it is served only on
+// --debug-addr, never by the public handler.
+func TestDebugVars(t *testing.T) {
+	rec := httptest.NewRecorder()
+	handleDebugVars().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/debug/vars", nil))
+	var vars struct {
+		Goroutines int    `json:"goroutines"`
+		HeapAlloc  uint64 `json:"heap_alloc"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &vars); err != nil || vars.Goroutines < 1 || vars.HeapAlloc == 0 {
+		t.Errorf("/debug/vars = %s (%v), want goroutines ≥ 1 and heap_alloc > 0", rec.Body, err)
+	}
+	addr, stop := startServe(t)
+	defer stop()
+	resp, err := http.Get("http://" + addr + "/debug/vars")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("public GET /debug/vars = %d, want 404", resp.StatusCode)
 	}
 }

@@ -6,10 +6,8 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -154,5 +152,3 @@ func writeZipBomb(t *testing.T, dir string) string {
 	return path
 }
 
-var _ = fmt.Sprint
-var _ = runtime.NumGoroutine

@@ -182,6 +182,12 @@ func (ing *ingestion) read(ctx context.Context, in *inputFile, probs *problems) 
 		}
 		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: got})
 		return nil
+	case bytes.HasPrefix(head, []byte("\x1f\x8b")):
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "a gzip-compressed file (decompress it first)"})
+		return nil
+	case bytes.HasPrefix(head, []byte("%PDF-")):
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "a PDF document (export the table as CSV or XLSX)"})
+		return nil
 	case ext == ".ods" || isZip && bytes.Contains(head, []byte("application/vnd.oasis.opendocument")):
 		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "an OpenDocument spreadsheet (save it as .xlsx or CSV)"})
 		return nil
@@ -200,6 +206,9 @@ func (ing *ingestion) read(ctx context.Context, in *inputFile, probs *problems) 
 		return readCSVFile(in, ing.opts.Encoding, ing.opts.TempDir, probs)
 	}
 }
+
+// lineTooLong is DuckDB's CSV reader's message for a line over its limit.
+var lineTooLong = regexp.MustCompile(`Maximum line size of (\d+) bytes exceeded\. Actual Size:(\d+) bytes`)
 
 // ole2Magic starts an OLE2 compound file: a legacy .xls workbook, or an encrypted XLSX.
 var ole2Magic = []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
@@ -354,7 +363,11 @@ func (ing *ingestion) rejected(ctx context.Context, in *inputFile, rejects strin
 			rows.Close()
 			return false, err
 		}
-		duck = append(duck, &ParseError{File: in.name, Line: line, Column: col, Want: "a well-formed CSV record", Got: msg})
+		p := &ParseError{File: in.name, Line: line, Column: col, Want: "a well-formed CSV record", Got: msg}
+		if m := lineTooLong.FindStringSubmatch(msg); m != nil {
+			p.Want, p.Got = "a line of at most "+m[1]+" bytes", "a line of "+m[2]+" bytes"
+		}
+		duck = append(duck, p)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(duck) == 0 {

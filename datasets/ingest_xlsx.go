@@ -4,7 +4,10 @@ import (
 	"archive/zip"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -25,12 +28,25 @@ const xlsxXMLInMemory = 16 << 20
 func unzippedSize(path string) (uint64, error) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return 0, err
+		head := make([]byte, 4)
+		if f, ferr := os.Open(path); ferr == nil {
+			io.ReadFull(f, head)
+			f.Close()
+		}
+		if string(head) == "PK\x03\x04" {
+			return 0, fmt.Errorf("a damaged or truncated zip archive (%v)", err)
+		}
+		return 0, fmt.Errorf("a file that is not a zip archive (%v)", err)
 	}
 	defer zr.Close()
 	var n uint64
+	workbook := false
 	for _, f := range zr.File {
 		n += f.UncompressedSize64
+		workbook = workbook || f.Name == "xl/workbook.xml"
+	}
+	if !workbook {
+		return 0, errors.New("a zip archive without xl/workbook.xml")
 	}
 	return n, nil
 }
@@ -39,7 +55,7 @@ func unzippedSize(path string) (uint64, error) {
 // rows as text into the temporary table raw. The first non-empty row is the header.
 func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet string, probs *problems) error {
 	if size, err := unzippedSize(in.path); err != nil {
-		probs.add(&ParseError{File: in.name, Line: 1, Want: "an XLSX workbook (a zip archive)", Got: "a file that is not one: " + err.Error()})
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "an XLSX workbook", Got: err.Error()})
 		return nil
 	} else if size > MaxXLSXUnzipped {
 		probs.add(&ParseError{File: in.name, Line: 1, Want: fmt.Sprintf("an XLSX workbook of at most %d MiB unzipped", MaxXLSXUnzipped>>20),
@@ -70,6 +86,7 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 	var data [][]string
 	headerLine := 0
 	ragged := false
+	var raggedRows []*ParseError // rows longer than the header, reported unless the header is a title
 	for line := 1; rows.Next(); line++ {
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
@@ -92,7 +109,7 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 		}
 		if len(cells) > len(in.header) {
 			ragged = true
-			probs.add(&ParseError{File: in.name, Sheet: sheet, Line: line, Column: len(in.header) + 1,
+			raggedRows = append(raggedRows, &ParseError{File: in.name, Sheet: sheet, Line: line, Column: len(in.header) + 1,
 				Want: fmt.Sprintf("%d cells, as in the header", len(in.header)), Got: fmt.Sprintf("%d cells", len(cells))})
 			continue
 		}
@@ -119,9 +136,19 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 		if err1 != nil || err2 != nil || r1 > headerLine || r2 < headerLine {
 			continue
 		}
+		ragged = true
+		if len(in.header) == 1 && len(raggedRows) > 0 {
+			// One cell merged across the columns above the table: a title, not a header.
+			probs.add(&ParseError{File: in.name, Sheet: sheet, Line: r1, Column: c1,
+				Want: "a header row (province, year, value, …) as the first row",
+				Got:  fmt.Sprintf("a title %s merged across %s:%s (delete the rows above the header)", quote(in.header[0]), mc.GetStartAxis(), mc.GetEndAxis())})
+			return nil
+		}
 		probs.add(&ParseError{File: in.name, Sheet: sheet, Line: r1, Column: c1,
 			Want: "one header cell per column", Got: fmt.Sprintf("merged cells %s:%s", mc.GetStartAxis(), mc.GetEndAxis())})
-		ragged = true
+	}
+	for _, p := range raggedRows {
+		probs.add(p)
 	}
 	if ragged {
 		return nil

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -293,7 +292,6 @@ func BenchmarkIngestPeakRSS(b *testing.B) {
 	b.ReportMetric(float64(refusedPeak)/(1<<20), "refused-peak-RSS-MiB")
 }
 
-var _ = io.Discard
 
 // mountTmpfs mounts a tmpfs of size (e.g. "8m") on a new folder and unmounts it at the end of
 // the test; it skips the test unless it runs as root on Linux.

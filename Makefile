@@ -50,9 +50,15 @@ lint: setup
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
+# fuzz runs every fuzz target for FUZZTIME each, from the seed corpus (f.Add, testdata) and
+# what earlier runs committed under testdata/fuzz; a failing input lands there to be committed.
+FUZZTIME ?= 15s
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzResolve -fuzztime=30s ./datasets
-	$(GO) test -run='^$$' -fuzz=FuzzTrend -fuzztime=30s ./analytics
+	$(GO) test -run='^$$' -fuzz='^FuzzResolve$$' -fuzztime=$(FUZZTIME) ./datasets
+	$(GO) test -run='^$$' -fuzz='^FuzzIngestCSV$$' -fuzztime=$(FUZZTIME) ./datasets
+	$(GO) test -run='^$$' -fuzz='^FuzzIngestXLSX$$' -fuzztime=$(FUZZTIME) ./datasets
+	$(GO) test -run='^$$' -fuzz='^FuzzQuery$$' -fuzztime=$(FUZZTIME) ./server
+	$(GO) test -run='^$$' -fuzz='^FuzzTrend$$' -fuzztime=$(FUZZTIME) ./analytics
 
 bench: build
 	./scripts/setup.sh --bench

@@ -151,4 +151,3 @@ func writeZipBomb(t *testing.T, dir string) string {
 	}
 	return path
 }
-

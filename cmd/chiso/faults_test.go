@@ -292,7 +292,6 @@ func BenchmarkIngestPeakRSS(b *testing.B) {
 	b.ReportMetric(float64(refusedPeak)/(1<<20), "refused-peak-RSS-MiB")
 }
 
-
 // mountTmpfs mounts a tmpfs of size (e.g. "8m") on a new folder and unmounts it at the end of
 // the test; it skips the test unless it runs as root on Linux.
 func mountTmpfs(t *testing.T, size string) string {

@@ -105,6 +105,8 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	}
 	ing.step("write: check")
 	ing.temps = append(ing.temps, "chiso_new")
+	// A refused write frees its rows now: diagnose, which comes next, stages the files again.
+	defer c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_new`)
 	if _, err := c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_new AS
 		SELECT c.id AS indicator_id, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
 			CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END AS status,
@@ -163,8 +165,5 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		}
 		return recordVersion(ctx, c, batch, ing.opts.Prefer && existing > 0)
 	})
-	if _, derr := c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_new`); err == nil && derr != nil {
-		err = derr
-	}
 	return err == nil, err
 }

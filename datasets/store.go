@@ -203,6 +203,21 @@ func (s *Store) readState(ctx context.Context) error {
 	return err
 }
 
+// SetMemoryLimit caps the memory DuckDB's buffer manager uses (tables, temporary tables,
+// joins, sorts) at limit bytes; above it DuckDB spills to files in tempDir ("" leaves DuckDB's
+// default: FILE.tmp beside a database file). Go's own memory is not counted.
+func (s *Store) SetMemoryLimit(ctx context.Context, limit int64, tempDir string) error {
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("SET memory_limit = '%dB'", limit)); err != nil {
+		return fmt.Errorf("set memory limit: %w", err)
+	}
+	if tempDir != "" {
+		if _, err := s.db.ExecContext(ctx, "SET temp_directory = "+sqlString(tempDir)); err != nil {
+			return fmt.Errorf("set temp directory: %w", err)
+		}
+	}
+	return nil
+}
+
 // Close closes the database; for a file database this flushes the write-ahead log.
 func (s *Store) Close() error {
 	err := s.db.Close()

@@ -284,8 +284,9 @@ func peakRSS(tb testing.TB, args ...string) (int64, []byte, error) {
 }
 
 // BenchmarkIngestPeakRSS ingests a 2,016,000-row long CSV (1,600 synthetic indicators × 63 ×
-// 20 years) with `chiso ingest --db` in a child process, and a file of the same rows with one
-// bad value near the end, and reports the peak RSS of each process (ru_maxrss from wait4).
+// 20 years) with `chiso ingest --db` (default --memory-mb) in a child process, and a file of
+// the same rows with one bad value near the end, and reports the peak RSS of each process:
+// ru_maxrss of the child as wait4 reports it, so it counts DuckDB's memory and Go's alike.
 func BenchmarkIngestPeakRSS(b *testing.B) {
 	dir := b.TempDir()
 	base := filepath.Join(dir, "base.db")

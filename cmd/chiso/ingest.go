@@ -35,6 +35,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	fs.BoolVar(&opts.Prefer, "prefer", false, "make the new figures preferred over figures already loaded for the same key")
 	fs.BoolVar(&opts.DryRun, "dry-run", validateOnly, "validate only; change nothing")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	memMB := fs.Int64("memory-mb", 512, "memory DuckDB may use for the ingest, in MiB; beyond it, it spills to temporary files")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,6 +71,17 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 			removeDB(*dbPath)
 		}
 	}()
+	if *memMB < 64 {
+		return fmt.Errorf("invalid --memory-mb: expected at least 64, got %d", *memMB)
+	}
+	spill, err := os.MkdirTemp("", "chiso-ingest-spill-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(spill)
+	if err := store.SetMemoryLimit(ctx, *memMB<<20, spill); err != nil {
+		return err
+	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSpinnerType(14),
 			progressbar.OptionSetElapsedTime(true), progressbar.OptionClearOnFinish())

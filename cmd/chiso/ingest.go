@@ -50,6 +50,9 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	if !opts.DryRun && *dbPath == "" {
 		return errors.New("ingest needs --db FILE (or CHISO_DB): without a database file nothing would be kept; `chiso validate FILE` checks a file")
 	}
+	if *memMB < 64 {
+		return fmt.Errorf("invalid --memory-mb: expected at least 64, got %d", *memMB)
+	}
 	// A failed ingest (or any validate) leaves no database file where there was none.
 	created := false
 	if *dbPath != "" {
@@ -71,9 +74,6 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 			removeDB(*dbPath)
 		}
 	}()
-	if *memMB < 64 {
-		return fmt.Errorf("invalid --memory-mb: expected at least 64, got %d", *memMB)
-	}
 	spill, err := os.MkdirTemp("", "chiso-ingest-spill-")
 	if err != nil {
 		return err

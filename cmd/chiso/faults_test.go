@@ -115,15 +115,6 @@ func copyDB(tb testing.TB, dst, src string) {
 	}
 }
 
-func fileSize(tb testing.TB, path string) int64 {
-	tb.Helper()
-	fi, err := os.Stat(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return fi.Size()
-}
-
 // TestIngestKilled kills `chiso ingest --db FILE` with SIGKILL at seeded random moments of a
 // 25,200-row ingest; each time the reopened database must hold exactly the data before or
 // exactly the data after, and the ingest, repeated, must then either add the rows (if the

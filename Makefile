@@ -6,7 +6,7 @@ export PATH := $(PATH):/usr/local/go/bin
 GO ?= $(firstword $(shell command -v go) $(wildcard /usr/local/go/bin/go) go)
 GOFMT = $(shell $(GO) env GOROOT)/bin/gofmt
 
-.PHONY: setup tools assets build run test lint fuzz bench clean
+.PHONY: setup tools assets build run test lint fuzz bench soak clean
 
 # setup installs, when missing, gcc and g++ (cgo), Node.js and npm, and for `make test` also
 # Chromium (scripts/setup.sh: apt-get as root, otherwise it prints the command), then the npm
@@ -50,15 +50,26 @@ lint: setup
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
+# fuzz runs every fuzz target for FUZZTIME each, from the seed corpus (f.Add, testdata) and
+# what earlier runs committed under testdata/fuzz; a failing input lands there to be committed.
+FUZZTIME ?= 15s
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzResolve -fuzztime=30s ./datasets
-	$(GO) test -run='^$$' -fuzz=FuzzTrend -fuzztime=30s ./analytics
+	$(GO) test -run='^$$' -fuzz='^FuzzResolve$$' -fuzztime=$(FUZZTIME) ./datasets
+	$(GO) test -run='^$$' -fuzz='^FuzzIngestCSV$$' -fuzztime=$(FUZZTIME) ./datasets
+	$(GO) test -run='^$$' -fuzz='^FuzzIngestXLSX$$' -fuzztime=$(FUZZTIME) ./datasets
+	$(GO) test -run='^$$' -fuzz='^FuzzQuery$$' -fuzztime=$(FUZZTIME) ./server
+	$(GO) test -run='^$$' -fuzz='^FuzzTrend$$' -fuzztime=$(FUZZTIME) ./analytics
 
 bench: build
 	./scripts/setup.sh --bench
 	$(GO) test -run='^$$' -bench=. -benchmem -timeout=30m ./analytics ./datasets ./report ./server
 	./scripts/bench-startup.sh
 	PATH="$$PATH:/usr/sbin" ./scripts/bench-http.sh
+
+# soak: chiso serve on a free 127.0.0.1 port at saturation (wrk) on API, chart, embed and page
+# routes for SOAK_SECONDS (default 600); fails on any 5xx or on RSS/goroutine growth after warm-up.
+soak: build
+	./scripts/soak.sh
 
 clean:
 	rm -rf bin web/static/vendor

@@ -94,6 +94,11 @@ func (p *problems) err() error {
 // one transaction: on any problem nothing changes, and the error is an *IngestError that
 // lists up to MaxProblems problems with their file, line (or cell) and column.
 func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) (IngestReport, error) {
+	rep, err := s.ingest(ctx, paths, opts)
+	return rep, diskFull(err)
+}
+
+func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions) (IngestReport, error) {
 	rep := IngestReport{DryRun: opts.DryRun}
 	if len(paths) == 0 {
 		return rep, errors.New("ingest: no files")

@@ -86,6 +86,17 @@ func readCSVFile(in *inputFile, enc string, tmpDir string, probs *problems) erro
 		probs.add(&ParseError{File: in.name, Line: 1, Want: "a header row", Got: "an empty file"})
 		return nil
 	}
+	if i := bytes.IndexByte(head, 0); i >= 0 {
+		line, col := positionOf(head, i)
+		probs.add(&ParseError{File: in.name, Line: line, Column: col, Want: "text",
+			Got: "a NUL byte (a binary file, or UTF-16 text without a BOM: pass --encoding utf-16)"})
+		return nil
+	}
+	if !bytes.Contains(head, []byte{'\n'}) && bytes.Contains(head, []byte{'\r'}) {
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "lines that end in LF or CR LF",
+			Got: "lines that end in CR alone (an old Mac format: save the file again as CSV)"})
+		return nil
+	}
 	end := firstLineEnd(head)
 	line := bytes.TrimSuffix(head[:end], []byte{'\r'})
 	if !utf8.Valid(line) {
@@ -288,6 +299,11 @@ func scanCSV(data []byte, name string, probs *problems) (csvLayout, bool) {
 		} else {
 			var n int
 			fields, n, fieldsText = scanQuotedRecord(data[i:], lay.delim, wantFields < 0)
+			if i+n == len(data) && bytes.Count(data[i:], []byte{'"'})%2 == 1 {
+				probs.add(&ParseError{File: name, Line: startLine, Column: fields,
+					Want: fmt.Sprintf("a closing quote for the field opened on line %d", startLine), Got: "the end of the file"})
+				return lay, false
+			}
 			line += bytes.Count(data[i:i+n], []byte{'\n'})
 			next = i + n
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -111,6 +112,13 @@ func (in *inputFile) mapHeader(opts IngestOptions, probs *problems) bool {
 		}
 		if yearHeader.MatchString(strings.TrimSpace(h)) {
 			y, _ := strconv.Atoi(strings.TrimSpace(h))
+			for c, y2 := range years {
+				if y2 == y {
+					probs.add(&ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: col, Field: h,
+						Want: "one column per year", Got: fmt.Sprintf("a second one for %d (column %d is %q too)", y, c, in.header[c-1])})
+					return false
+				}
+			}
 			years[col] = y
 			continue
 		}
@@ -160,22 +168,56 @@ func (ing *ingestion) read(ctx context.Context, in *inputFile, probs *problems) 
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
-	head := make([]byte, 4)
-	n, _ := f.Read(head)
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
 	f.Close()
+	head = head[:n]
 	ext := strings.ToLower(filepath.Ext(in.path))
-	isZip := bytes.HasPrefix(head[:n], []byte("PK\x03\x04"))
+	isZip := bytes.HasPrefix(head, []byte("PK\x03\x04"))
 	switch {
+	case bytes.HasPrefix(head, ole2Magic):
+		got := "a legacy .xls workbook (save it as .xlsx)"
+		if ext != ".xls" {
+			got = "a legacy .xls workbook or a password-protected XLSX (save it as .xlsx, without a password)"
+		}
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: got})
+		return nil
+	case bytes.HasPrefix(head, []byte("\x1f\x8b")):
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "a gzip-compressed file (decompress it first)"})
+		return nil
+	case bytes.HasPrefix(head, []byte("%PDF-")):
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "a PDF document (export the table as CSV or XLSX)"})
+		return nil
+	case ext == ".ods" || isZip && bytes.Contains(head, []byte("application/vnd.oasis.opendocument")):
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "an OpenDocument spreadsheet (save it as .xlsx or CSV)"})
+		return nil
+	case ext == ".xls" || ext == ".xlsx" && !isZip && looksLikeHTML(head):
+		got := "a legacy .xls workbook (save it as .xlsx)"
+		if looksLikeHTML(head) {
+			got = "an HTML page named " + ext + " (open it and save it as .xlsx or CSV)"
+		}
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: got})
+		return nil
 	case ext == ".xlsx" || ext == ".xlsm" || isZip:
 		in.format = "xlsx"
 		return readXLSXFile(ctx, ing.conn, in, ing.opts.Sheet, probs)
-	case ext == ".xls":
-		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "a legacy .xls workbook (save it as .xlsx)"})
-		return nil
 	default:
 		in.format = "csv"
 		return readCSVFile(in, ing.opts.Encoding, ing.opts.TempDir, probs)
 	}
+}
+
+// lineTooLong is DuckDB's CSV reader's message for a line over its limit.
+var lineTooLong = regexp.MustCompile(`Maximum line size of (\d+) bytes exceeded\. Actual Size:(\d+) bytes`)
+
+// ole2Magic starts an OLE2 compound file: a legacy .xls workbook, or an encrypted XLSX.
+var ole2Magic = []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+
+// looksLikeHTML reports whether head starts (after blanks and a BOM) like an HTML page, as
+// the "Excel" exports of many web portals do.
+func looksLikeHTML(head []byte) bool {
+	h := bytes.ToLower(bytes.TrimLeft(bytes.TrimPrefix(head, utf8BOM), " \t\r\n"))
+	return bytes.HasPrefix(h, []byte("<html")) || bytes.HasPrefix(h, []byte("<!doctype html")) || bytes.HasPrefix(h, []byte("<table"))
 }
 
 // Each file is read into its own table chiso_raw_N in long form: the text as found (for
@@ -321,7 +363,11 @@ func (ing *ingestion) rejected(ctx context.Context, in *inputFile, rejects strin
 			rows.Close()
 			return false, err
 		}
-		duck = append(duck, &ParseError{File: in.name, Line: line, Column: col, Want: "a well-formed CSV record", Got: msg})
+		p := &ParseError{File: in.name, Line: line, Column: col, Want: "a well-formed CSV record", Got: msg}
+		if m := lineTooLong.FindStringSubmatch(msg); m != nil {
+			p.Want, p.Got = "a line of at most "+m[1]+" bytes", "a line of "+m[2]+" bytes"
+		}
+		duck = append(duck, p)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(duck) == 0 {

@@ -63,7 +63,10 @@ var rowRules = []rowRule{
 		want: `'a whole number ≥ 1'`, got: `'"' || s.rank_of_t || '"'`},
 	{name: "year_range", field: "year", keyed: true,
 		ok:   `s.year BETWEEN c.first_year AND $last_year`,
-		want: `'a year from ' || c.first_year || ' (the first year of ' || c.id || ') to $last_year'`, got: `s.year::VARCHAR`},
+		want: `'a year from ' || c.first_year || ' (the first year of ' || c.id || ') to $last_year'`,
+		// A number of days since 1899-12-30 is how a spreadsheet stores a date (44197 is 2021-01-01).
+		got: `s.year::VARCHAR || CASE WHEN s.year BETWEEN 3000 AND 73050 THEN ', which is the date ' ||
+			strftime(DATE '1899-12-30' + s.year, '%Y-%m-%d') || ' as a spreadsheet stores dates (write the year alone)' ELSE '' END`},
 	{name: "scale", field: "value", keyed: true,
 		ok:   `s.value IS NULL OR s.value BETWEEN coalesce(c.scale_min, s.value) AND coalesce(c.scale_max, s.value)`,
 		want: `'a value in [' || coalesce(c.scale_min::VARCHAR, '…') || ', ' || coalesce(c.scale_max::VARCHAR, '…') || '] (' || c.unit_of_measure || ')'`,

@@ -2,7 +2,6 @@ package datasets
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -84,13 +83,61 @@ func (ing *ingestion) fast(ctx context.Context, rep *IngestReport) (bool, error)
 }
 
 // write adds the staged rows in one transaction on the assumption that they are all valid,
-// and checks that assumption: every staged row went in and, if checkKeys, no key twice and no
-// figure already loaded from the same source. If it does not hold, it rolls back and reports
-// false; diagnose then says why.
+// and checks that assumption: every staged row is valid and, if checkKeys, no key comes twice
+// and no figure is already loaded from the same source. The rows are built and checked in a
+// temporary table first, so that a refused write changes nothing in the database file (a
+// rolled-back insert into a persistent table would leave its blocks behind); only rows that
+// passed are then inserted. If the assumption does not hold it reports false; diagnose then
+// says why.
 func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string, staged int64, checkKeys bool) (bool, error) {
 	c := ing.conn
 	batch := fmt.Sprintf("i%x", time.Now().UnixNano()%(1<<40))
-	errInvalid := errors.New("invalid rows")
+	// A new figure is preferred unless its key already has a preferred figure (or --prefer).
+	var existing int
+	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_existing WHERE has_preferred`).Scan(&existing); err != nil {
+		return false, err
+	}
+	preferred, joinExisting := "e.has_preferred IS NULL OR NOT e.has_preferred", `LEFT JOIN (
+			SELECT ind_no, unit_no, year, bool_or(has_preferred) AS has_preferred FROM chiso_existing GROUP BY ALL) e
+			ON e.ind_no = c.ind_no AND e.unit_no = k.unit_no AND e.year = s.year`
+	if ing.opts.Prefer || existing == 0 {
+		preferred, joinExisting = "true", ""
+	}
+	ing.step("write: check")
+	ing.temps = append(ing.temps, "chiso_new")
+	// A refused write frees its rows now: diagnose, which comes next, stages the files again.
+	defer c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_new`)
+	if _, err := c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_new AS
+		SELECT c.id AS indicator_id, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
+			CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END AS status,
+			k.verified, %[2]s AS preferred, k.source_id, ?::VARCHAR AS batch
+		FROM %[4]s s %[5]s
+		%[3]s
+		WHERE %[1]s`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims), batch); err != nil {
+		return false, fmt.Errorf("write observations: %w", err)
+	}
+	var added int64
+	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_new`).Scan(&added); err != nil {
+		return false, err
+	}
+	if added != staged {
+		return false, nil
+	}
+	if checkKeys {
+		ing.step("write: check keys")
+		// Keys are compared by their hash here: a collision only sends the ingest down the exact,
+		// slower path of diagnose.
+		var dups int
+		if err := c.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM (SELECT 1 FROM chiso_new GROUP BY hash(indicator_id, unit_id, year) HAVING count(*) > 1))
+			+ (SELECT count(*) FROM chiso_existing e JOIN chiso_keys k ON k.unit_no = e.unit_no AND k.year = e.year AND k.src_no = e.same_source_no)`,
+		).Scan(&dups); err != nil {
+			return false, err
+		}
+		if dups > 0 {
+			return false, nil
+		}
+	}
 	err := inTx(ctx, c, func() error {
 		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
 			WHERE id NOT IN (SELECT id FROM source)`); err != nil {
@@ -104,49 +151,12 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 				return fmt.Errorf("write: %w", err)
 			}
 		}
-		// A new figure is preferred unless its key already has a preferred figure (or --prefer).
-		var existing int
-		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_existing WHERE has_preferred`).Scan(&existing); err != nil {
-			return err
-		}
-		preferred, joinExisting := "e.has_preferred IS NULL OR NOT e.has_preferred", `LEFT JOIN (
-				SELECT ind_no, unit_no, year, bool_or(has_preferred) AS has_preferred FROM chiso_existing GROUP BY ALL) e
-				ON e.ind_no = c.ind_no AND e.unit_no = k.unit_no AND e.year = s.year`
-		if ing.opts.Prefer || existing == 0 {
-			preferred, joinExisting = "true", ""
-		}
 		ing.step("write: observations")
-		res, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
-			SELECT c.id, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END,
-				CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END,
-				k.verified, %[2]s, k.source_id, ?
-			FROM %[4]s s %[5]s
-			%[3]s
-			WHERE %[1]s`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims), batch)
-		if err != nil {
+		if _, err := c.ExecContext(ctx, `INSERT INTO observation SELECT * FROM chiso_new`); err != nil {
 			return fmt.Errorf("write observations: %w", err)
 		}
-		added, _ := res.RowsAffected()
-		if added != staged {
-			return errInvalid
-		}
-		if checkKeys {
-			ing.step("write: check keys")
-			// Keys are compared by their hash here: a collision only sends the ingest down the exact,
-			// slower path of diagnose.
-			var dups int
-			if err := c.QueryRowContext(ctx, `SELECT
-				(SELECT count(*) FROM (SELECT 1 FROM observation WHERE batch = ? GROUP BY hash(indicator_id, unit_id, year) HAVING count(*) > 1))
-				+ (SELECT count(*) FROM chiso_existing e JOIN chiso_keys k ON k.unit_no = e.unit_no AND k.year = e.year AND k.src_no = e.same_source_no)`,
-				batch).Scan(&dups); err != nil {
-				return err
-			}
-			if dups > 0 {
-				return errInvalid
-			}
-		}
 		rep.Added, rep.Rows = int(added), int(added)
-		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM observation WHERE batch = ? AND preferred`, batch).Scan(&rep.Preferred); err != nil {
+		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_new WHERE preferred`).Scan(&rep.Preferred); err != nil {
 			return err
 		}
 		ing.step("write: version")
@@ -155,8 +165,5 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		}
 		return recordVersion(ctx, c, batch, ing.opts.Prefer && existing > 0)
 	})
-	if errors.Is(err, errInvalid) {
-		return false, nil
-	}
 	return err == nil, err
 }

@@ -1,19 +1,68 @@
 package datasets
 
 import (
+	"archive/zip"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
 
+// MaxXLSXUnzipped is the largest XLSX workbook an ingest reads, in bytes once unzipped: a
+// sheet of 500,000 rows of seven cells fits; a zip bomb (a small file that unzips to a huge
+// sheet) is refused before anything is unzipped. Larger tables come as CSV.
+const MaxXLSXUnzipped = 128 << 20
+
+// xlsxXMLInMemory is the size above which excelize unzips a part to a temporary file instead
+// of memory.
+const xlsxXMLInMemory = 16 << 20
+
+// unzippedSize returns the total unzipped size of the zip archive at path, as its directory
+// declares it (archive/zip refuses to unzip more than a file declares).
+func unzippedSize(path string) (uint64, error) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		head := make([]byte, 4)
+		if f, ferr := os.Open(path); ferr == nil {
+			io.ReadFull(f, head)
+			f.Close()
+		}
+		if string(head) == "PK\x03\x04" {
+			return 0, fmt.Errorf("a damaged or truncated zip archive (%v)", err)
+		}
+		return 0, fmt.Errorf("a file that is not a zip archive (%v)", err)
+	}
+	defer zr.Close()
+	var n uint64
+	workbook := false
+	for _, f := range zr.File {
+		n += f.UncompressedSize64
+		workbook = workbook || f.Name == "xl/workbook.xml"
+	}
+	if !workbook {
+		return 0, errors.New("a zip archive without xl/workbook.xml")
+	}
+	return n, nil
+}
+
 // readXLSXFile reads one sheet of a workbook (the first, or the one named) and loads its data
 // rows as text into the temporary table raw. The first non-empty row is the header.
 func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet string, probs *problems) error {
-	f, err := excelize.OpenFile(in.path)
+	if size, err := unzippedSize(in.path); err != nil {
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "an XLSX workbook", Got: err.Error()})
+		return nil
+	} else if size > MaxXLSXUnzipped {
+		probs.add(&ParseError{File: in.name, Line: 1, Want: fmt.Sprintf("an XLSX workbook of at most %d MiB unzipped", MaxXLSXUnzipped>>20),
+			Got: fmt.Sprintf("one of %d MiB (save the sheet as CSV)", size>>20)})
+		return nil
+	}
+	f, err := excelize.OpenFile(in.path, excelize.Options{UnzipSizeLimit: MaxXLSXUnzipped, UnzipXMLSizeLimit: xlsxXMLInMemory})
 	if err != nil {
 		probs.add(&ParseError{File: in.name, Line: 1, Want: "an XLSX workbook", Got: err.Error()})
 		return nil
@@ -30,16 +79,19 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 	in.sheet = sheet
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return fmt.Errorf("%s: sheet %q: %w", in.name, sheet, err)
+		probs.add(&ParseError{File: in.name, Sheet: sheet, Line: 1, Column: 1, Want: "a well-formed sheet", Got: err.Error()})
+		return nil
 	}
 	defer rows.Close()
 	var data [][]string
 	headerLine := 0
 	ragged := false
+	var raggedRows []*ParseError // rows longer than the header, reported unless the header is a title
 	for line := 1; rows.Next(); line++ {
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return fmt.Errorf("%s: sheet %q row %d: %w", in.name, sheet, line, err)
+			probs.add(&ParseError{File: in.name, Sheet: sheet, Line: line, Column: 1, Want: "a well-formed sheet", Got: err.Error()})
+			return nil
 		}
 		for i := range cells {
 			cells[i] = strings.TrimSpace(cells[i])
@@ -57,7 +109,7 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 		}
 		if len(cells) > len(in.header) {
 			ragged = true
-			probs.add(&ParseError{File: in.name, Sheet: sheet, Line: line, Column: len(in.header) + 1,
+			raggedRows = append(raggedRows, &ParseError{File: in.name, Sheet: sheet, Line: line, Column: len(in.header) + 1,
 				Want: fmt.Sprintf("%d cells, as in the header", len(in.header)), Got: fmt.Sprintf("%d cells", len(cells))})
 			continue
 		}
@@ -65,7 +117,8 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 		in.lines = append(in.lines, int32(line))
 	}
 	if err := rows.Error(); err != nil {
-		return fmt.Errorf("%s: sheet %q: %w", in.name, sheet, err)
+		probs.add(&ParseError{File: in.name, Sheet: sheet, Line: max(headerLine, 1), Column: 1, Want: "a well-formed sheet", Got: err.Error()})
+		return nil
 	}
 	if headerLine == 0 {
 		probs.add(&ParseError{File: in.name, Sheet: sheet, Line: 1, Column: 1, Want: "a header row", Got: "an empty sheet"})
@@ -74,7 +127,8 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 	in.headerLine = headerLine
 	merged, err := f.GetMergeCells(sheet)
 	if err != nil {
-		return fmt.Errorf("%s: sheet %q: merged cells: %w", in.name, sheet, err)
+		probs.add(&ParseError{File: in.name, Sheet: sheet, Line: headerLine, Column: 1, Want: "a well-formed sheet", Got: "merged cells: " + err.Error()})
+		return nil
 	}
 	for _, mc := range merged {
 		c1, r1, err1 := excelize.CellNameToCoordinates(mc.GetStartAxis())
@@ -82,9 +136,19 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 		if err1 != nil || err2 != nil || r1 > headerLine || r2 < headerLine {
 			continue
 		}
+		ragged = true
+		if len(in.header) == 1 && len(raggedRows) > 0 {
+			// One cell merged across the columns above the table: a title, not a header.
+			probs.add(&ParseError{File: in.name, Sheet: sheet, Line: r1, Column: c1,
+				Want: "a header row (province, year, value, …) as the first row",
+				Got:  fmt.Sprintf("a title %s merged across %s:%s (delete the rows above the header)", quote(in.header[0]), mc.GetStartAxis(), mc.GetEndAxis())})
+			return nil
+		}
 		probs.add(&ParseError{File: in.name, Sheet: sheet, Line: r1, Column: c1,
 			Want: "one header cell per column", Got: fmt.Sprintf("merged cells %s:%s", mc.GetStartAxis(), mc.GetEndAxis())})
-		ragged = true
+	}
+	for _, p := range raggedRows {
+		probs.add(p)
 	}
 	if ragged {
 		return nil

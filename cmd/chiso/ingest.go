@@ -35,6 +35,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	fs.BoolVar(&opts.Prefer, "prefer", false, "make the new figures preferred over figures already loaded for the same key")
 	fs.BoolVar(&opts.DryRun, "dry-run", validateOnly, "validate only; change nothing")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	memMB := fs.Int64("memory-mb", 512, "memory DuckDB may use for the ingest, in MiB; beyond it, it spills to temporary files")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,11 +50,38 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	if !opts.DryRun && *dbPath == "" {
 		return errors.New("ingest needs --db FILE (or CHISO_DB): without a database file nothing would be kept; `chiso validate FILE` checks a file")
 	}
+	if *memMB < 64 {
+		return fmt.Errorf("invalid --memory-mb: expected at least 64, got %d", *memMB)
+	}
+	// A failed ingest (or any validate) leaves no database file where there was none.
+	created := false
+	if *dbPath != "" {
+		if _, err := os.Stat(*dbPath); errors.Is(err, os.ErrNotExist) {
+			created = true
+		}
+	}
 	store, err := datasets.Open(ctx, *dbPath)
+	if err != nil {
+		if created {
+			removeDB(*dbPath)
+		}
+		return lockMessage(err)
+	}
+	keep := false
+	defer func() {
+		store.Close()
+		if created && !keep {
+			removeDB(*dbPath)
+		}
+	}()
+	spill, err := os.MkdirTemp("", "chiso-ingest-spill-")
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer os.RemoveAll(spill)
+	if err := store.SetMemoryLimit(ctx, *memMB<<20, spill); err != nil {
+		return err
+	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSpinnerType(14),
 			progressbar.OptionSetElapsedTime(true), progressbar.OptionClearOnFinish())
@@ -78,6 +106,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	keep = !rep.DryRun
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -99,4 +128,28 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintf(stdout, "added %d observations (%d preferred); dataset version %s\n", rep.Added, rep.Preferred, rep.Version)
 	return nil
+}
+
+// removeDB removes a database file that this ingest created, and its write-ahead log.
+func removeDB(path string) {
+	os.Remove(path)
+	os.Remove(path + ".wal")
+}
+
+// lockMessage rewrites the error of a database file held by another process to say which
+// process holds it: another ingest (wait for it) or a server (stop it first).
+func lockMessage(err error) error {
+	var le *datasets.LockError
+	if !errors.As(err, &le) || len(le.Args) < 2 {
+		return err
+	}
+	switch cmd := le.Args[1]; cmd {
+	case "ingest":
+		return fmt.Errorf("open %s: %v: another `chiso ingest` (PID %d) holds its lock; wait for that ingest to finish and try again", le.Path, datasets.ErrLocked, le.PID)
+	case "serve":
+		return fmt.Errorf("open %s: %v: `chiso serve` (PID %d) holds its lock; stop the server to ingest into this file", le.Path, datasets.ErrLocked, le.PID)
+	case "validate", "export":
+		return fmt.Errorf("open %s: %v: `chiso %s` (PID %d) holds its lock; wait for it to finish and try again", le.Path, datasets.ErrLocked, cmd, le.PID)
+	}
+	return err
 }

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +24,15 @@ import (
 // TestMain lets the test binary stand in for a second chiso process that holds a database
 // file open (for the lock test).
 func TestMain(m *testing.M) {
+	if os.Getenv(envRunChiso) == "1" {
+		// The test binary stands in for the chiso binary: the fault tests start it as a
+		// child process (to kill it, or to measure its peak RSS) with chiso's arguments.
+		if err := run(context.Background(), append([]string{"chiso"}, os.Args[1:]...), os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "chiso:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if path := os.Getenv("CHISO_TEST_HOLD_DB"); path != "" {
 		s, err := datasets.Open(context.Background(), path)
 		if err != nil {
@@ -148,9 +159,11 @@ func TestExportFormats(t *testing.T) {
 	}
 }
 
-func TestLockedDatabase(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "chiso.db")
-	holder := exec.Command(os.Args[0], "-test.run=^$")
+// holdDB starts a second process that holds db open, with the command line args after the
+// program name, and returns its PID.
+func holdDB(t *testing.T, db string, args ...string) int {
+	t.Helper()
+	holder := exec.Command(os.Args[0], args...)
 	holder.Env = append(os.Environ(), "CHISO_TEST_HOLD_DB="+db)
 	stdout, err := holder.StdoutPipe()
 	if err != nil {
@@ -164,9 +177,39 @@ func TestLockedDatabase(t *testing.T) {
 	if !strings.HasPrefix(line, "holding") {
 		t.Fatalf("holder: %q", line)
 	}
-	_, _, err = runCmd(t, nil, "ingest", "--db", db, fixtureDir+"long.csv")
-	if err == nil || !strings.Contains(err.Error(), "database is in use by another process (is `chiso serve` running?)") {
-		t.Errorf("ingest into a held file: %v", err)
+	return holder.Process.Pid
+}
+
+// TestLockedDatabase: an ingest into a file another process holds fails with a message that
+// names the holder, and changes nothing.
+func TestLockedDatabase(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string // the holder's command line after the program
+		want string   // %d is the holder's PID
+	}{
+		{"OtherProcess", []string{"-test.run=^$"}, "database is in use by another process (PID %d: "},
+		{"Ingest", []string{"ingest", "--db", "x.db", "a.csv"}, "database is in use by another process: another `chiso ingest` (PID %d) holds its lock; wait for that ingest to finish and try again"},
+		{"Serve", []string{"serve", "--db", "x.db"}, "database is in use by another process: `chiso serve` (PID %d) holds its lock; stop the server to ingest into this file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "chiso.db")
+			pid := holdDB(t, db, tc.args...)
+			before, err := os.ReadFile(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = runCmd(t, nil, "ingest", "--db", db, fixtureDir+"long.csv")
+			if want := fmt.Sprintf(tc.want, pid); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("ingest into a held file: %v\nwant %q", err, want)
+			}
+			if !errors.Is(err, datasets.ErrLocked) && !strings.Contains(err.Error(), datasets.ErrLocked.Error()) {
+				t.Errorf("error %v does not say the database is locked", err)
+			}
+			if after, err := os.ReadFile(db); err != nil || !bytes.Equal(after, before) {
+				t.Errorf("ingest into a held file changed it: %d → %d bytes, %v", len(before), len(after), err)
+			}
+		})
 	}
 }
 
@@ -307,6 +350,7 @@ func TestServeFlags(t *testing.T) {
 		{"flags over environment", []string{"--addr=127.0.0.1:7000", "--db", "y.db"}, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: "127.0.0.1:7000", DBPath: "y.db", CacheMB: 128}},
 		{"cache budget", []string{"--cache-mb", "16"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 16}},
 		{"versions kept", []string{"--keep-versions", "5"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 128, KeepVersions: 5}},
+		{"debug address", []string{"--debug-addr", "127.0.0.1:6060"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 128, DebugAddr: "127.0.0.1:6060"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := parseServeFlags(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -316,7 +360,7 @@ func TestServeFlags(t *testing.T) {
 		})
 	}
 	_, err := parseServeFlags([]string{"8080"}, func(string) string { return "" }, io.Discard)
-	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db, --read-only, --cache-mb and --keep-versions` {
+	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db, --read-only, --cache-mb, --keep-versions and --debug-addr` {
 		t.Errorf("parseServeFlags(8080): %v", err)
 	}
 	if _, err := parseServeFlags([]string{"--cache-mb", "0"}, func(string) string { return "" }, io.Discard); err == nil {
@@ -340,5 +384,29 @@ func TestValidateExactFileName(t *testing.T) {
 	out, _, err := runCmd(t, nil, "validate", filepath.Join(dir, "a[1].csv"))
 	if err != nil || !strings.Contains(out, "valid: 1 observations") {
 		t.Errorf("validate a[1].csv: %q, %v", out, err)
+	}
+}
+
+// TestDebugVars: /debug/vars reports the goroutines as a number; it is served only on
+// --debug-addr, never by the public handler.
+func TestDebugVars(t *testing.T) {
+	rec := httptest.NewRecorder()
+	handleDebugVars().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/debug/vars", nil))
+	var vars struct {
+		Goroutines int    `json:"goroutines"`
+		HeapAlloc  uint64 `json:"heap_alloc"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &vars); err != nil || vars.Goroutines < 1 || vars.HeapAlloc == 0 {
+		t.Errorf("/debug/vars = %s (%v), want goroutines ≥ 1 and heap_alloc > 0", rec.Body, err)
+	}
+	addr, stop := startServe(t)
+	defer stop()
+	resp, err := http.Get("http://" + addr + "/debug/vars")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("public GET /debug/vars = %d, want 404", resp.StatusCode)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -32,6 +34,9 @@ type serveConfig struct {
 	// KeepVersions is how many dataset versions are served at pinned URLs /v/{version}/…
 	// (0: the server's default; in memory only the current one exists).
 	KeepVersions int
+	// DebugAddr, if set, is where /debug/vars (goroutines and Go memory statistics, as JSON)
+	// is served, on its own listener apart from the public routes.
+	DebugAddr string
 }
 
 // parseServeFlags reads serve's flags, falling back to CHISO_ADDR and CHISO_DB, then to the defaults.
@@ -44,11 +49,12 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "open --db for reading only, so that several replicas can serve one file")
 	fs.Int64Var(&cfg.CacheMB, "cache-mb", server.DefaultCacheBytes>>20, "byte budget of the in-memory response cache, in MiB")
 	fs.IntVar(&cfg.KeepVersions, "keep-versions", 0, fmt.Sprintf("dataset versions served at pinned URLs /v/{version}/…, the current one included (default %d; in memory: the current one)", server.DefaultKeepVersions))
+	fs.StringVar(&cfg.DebugAddr, "debug-addr", getenv("CHISO_DEBUG_ADDR"), "if set, serve /debug/vars (goroutines, memory) on this address, e.g. 127.0.0.1:6060 (env CHISO_DEBUG_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
 	if fs.NArg() > 0 {
-		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db, --read-only, --cache-mb and --keep-versions", fs.Arg(0))
+		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db, --read-only, --cache-mb, --keep-versions and --debug-addr", fs.Arg(0))
 	}
 	if cfg.KeepVersions < 0 {
 		return serveConfig{}, fmt.Errorf("invalid --keep-versions: expected at least 1, got %d", cfg.KeepVersions)
@@ -100,8 +106,24 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	logger.Info("chiso listening", "addr", ln.Addr().String(), "db", dbName(cfg.DBPath),
 		"dataset_version", store.Version(), "startup", time.Since(start).String())
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if cfg.DebugAddr != "" {
+		dln, err := net.Listen("tcp", cfg.DebugAddr)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w", cfg.DebugAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /debug/vars", handleDebugVars())
+		dsrv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		defer dsrv.Close()
+		go func() {
+			if err := dsrv.Serve(dln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+		logger.Info("chiso debug listening", "addr", dln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -130,4 +152,19 @@ func dbName(path string) string {
 		return "(in memory)"
 	}
 	return path
+}
+
+// handleDebugVars reports the process's goroutines and Go memory statistics as JSON, for
+// soak tests and operators; it is mounted only on --debug-addr.
+func handleDebugVars() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{
+			"goroutines": runtime.NumGoroutine(),
+			"heap_alloc": m.HeapAlloc, "heap_sys": m.HeapSys, "heap_objects": m.HeapObjects,
+			"sys": m.Sys, "num_gc": m.NumGC,
+		})
+	})
 }

@@ -30,7 +30,7 @@ type Input interface {
 
 // registry returns an empty input of every kind, in the order chiso offers them.
 func registry() []Input {
-	return []Input{LineInput{}, RankingInput{}, BumpInput{}, SlopeInput{}, RadarInput{}, ScatterInput{}, HeatmapInput{}, MapInput{}}
+	return []Input{LineInput{}, RankingInput{}, BumpInput{}, SlopeInput{}, RadarInput{}, ScatterInput{}, HeatmapInput{}, MapInput{}, IntervalInput{}}
 }
 
 // Kinds returns the names of the chart kinds, as used in URLs, in the order chiso offers them:
@@ -169,3 +169,6 @@ func bound(v float64) float32 {
 	}
 	return 0
 }
+
+// num writes v with prec decimals in the chart's language: 63,80 or 63.80.
+func (o Options) num(v float64, prec int) string { return words.Number(o.Lang, v, prec) }

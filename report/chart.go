@@ -22,8 +22,9 @@ type ChartSpec struct {
 	From, To  int
 	Year      int
 	View
-	Trend bool // line: draw the trend of a single province
-	Ranks bool // heatmap: ranks (true) or values
+	Trend     bool          // line: draw the trend of a single province
+	Ranks     bool          // heatmap: ranks (true) or values
+	Composite CompositeSpec // interval: the composite whose ranks it draws (checked)
 }
 
 // A Chart is a chart's input and everything that travels with it.
@@ -37,14 +38,15 @@ type Chart struct {
 // chartBuilders builds each kind of chart from the store. Its keys are charts' kinds (a test
 // checks that they agree).
 var chartBuilders = map[string]func(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error){
-	"line":    lineChart,
-	"bump":    lineChart,
-	"ranking": rankingChart,
-	"map":     rankingChart,
-	"slope":   slopeChart,
-	"heatmap": heatmapChart,
-	"scatter": scatterChart,
-	"radar":   radarChart,
+	"line":     lineChart,
+	"bump":     lineChart,
+	"ranking":  rankingChart,
+	"map":      rankingChart,
+	"slope":    slopeChart,
+	"heatmap":  heatmapChart,
+	"scatter":  scatterChart,
+	"radar":    radarChart,
+	"interval": intervalChart,
 }
 
 // ChartOf reads the data a chart needs and builds it with its caption and data table.

@@ -31,7 +31,7 @@ type pageData struct {
 	MoversFrom           int
 	Movers               bool
 	MoversUp, MoversDown [][]string
-	Units string // the view: "" (as published) or "34"
+	Units                string // the view: "" (as published) or "34"
 	// profile
 	Became                   string
 	Unit                     datasets.Unit
@@ -42,6 +42,8 @@ type pageData struct {
 	// compare
 	Provinces string
 	Trends    [][]string
+	// composite
+	Composite *compositeData
 }
 
 type indicatorOption struct{ ID, Name string }
@@ -129,13 +131,18 @@ func (rs *responder) chart(ctx context.Context, r *http.Request, spec report.Cha
 	if err != nil {
 		return chartBlock{}, err
 	}
+	return blockOf(r, c, spec.Kind, spec.Lang, params, id)
+}
+
+// blockOf is a built chart as a page shows it, with the links to its embed, image and data.
+func blockOf(r *http.Request, c report.Chart, kind, lang string, params url.Values, id string) (chartBlock, error) {
 	js, err := c.OptionJSON()
 	if err != nil {
 		return chartBlock{}, err
 	}
-	kind, qs := spec.Kind, params.Encode()
+	qs := params.Encode()
 	b := chartBlock{
-		ID: id, Kind: kind, Lang: spec.Lang, Option: template.JS(js), Table: append([][]string{c.Table.Header}, c.Table.Rows...),
+		ID: id, Kind: kind, Lang: lang, Option: template.JS(js), Table: append([][]string{c.Table.Header}, c.Table.Rows...),
 		EmbedURL: "/embed/" + kind + "?" + qs, EmbedAbs: scheme(r) + "://" + r.Host + "/embed/" + kind + "?" + qs,
 		PNG: "/charts/" + kind + ".png?" + qs, SVG: "/charts/" + kind + ".svg?" + qs, CSV: "/charts/" + kind + ".csv?" + qs,
 	}
@@ -311,6 +318,12 @@ func parseChartSpec(kind string, q *query, store *datasets.Store) report.ChartSp
 		s.X, s.Y = q.indicator("x", cat), q.indicator("y", cat)
 	case "radar":
 		s.Indicator = q.indicatorOr("indicator", "dti", cat) // the index whose pillars the radar shows
+	case "interval":
+		compositeFromQuery(q, cat, &s.Composite)
+		if q.err == nil {
+			q.keep(s.Composite.Check(cat))
+		}
+		return s
 	default:
 		s.Indicator = q.indicator("indicator", cat)
 	}

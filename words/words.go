@@ -1,5 +1,11 @@
 package words
 
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
 // Text returns the words for key in lang: English when lang is "en", Vietnamese otherwise.
 // An unknown key returns the key itself, so that a missing word shows rather than vanishes.
 func Text(lang, key string) string {
@@ -77,4 +83,67 @@ var table = map[string][2]string{
 	// Charts.
 	"national_median": {"Trung vị cả nước", "National median"},
 	"trend_band":      {"Khoảng tin cậy 95%", "95% confidence band"},
+	"rank_interval":   {"khoảng hạng 5–95%", "5–95% rank interval"},
+
+	// The composite.
+	"composite":       {"Chỉ số tổng hợp", "Composite index"},
+	"composite_title": {"Chỉ số tổng hợp", "Composite index"},
+	"score":           {"Điểm", "Score"},
+	"median_rank":     {"Hạng trung vị", "Median rank"},
+	"rank_p05":        {"Hạng 5%", "Rank 5%"},
+	"rank_p95":        {"Hạng 95%", "Rank 95%"},
+	"inputs":          {"Số chỉ số", "Inputs"},
+	"missing":         {"Thiếu", "Missing"},
+	"composite_default": {"Mặc định (như API): năm gần nhất mà ít nhất hai chỉ số về mức sẵn sàng số có số liệu cho ít nhất một nửa số tỉnh, thành phố; các chỉ số đạt điều kiện đó, trọng số bằng nhau.",
+		"Defaults (as the API chooses): the latest year in which at least two digital-readiness indicators have figures for at least half of the provinces; the indicators that do, equal weights."},
+	"no_figure_for": {"Không có số liệu", "No figure for"},
+	"not_scored":    {"Không được tính điểm", "Not scored"},
+	"weights":       {"Trọng số", "Weights"},
+	"normalization": {"Chuẩn hóa", "Normalisation"},
+	"aggregation":   {"Cách gộp", "Aggregation"},
+	"minmax":        {"min–max (0–100)", "min–max (0–100)"},
+	"zscore":        {"điểm z", "z-score"},
+	"arithmetic":    {"trung bình cộng có trọng số", "weighted arithmetic mean"},
+	"geometric":     {"trung bình nhân có trọng số", "weighted geometric mean"},
+	"partial":       {"Tính cả tỉnh thiếu chỉ số (chia lại trọng số)", "Score provinces with missing inputs (weights renormalised)"},
+	"composite_method": {"Mỗi chỉ số được định hướng (cao hơn là tốt hơn) và chuẩn hóa trên các tỉnh có số liệu, rồi gộp theo trọng số. Khoảng hạng 5–95%: 1.000 lần rút ngẫu nhiên trọng số (phân phối Dirichlet quanh trọng số đã chọn) và cách chuẩn hóa; khoảng càng rộng, thứ hạng càng phụ thuộc vào lựa chọn trọng số.",
+		"Each indicator is oriented (higher is better) and normalised over the provinces that have it, then weighted and aggregated. 5–95% rank interval: 1,000 random draws of the weights (Dirichlet around the chosen weights) and of the normalisation; the wider the interval, the more the rank depends on the choice of weights."},
+}
+
+// Number writes v with prec decimals as lang writes numbers: 1.622,5 in Vietnamese, 1,622.5 in
+// English. NaN and infinities are written as "–".
+func Number(lang string, v float64, prec int) string {
+	if v != v || v > 1e300 || v < -1e300 {
+		return "–"
+	}
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	thousands, point := ",", "."
+	if lang != "en" {
+		thousands, point = ".", ","
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteString("−")
+	}
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(thousands)
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString(point + frac)
+	}
+	return b.String()
+}
+
+// Date writes d as lang writes dates: 30/06/2025 in Vietnamese, 2025-06-30 in English.
+func Date(lang string, d time.Time) string {
+	if lang == "en" {
+		return d.Format(time.DateOnly)
+	}
+	return d.Format("02/01/2006")
 }

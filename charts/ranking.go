@@ -18,6 +18,8 @@ type RankingInput struct {
 	Points    []Point
 	Highlight []bool
 	Median    *float64
+	// NotPublished labels the bars of figures the publisher withholds ("" for the plain words).
+	NotPublished string
 }
 
 // Kind returns "ranking".
@@ -32,7 +34,8 @@ func Ranking(in RankingInput, o Options) *echarts.Bar {
 	c := echarts.NewBar()
 	c.SetGlobalOptions(append(o.init(in.Caption),
 		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		echarts.WithXAxisOpts(opts.XAxis{Name: in.Unit, NameLocation: "middle", NameGap: 28, Scale: opts.Bool(true)}),
+		// Bars start at zero: their lengths compare the values.
+		echarts.WithXAxisOpts(opts.XAxis{Name: in.Unit, NameLocation: "middle", NameGap: 28, Scale: opts.Bool(false)}),
 		echarts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
 		echarts.WithGridOpts(opts.Grid{Top: "40", Left: "10", Right: "30", Bottom: "40", ContainLabel: opts.Bool(true)}),
 	)...)
@@ -48,7 +51,7 @@ func Ranking(in RankingInput, o Options) *echarts.Bar {
 		}
 		switch {
 		case p.NotPublished:
-			d.Label = &opts.Label{Show: opts.Bool(true), Position: "insideLeft", Formatter: o.label("not_published")}
+			d.Label = &opts.Label{Show: opts.Bool(true), Position: "insideLeft", Formatter: withheldLabel(o, in.NotPublished)}
 		case p.Unverified:
 			d.Label = &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "(" + o.word("unverified") + ")"}
 		case p.Derived:

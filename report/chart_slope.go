@@ -51,7 +51,7 @@ func slopeChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart,
 		}
 	}
 	c := Chart{Table: Table{Name: "chiso-slope.csv", Header: []string{words.Text(s.Lang, "province"), strconv.Itoa(y0), strconv.Itoa(y1)}}}
-	si := charts.SlopeInput{Unit: in.UnitOfMeasure, FromYear: y0, ToYear: y1}
+	si := charts.SlopeInput{Unit: UnitOfMeasure(in, s.Lang), FromYear: y0, ToYear: y1}
 	for _, m := range moves {
 		si.Rows = append(si.Rows, charts.SlopeRow{Name: UnitName(m.u, s.Lang), From: charts.Point{Value: new(m.a)}, To: charts.Point{Value: new(m.b)}, Highlight: want[m.u.ID]})
 		c.Table.Rows = append(c.Table.Rows, []string{UnitName(m.u, s.Lang), ftoa(m.a), ftoa(m.b)})

@@ -118,7 +118,7 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 	} else {
 		vw = View{}
 	}
-	v := Profile{Unit: u, View: vw, Validity: validityText(u), Successors: reg.Successors(u.ID)}
+	v := Profile{Unit: u, View: vw, Validity: validityText(u, lang), Successors: reg.Successors(u.ID)}
 	if len(v.Successors) > 0 && !u.ValidTo.IsZero() {
 		names := make([]string, len(v.Successors))
 		for i, s := range v.Successors {
@@ -200,20 +200,15 @@ func (v View) params(q url.Values) url.Values {
 }
 
 // dateText is a date as the page's language writes it: 30/06/2025 or 2025-06-30.
-func dateText(d time.Time, lang string) string {
-	if lang == "en" {
-		return d.Format(time.DateOnly)
-	}
-	return d.Format("02/01/2006")
-}
+func dateText(d time.Time, lang string) string { return words.Date(lang, d) }
 
-func validityText(u datasets.Unit) string {
+func validityText(u datasets.Unit, lang string) string {
 	from, to := "…", "…"
 	if !u.ValidFrom.IsZero() {
-		from = u.ValidFrom.Format(time.DateOnly)
+		from = words.Date(lang, u.ValidFrom)
 	}
 	if !u.ValidTo.IsZero() {
-		to = u.ValidTo.Format(time.DateOnly)
+		to = words.Date(lang, u.ValidTo)
 	}
 	return from + " – " + to
 }
@@ -283,12 +278,12 @@ func peerTable(ctx context.Context, store *datasets.Store, u datasets.Unit, lang
 		if err != nil {
 			return nil, "", err
 		}
-		t := [][]string{{words.Text(lang, "province"), "PCI", "PAPI", words.Text(lang, "value") + " (population)", "distance"}}
+		t := [][]string{{words.Text(lang, "province"), "PCI", "PAPI", words.Text(lang, "population"), words.Text(lang, "distance")}}
 		for _, pr := range peers {
 			row := m.data.RawRowView(pr.Index)
 			t = append(t, []string{UnitName(m.units[pr.Index], lang), ftoa(row[0]), ftoa(row[1]), ftoa(row[2]), fmt.Sprintf("%.2f", pr.Distance)})
 		}
-		return t, fmt.Sprintf("PCI, PAPI, population %d; standardized, Euclidean distance", year), nil
+		return t, fmt.Sprintf(words.Text(lang, "peers_note"), year), nil
 	}
 	return nil, "", nil
 }

@@ -11,7 +11,16 @@ import (
 // figure. Figures marked "not published" are kept (they have no value).
 type panel struct {
 	figures map[string]map[string]map[int]datasets.Figure
-	derived *derivedPanel // the 34-unit view's derivations, if the panel is of it
+	alts    map[string]map[string]map[int][]datasets.Figure // other sources' figures, as published
+	derived *derivedPanel                                   // the 34-unit view's derivations, if the panel is of it
+}
+
+// alternatives returns the other sources' figures for indicator, unit and year (nil: none).
+func (p *panel) alternatives(indicator, unit string, year int) []datasets.Figure {
+	if p == nil {
+		return nil
+	}
+	return p.alts[indicator][unit][year]
 }
 
 // derivation returns how a figure of the 34-unit view was derived (nil: as published).
@@ -75,6 +84,18 @@ func loadPublished(ctx context.Context, store *datasets.Store, indicators []stri
 			byUnit[o.Unit.ID] = map[int]datasets.Figure{}
 		}
 		byUnit[o.Unit.ID][o.Year] = o.Figure
+		if len(o.Alternatives) > 0 {
+			if p.alts == nil {
+				p.alts = map[string]map[string]map[int][]datasets.Figure{}
+			}
+			if p.alts[o.Indicator] == nil {
+				p.alts[o.Indicator] = map[string]map[int][]datasets.Figure{}
+			}
+			if p.alts[o.Indicator][o.Unit.ID] == nil {
+				p.alts[o.Indicator][o.Unit.ID] = map[int][]datasets.Figure{}
+			}
+			p.alts[o.Indicator][o.Unit.ID][o.Year] = o.Alternatives
+		}
 	}
 	return p, nil
 }

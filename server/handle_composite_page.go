@@ -103,13 +103,17 @@ func (rs *responder) handleCompositePage() pageFunc {
 			if v.Chosen["by"] == "default" {
 				c.Chosen = words.Text(lang, "composite_default")
 			}
-			ch := report.CompositeChart(cat, v, lang, "chart0")
-			b, err := blockOf(q.r, ch, "interval", lang, params, "chart0")
-			if err != nil {
-				return page{}, err
+			if len(v.Data) > 0 {
+				ch := report.CompositeChart(cat, v, lang, "chart0")
+				b, err := blockOf(q.r, ch, "interval", lang, params, "chart0")
+				if err != nil {
+					return page{}, err
+				}
+				d.Charts = []chartBlock{b}
+				c.Scores = append([][]string{ch.Table.Header}, ch.Table.Rows...)
+			} else {
+				d.Error = words.Text(lang, "composite_none")
 			}
-			d.Charts = []chartBlock{b}
-			c.Scores = append([][]string{ch.Table.Header}, ch.Table.Rows...)
 			if len(v.NotScored) > 0 {
 				c.NotScoredCount = len(v.NotScored)
 				c.NotScored = [][]string{{words.Text(lang, "province"), words.Text(lang, "no_figure_for")}}

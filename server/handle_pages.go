@@ -22,6 +22,7 @@ type pageData struct {
 	Lang, OtherLang, OtherURL string
 	Title                     string
 	Error                     string
+	Query                     string // the province picker's text
 	Indicators                []indicatorOption
 	Indicator                 string
 	Year                      int

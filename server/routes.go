@@ -36,6 +36,7 @@ func addRoutes(r chi.Router, rs *responder) {
 		r.Method(http.MethodGet, "/", rs.pages(rs.handleOverview()))
 		r.Method(http.MethodGet, "/provinces/{code}", rs.pages(rs.handleProfile()))
 		r.Method(http.MethodGet, "/compare", rs.pages(rs.handleComparePage()))
+		r.Method(http.MethodGet, "/go", rs.handleGo())
 		r.Method(http.MethodGet, "/composite", compositeFormRedirect(rs.pages(rs.handleCompositePage())))
 	})
 	r.With(pageHeaders(true)).Method(http.MethodGet, "/embed/{chart}", rs.pages(rs.handleEmbed()))

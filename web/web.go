@@ -50,6 +50,12 @@ func HasECharts() bool { return CheckECharts() == nil }
 func Templates() (*template.Template, error) {
 	t, err := template.New("").Funcs(template.FuncMap{
 		"t": words.Text,
+		"region": func(lang, region string) string {
+			if w := words.Text(lang, "region:"+region); w != "region:"+region {
+				return w
+			}
+			return region
+		},
 	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)

@@ -93,6 +93,9 @@ func radarChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart,
 			return Chart{}, err
 		}
 		chosen = words.Text(s.Lang, "radar_default")
+		if len(s.Provinces) == 1 {
+			chosen = words.Text(s.Lang, "radar_default_one")
+		}
 	}
 	ri := charts.RadarInput{}
 	c := Chart{Table: figureTable(s.Lang, "chiso-radar.csv")}

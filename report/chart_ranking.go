@@ -78,7 +78,7 @@ func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 	withheldN := 0
 	for _, r := range rows {
 		row := figureRow(s.Lang, r.u, year, r.f, r.ok, p.alternatives(in.ID, r.u.ID, year))
-		if withheld != "" && (!r.ok || r.f.Status == "not_published") {
+		if withheld != "" && r.ok && r.f.Status == "not_published" {
 			row[5] = withheld
 			withheldN++
 		}
@@ -107,9 +107,6 @@ func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 				continue
 			}
 			pt := p.chartPoint(in.ID, r.u.ID, year)
-			if withheld != "" && !r.value {
-				pt.NotPublished = true // not in the published top: withheld, not missing
-			}
 			mi.Tiles = append(mi.Tiles, charts.Tile{Code: r.u.Code, Name: UnitName(r.u, s.Lang), Label: labels[i],
 				Col: col, Row: rw, Point: pt})
 		}

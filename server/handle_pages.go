@@ -238,7 +238,11 @@ func (rs *responder) handleComparePage() pageFunc {
 			if given == "" {
 				return page{name: "compare.html", data: d}, nil
 			}
-			d.Title = report.IndicatorName(in, lang) + " — " + given
+			var names []string
+			for _, chain := range provinces {
+				names = append(names, report.UnitName(chain[0], lang))
+			}
+			d.Title = report.IndicatorName(in, lang) + " — " + strings.Join(names, ", ")
 			params := viewParams(url.Values{"indicator": {in.ID}, "provinces": {given}, "lang": {lang}}, vw)
 			var err error
 			if d.Charts, err = rs.blocks(ctx, q.r, []report.PageChart{{Kind: "line", Params: params}, {Kind: "bump", Params: params}}); err != nil {

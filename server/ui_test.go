@@ -103,6 +103,10 @@ func TestTruthOnCharts(t *testing.T) {
 			t.Errorf("GRDP compare lacks %q", w)
 		}
 	}
+	// The compare page's title names the provinces, not the codes asked for.
+	if !strings.Contains(string(body), "<title>Tốc độ tăng trưởng GRDP — Hậu Giang, Cần Thơ, Đà Nẵng, Bình Phước · chiso</title>") {
+		t.Error("the compare page's title does not name the provinces")
+	}
 	// PCI 2023: only the top 30 published; Hà Tĩnh is withheld, not missing.
 	_, body = get(t, srv, "/charts/map.csv?indicator=pci&year=2023")
 	for _, line := range strings.Split(string(body), "\n") {

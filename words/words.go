@@ -92,8 +92,12 @@ var table = map[string][2]string{
 	"trend_band":      {"Khoảng tin cậy 95%", "95% confidence band"},
 	"rank_interval":   {"khoảng hạng 5–95%", "5–95% rank interval"},
 
-	"radar_default": {"mặc định: tỉnh cao nhất và thấp nhất trong số các tỉnh có đủ trụ cột", "by default: the highest and the lowest of the provinces with every pillar"},
-	"radar_empty":   {"không có điểm trụ cột nào năm %d", "no pillar scores in %d"},
+	"radar_default":     {"mặc định: tỉnh cao nhất và thấp nhất trong số các tỉnh có đủ trụ cột", "by default: the highest and the lowest of the provinces with every pillar"},
+	"radar_default_one": {"mặc định: tỉnh duy nhất có đủ trụ cột năm này", "by default: the only province with every pillar that year"},
+	"aria_table":        {"Số liệu của biểu đồ ở bảng bên dưới", "The chart's figures are in the data table below"},
+	"aria_csv":          {"Số liệu của biểu đồ ở liên kết bảng số liệu (CSV)", "The chart's figures are in the data table link (CSV)"},
+	"rank_only":         {"chỉ công bố thứ hạng", "rank only published"},
+	"radar_empty":       {"không có điểm trụ cột nào năm %d", "no pillar scores in %d"},
 
 	// Units of measure and regions as the catalogue and the registry write them (English), in
 	// Vietnamese: Text(lang, "uom:"+unit), Text(lang, "region:"+region).

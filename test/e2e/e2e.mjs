@@ -31,7 +31,7 @@ const pages = [
   ["compare-grdp", "/compare?provinces=93,92,48,70&indicator=grdp_growth"],
   ["compare-empty", "/compare"],
   ["composite", "/composite"],
-  ["composite-weights", "/composite?indicators=pci,papi&weights=2,1&year=2018"],
+  ["composite-weights", "/composite?indicators=pci,grdp_per_capita,par_index&weights=2,1,1&year=2019"],
   ["not-found", "/no/such/page", 404],
 ];
 

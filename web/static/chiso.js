@@ -28,7 +28,15 @@
       v.textStyle = { fontSize: 10 };
       bottom += 34;
     });
-    var yName = list(opt.yAxis).some(function (a) { return a.name && a.show !== false; });
+    // Axis names: the y name starts at the axis and reads rightwards (never cut at the left
+    // edge); the x name sits under the axis labels, centred.
+    list(opt.yAxis).forEach(function (a) {
+      if (a.name && a.nameLocation !== "middle") { a.nameTextStyle = { align: "left", fontSize: 11 }; }
+    });
+    list(opt.xAxis).forEach(function (a) {
+      if (a.name) { a.nameLocation = "middle"; a.nameGap = a.type === "category" || !a.type ? 24 : 26; a.nameTextStyle = { fontSize: 11 }; }
+    });
+    var yName = list(opt.yAxis).some(function (a) { return a.name && a.show !== false && a.nameLocation !== "middle"; });
     var xName = list(opt.xAxis).some(function (a) { return a.name && a.show !== false; });
     var tiles = list(opt.series).filter(function (s) { return s.symbol === "rect"; });
     list(opt.grid).forEach(function (g) {
@@ -52,7 +60,7 @@
       var avail = Math.min(w, h - top - bottom);
       r.center = [w / 2, top + (h - top - bottom) / 2];
       r.radius = Math.max(30, avail / 2 - (small ? 34 : 44));
-      r.axisName = { fontSize: small ? 10 : 12 };
+      r.axisName = { fontSize: small ? 10 : 12, color: "#333" };
     });
     list(opt.series).forEach(function (s) {
       if (s.markLine && s.markLine.label) { s.markLine.label.position = "insideEndTop"; s.markLine.label.fontSize = 10; }

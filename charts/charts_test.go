@@ -245,6 +245,11 @@ func TestTileLayouts(t *testing.T) {
 			t.Errorf("TileLabel(%q) = %q, want %q", tc.name, got, tc.want)
 		}
 	}
+	names := []string{"Lào Cai", "Lai Châu", "Hà Giang", "Hậu Giang", "Quảng Ninh", "Quảng Nam", "Quảng Ngãi", "Hà Nội", "Hà Nam", "Cần Thơ"}
+	labels := TileLabels(names)
+	if want := []string{"LCa", "LCh", "HàG", "HậG", "QNi", "QNa", "QNg", "HNộ", "HNa", "CT"}; !slices.Equal(labels, want) {
+		t.Errorf("TileLabels(%v) = %v, want %v", names, labels, want)
+	}
 }
 
 func ExampleOptionJSON() {

@@ -56,6 +56,12 @@ func Heatmap(in HeatmapInput, o Options) *echarts.HeatMap {
 	}
 	// Each cell shows its number (a rank, or the value as published).
 	c.AddSeries(in.Caption.Title, data, echarts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{@[2]}", FontSize: 10}))
+	// The colour scale explains the cells; the legend only the grey of figures not published.
+	legend := opts.Legend{Show: opts.Bool(len(withheld) > 0), Bottom: "0"}
+	if len(withheld) > 0 {
+		legend.Data = []string{o.label("not_published")}
+	}
+	c.SetGlobalOptions(echarts.WithLegendOpts(legend))
 	if len(withheld) > 0 {
 		c.AddSeries(o.label("not_published"), withheld, echarts.WithItemStyleOpts(opts.ItemStyle{Color: colorWithheld}))
 	}

@@ -83,9 +83,10 @@ func Line(in LineInput, o Options) *echarts.Line {
 	c.SetXAxis(cats)
 	addLines(c, in.Series, o, cats, slotOf, breakSlots)
 	// plain adds a reference line; its item colour is its line's, so that the legend shows it.
+	// Its points are marked, small, so that a year standing alone still shows.
 	plain := func(name string, vals []*float64, style opts.LineStyle, color string) {
 		c.AddSeries(name, lineData(points(vals), slotOf, len(cats)),
-			echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(false)}),
+			echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 3}),
 			echarts.WithLineStyleOpts(style), echarts.WithItemStyleOpts(opts.ItemStyle{Color: color}))
 	}
 	for _, s := range in.Others {

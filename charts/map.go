@@ -71,7 +71,9 @@ func TileMap(in MapInput, o Options) Chart {
 		echarts.WithXAxisOpts(opts.XAxis{Type: "value", Min: -0.5, Max: float64(cols) - 0.5, Show: hidden}),
 		echarts.WithYAxisOpts(opts.YAxis{Type: "value", Min: -0.5, Max: float64(rows) - 0.5, Inverse: opts.Bool(true), Show: hidden}),
 		echarts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "right"}),
+		// The legend explains the tiles the colour scale does not: no data, not published.
+		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "right",
+			Data: []string{o.label("no_data"), withheldLabel(o, in.NotPublished)}}),
 		// Square cells of tileSize pixels, centred: the map keeps its shape at any width.
 		echarts.WithGridOpts(opts.Grid{Top: "50", Left: "center", Width: strconv.Itoa(cols * tileSize), Height: strconv.Itoa(rows * tileSize)}),
 		// The scale's ends are the real values, written in the page's language; only the

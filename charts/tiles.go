@@ -87,6 +87,20 @@ func TileLabels(names []string) []string {
 			}
 		}
 	}
+	// Names whose last words are the same (Hà Giang, Hậu Giang): letters of the first word.
+	count = map[string]int{}
+	for _, l := range out {
+		count[l]++
+	}
+	for i, n := range names {
+		if count[out[i]] < 2 {
+			continue
+		}
+		first := []rune(strings.Fields(n)[0])
+		if len(first) > 1 {
+			out[i] = string(first[:2]) + string([]rune(out[i])[1:])
+		}
+	}
 	return out
 }
 

@@ -31,10 +31,16 @@
     // Axis names: the y name starts at the axis and reads rightwards (never cut at the left
     // edge); the x name sits under the axis labels, centred.
     list(opt.yAxis).forEach(function (a) {
-      if (a.name && a.nameLocation !== "middle") { a.nameTextStyle = { align: "left", fontSize: 11 }; }
+      if (a.name && a.nameLocation !== "middle") {
+        a.nameTextStyle = { align: "left", fontSize: 11, width: Math.max(60, w - 70), overflow: "truncate" };
+        if (a.inverse) { a.nameLocation = "start"; } // the top of an inverted (rank) axis
+      }
     });
     list(opt.xAxis).forEach(function (a) {
-      if (a.name) { a.nameLocation = "middle"; a.nameGap = a.type === "category" || !a.type ? 24 : 26; a.nameTextStyle = { fontSize: 11 }; }
+      if (a.name) {
+        a.nameLocation = "middle"; a.nameGap = a.type === "category" || !a.type ? 24 : 26;
+        a.nameTextStyle = { fontSize: 11, width: Math.max(60, w - 40), overflow: "truncate" };
+      }
     });
     var yName = list(opt.yAxis).some(function (a) { return a.name && a.show !== false && a.nameLocation !== "middle"; });
     var xName = list(opt.xAxis).some(function (a) { return a.name && a.show !== false; });

@@ -112,7 +112,7 @@ func (rs *responder) handleCompositePage() pageFunc {
 				d.Charts = []chartBlock{b}
 				c.Scores = append([][]string{ch.Table.Header}, ch.Table.Rows...)
 			} else {
-				d.Error = words.Text(lang, "composite_none")
+				d.Notice = words.Text(lang, "composite_none")
 			}
 			if len(v.NotScored) > 0 {
 				c.NotScoredCount = len(v.NotScored)

@@ -23,6 +23,7 @@ type pageData struct {
 	Title                     string
 	Error                     string
 	Query                     string // the province picker's text
+	Notice                    string // a message in the page's language (not an error)
 	Indicators                []indicatorOption
 	Indicator                 string
 	Year                      int

@@ -69,6 +69,7 @@ var table = map[string][2]string{
 	"province_not_found": {"Không tìm thấy tỉnh, thành phố", "No province of that name"},
 	"provinces_hint_one": {"Hãy thử tên có dấu hoặc không dấu (Cần Thơ, can tho), mã (92) hoặc tên viết tắt (HCM).", "Try a name with or without accents (Cần Thơ, can tho), a code (92) or an abbreviation (HCM)."},
 	"error_heading":      {"Không hiển thị được trang này", "This page cannot be shown"},
+	"error_input":        {"Lựa chọn chưa hợp lệ; hãy sửa trong biểu mẫu ở trên.", "The choice is not valid; correct it in the form above."},
 	"error_detail":       {"Chi tiết (tiếng Anh, như API trả về)", "Details, as the API gives them"},
 
 	// Pages and charts.
@@ -96,6 +97,7 @@ var table = map[string][2]string{
 	"radar_default_one": {"mặc định: tỉnh duy nhất có đủ trụ cột năm này", "by default: the only province with every pillar that year"},
 	"aria_table":        {"Số liệu của biểu đồ ở bảng bên dưới", "The chart's figures are in the data table below"},
 	"aria_csv":          {"Số liệu của biểu đồ ở liên kết bảng số liệu (CSV)", "The chart's figures are in the data table link (CSV)"},
+	"embed_link":        {"bản nhúng", "embed"},
 	"rank_only":         {"chỉ công bố thứ hạng", "rank only published"},
 	"radar_empty":       {"không có điểm trụ cột nào năm %d", "no pillar scores in %d"},
 

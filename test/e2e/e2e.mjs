@@ -187,6 +187,48 @@ async function chartBoxes(page) {
   });
 }
 
+// access returns the controls without an accessible name and the texts whose contrast with
+// their background is below WCAG AA (4.5:1, or 3:1 for large text).
+async function access(page) {
+  return page.evaluate(() => {
+    const out = { unnamed: [], contrast: [] };
+    for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea, button")) {
+      const named = (el.labels && el.labels.length) || el.getAttribute("aria-label") || el.getAttribute("title") ||
+        (el.tagName === "BUTTON" && el.textContent.trim());
+      if (!named) out.unnamed.push(`${el.tagName.toLowerCase()}[name=${el.name}]`);
+    }
+    const rgb = (s) => { const m = s.match(/[\d.]+/g); return m ? m.map(Number) : [0, 0, 0, 1]; };
+    const lum = ([r, g, b]) => {
+      const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length < 4 || c[3] > 0.5) return c;
+      }
+      return [255, 255, 255];
+    };
+    const seen = new Set();
+    for (const el of document.querySelectorAll("body *")) {
+      if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+      const st = getComputedStyle(el);
+      if (st.visibility === "hidden" || st.display === "none" || el.closest(".visually-hidden") || el.disabled) continue;
+      const fg = rgb(st.color), bg = background(el);
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      const size = parseFloat(st.fontSize), bold = +st.fontWeight >= 700;
+      const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+      const key = `${st.color} on ${bg.join(",")}`;
+      if (ratio < need && !seen.has(key)) {
+        seen.add(key);
+        out.contrast.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}" ${key} ${ratio.toFixed(2)}:1`);
+      }
+    }
+    return out;
+  });
+}
+
 function overlap(a, b) {
   const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
   const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
@@ -237,12 +279,34 @@ try {
           const bad = foreignWords(await visibleText(page), lang);
           if (bad.length) problems.push(`${url}: words of the other language: ${bad.join(", ")}`);
           if (!(await page.$("form[action='/go'] input[name=q]"))) problems.push(`${url}: no province picker`);
+          const a = await access(page);
+          if (a.unnamed.length) problems.push(`${url}: controls without a name: ${a.unnamed.join(", ")}`);
+          if (a.contrast.length) problems.push(`${url}: contrast below WCAG AA: ${a.contrast.join("; ")}`);
         }
         await fits(page, where);
         await page.screenshot({ path: `${shots}/${name}-${lang}-${width}.png`, fullPage: true });
         await page.close();
       }
     }
+  }
+
+  // The province picker by keyboard alone: Tab to it, type a name without accents, Enter.
+  {
+    const { page } = await open("/?lang=en", 1280, 900);
+    let reached = false;
+    for (let i = 0; i < 30 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => document.activeElement && document.activeElement.id === "picker-q");
+    }
+    if (!reached) problems.push("keyboard: Tab never reaches the province picker");
+    else {
+      await page.keyboard.type("can tho");
+      await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+      const title = await page.title();
+      if (!/Can Tho/.test(title) || !/\/provinces\//.test(page.url())) problems.push(`keyboard: the picker led to ${page.url()} (${title})`);
+    }
+    await page.screenshot({ path: `${shots}/keyboard-picker.png` });
+    await page.close();
   }
 
   for (const [kind, path] of embeds) {

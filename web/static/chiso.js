@@ -68,6 +68,17 @@
       r.radius = Math.max(30, avail / 2 - (small ? 34 : 44));
       r.axisName = { fontSize: small ? 10 : 12, color: "#333" };
     });
+    // Numbers as the page's language writes them: 63,8 in Vietnamese, 63.8 in English.
+    var lang = document.documentElement.lang === "en" ? "en-US" : "vi-VN";
+    var num = function (v) {
+      return typeof v === "number" ? v.toLocaleString(lang, { maximumFractionDigits: 4 }) : v;
+    };
+    list(opt.tooltip).forEach(function (t) { t.valueFormatter = num; });
+    list(opt.xAxis).concat(list(opt.yAxis)).forEach(function (a) {
+      if (a.type === "category" || a.data) { return; }
+      a.axisLabel = a.axisLabel || {};
+      if (!a.axisLabel.formatter) { a.axisLabel.formatter = num; }
+    });
     list(opt.series).forEach(function (s) {
       if (s.markLine && s.markLine.label) { s.markLine.label.position = "insideEndTop"; s.markLine.label.fontSize = 10; }
     });
@@ -82,6 +93,12 @@
       var chart = echarts.init(el, null, { renderer: "canvas" });
       var text = src.textContent;
       chart.setOption(fit(JSON.parse(text), el));
+      // On a page, a province's bar, tile or dot opens its profile.
+      if (/kind-(ranking|map|interval)/.test(el.className)) {
+        chart.on("click", function (p) {
+          if (p.name) { window.location.href = "/provinces/" + encodeURIComponent(p.name) + "?lang=" + (document.documentElement.lang || "vi"); }
+        });
+      }
       charts.push({ chart: chart, el: el, text: text });
     });
     var timer;

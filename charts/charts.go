@@ -69,6 +69,19 @@ func OptionJSON(c Chart) ([]byte, error) {
 type Options struct {
 	Lang    string // "vi" (default) or "en"
 	ChartID string // fixed id, so that the output is the same from run to run
+
+	median string // the national median's name with its n, if the input gives one
+}
+
+// withMedianName returns o naming the national median name ("" keeps the plain words).
+func (o Options) withMedianName(name string) Options { o.median = name; return o }
+
+// medianName is the national median's name: with its n where the input gives it.
+func (o Options) medianName() string {
+	if o.median != "" {
+		return o.median
+	}
+	return o.word("national_median")
 }
 
 // AssetsHost is where chiso serves ECharts; never a CDN.

@@ -43,7 +43,7 @@ func (in LineInput) Option(o Options) Chart { return Line(in, o) }
 
 // Plot draws the lines of in, the median and the trend, with a gap and a mark at each break.
 func (in LineInput) Plot(o Options) (*plot.Plot, error) {
-	p, err := staticLines(in.Caption, in.Years, in.Series, in.Breaks, in.Median, in.Trend, false, o)
+	p, err := staticLines(in.Caption, in.Years, in.Series, in.Breaks, in.Median, in.Trend, false, o.withMedianName(in.MedianName))
 	if err != nil {
 		return nil, err
 	}
@@ -102,11 +102,7 @@ func Line(in LineInput, o Options) *echarts.Line {
 			echarts.WithItemStyleOpts(opts.ItemStyle{Color: colorOther}))
 	}
 	if in.Median != nil {
-		name := in.MedianName
-		if name == "" {
-			name = o.word("national_median")
-		}
-		plain(name, in.Median, opts.LineStyle{Type: "dashed", Color: colorMedian}, colorMedian)
+		plain(o.withMedianName(in.MedianName).medianName(), in.Median, opts.LineStyle{Type: "dashed", Color: colorMedian}, colorMedian)
 	}
 	if t := in.Trend; t != nil {
 		plain(o.word("trend")+" "+t.Name, t.Fitted, opts.LineStyle{Width: 2, Color: colorTrend}, colorTrend)
@@ -314,7 +310,7 @@ func staticLines(c Caption, years []int, series []Series, breaks []Break, median
 		}
 	}
 	if median != nil {
-		if err := addRuns(o.word("national_median"), points(median), func(l *plotter.Line) {
+		if err := addRuns(o.medianName(), points(median), func(l *plotter.Line) {
 			l.Color, l.Dashes = rgb(colorWithheld), []vg.Length{vg.Points(4), vg.Points(3)}
 		}, true); err != nil {
 			return nil, err

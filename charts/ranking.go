@@ -18,6 +18,8 @@ type RankingInput struct {
 	Points    []Point
 	Highlight []bool
 	Median    *float64
+	// MedianName names the median with its n ("" for the plain words).
+	MedianName string
 	// NotPublished labels the bars of figures the publisher withholds ("" for the plain words).
 	NotPublished string
 }
@@ -63,7 +65,7 @@ func Ranking(in RankingInput, o Options) *echarts.Bar {
 	if m, ok := finite(in.Median); ok {
 		so = append(so, echarts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: o.word("national_median"), XAxis: round(m)}),
 			echarts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: colorRule},
-				Label: &opts.Label{Show: opts.Bool(true), Formatter: o.word("national_median")}}))
+				Label: &opts.Label{Show: opts.Bool(true), Formatter: o.withMedianName(in.MedianName).medianName()}}))
 	}
 	c.AddSeries(in.Unit, data, so...)
 	c.XYReversal()
@@ -120,7 +122,7 @@ func (in RankingInput) Plot(o Options) (*plot.Plot, error) {
 		}
 		l.Color, l.Dashes = rgb(colorInk), []vg.Length{vg.Points(3), vg.Points(2)}
 		p.Add(l)
-		p.Legend.Add(o.word("national_median"), l)
+		p.Legend.Add(o.withMedianName(in.MedianName).medianName(), l)
 	}
 	return p, nil
 }

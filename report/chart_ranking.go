@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"chiso/analytics"
@@ -116,6 +117,7 @@ func rankingChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 	ri := charts.RankingInput{Caption: c.Caption, Unit: UnitOfMeasure(in, s.Lang), NotPublished: withheld}
 	if d, err := analytics.NewDistribution(vals); err == nil {
 		ri.Median = new(d.Median)
+		ri.MedianName = fmt.Sprintf(words.Text(s.Lang, "median_of"), strconv.Itoa(d.N))
 	}
 	for _, r := range rows {
 		pt := p.chartPoint(in.ID, r.u.ID, year)

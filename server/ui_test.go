@@ -121,3 +121,37 @@ func TestTruthOnCharts(t *testing.T) {
 		t.Errorf("from=2019: the axis does not start at 2019")
 	}
 }
+
+// TestImagesOneLanguage: the static images of every chart kind carry the words of their
+// language only (names of sources may stay as published).
+func TestImagesOneLanguage(t *testing.T) {
+	srv, _ := newTestServer(t)
+	q := map[string]string{
+		"line": "indicator=grdp_growth&provinces=93,92&trend=true", "ranking": "indicator=pci&year=2016&provinces=93",
+		"bump": "indicator=pci&provinces=93", "slope": "indicator=pci&from=2010&to=2016", "radar": "",
+		"scatter": "x=pci&y=papi&provinces=93", "heatmap": "indicator=pci&provinces=93,42", "map": "indicator=pci&year=2023",
+		"interval": "indicators=pci,grdp_per_capita&year=2019&draws=100",
+	}
+	foreign := map[string][]string{
+		"vi": {">Source", "Year<", "Rank", "National median", "No data", "Not published", "unverified", "Method change", "a year", "points ("},
+		"en": {"Nguồn", "Năm<", "Thứ hạng", "Trung vị", "Không có số liệu", "Không công bố", "chưa kiểm chứng", "Đổi phương pháp", "%/năm", "điểm ("},
+	}
+	for kind, params := range q {
+		for lang, words := range foreign {
+			_, body := get(t, srv, "/charts/"+kind+".svg?lang="+lang+"&"+params)
+			svg := string(body)
+			if !strings.Contains(svg, "<svg") {
+				t.Errorf("%s.svg?lang=%s: not an image: %.200s", kind, lang, svg)
+				continue
+			}
+			if own := map[string]string{"vi": "Nguồn: ", "en": "Source: "}[lang]; !strings.Contains(svg, own) {
+				t.Errorf("%s.svg?lang=%s lacks %q", kind, lang, own)
+			}
+			for _, w := range words {
+				if strings.Contains(svg, w) {
+					t.Errorf("%s.svg?lang=%s carries %q", kind, lang, w)
+				}
+			}
+		}
+	}
+}

@@ -315,6 +315,21 @@ func staticLines(c Caption, years []int, series []Series, breaks []Break, median
 		}, true); err != nil {
 			return nil, err
 		}
+		// Its points, small, so that a year standing alone still shows.
+		var xys plotter.XYs
+		for i, m := range median {
+			if v, ok := finite(m); ok && i < len(years) {
+				xys = append(xys, plotter.XY{X: float64(years[i]), Y: v})
+			}
+		}
+		if len(xys) > 0 {
+			sc, err := plotter.NewScatter(xys)
+			if err != nil {
+				return nil, err
+			}
+			sc.GlyphStyle.Color, sc.GlyphStyle.Radius = rgb(colorWithheld), vg.Points(1.5)
+			p.Add(sc)
+		}
 	}
 	if trend != nil {
 		red := rgb(colorTrend)

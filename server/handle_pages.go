@@ -53,6 +53,7 @@ type indicatorOption struct{ ID, Name string }
 // chartBlock is one chart on a page, with its caption, data table and links.
 type chartBlock struct {
 	ID, Kind, Lang                    string
+	Short                             bool // a chart of provinces in rows with few rows: drawn less tall
 	Caption                           struct{ Title, Subtitle, Source string }
 	Option                            template.JS
 	Table                             [][]string
@@ -149,6 +150,7 @@ func blockOf(r *http.Request, c report.Chart, kind, lang string, params url.Valu
 		PNG: "/charts/" + kind + ".png?" + qs, SVG: "/charts/" + kind + ".svg?" + qs, CSV: "/charts/" + kind + ".csv?" + qs,
 	}
 	b.Caption.Title, b.Caption.Subtitle, b.Caption.Source = c.Caption.Title, c.Caption.Subtitle, c.Caption.Source
+	b.Short = (kind == "interval" || kind == "ranking") && len(c.Table.Rows) < 15
 	return b, nil
 }
 

@@ -30,7 +30,7 @@ type Input interface {
 
 // registry returns an empty input of every kind, in the order chiso offers them.
 func registry() []Input {
-	return []Input{LineInput{}, RankingInput{}, BumpInput{}, SlopeInput{}, RadarInput{}, ScatterInput{}, HeatmapInput{}, MapInput{}}
+	return []Input{LineInput{}, RankingInput{}, BumpInput{}, SlopeInput{}, RadarInput{}, ScatterInput{}, HeatmapInput{}, MapInput{}, IntervalInput{}}
 }
 
 // Kinds returns the names of the chart kinds, as used in URLs, in the order chiso offers them:
@@ -69,6 +69,19 @@ func OptionJSON(c Chart) ([]byte, error) {
 type Options struct {
 	Lang    string // "vi" (default) or "en"
 	ChartID string // fixed id, so that the output is the same from run to run
+
+	median string // the national median's name with its n, if the input gives one
+}
+
+// withMedianName returns o naming the national median name ("" keeps the plain words).
+func (o Options) withMedianName(name string) Options { o.median = name; return o }
+
+// medianName is the national median's name: with its n where the input gives it.
+func (o Options) medianName() string {
+	if o.median != "" {
+		return o.median
+	}
+	return o.word("national_median")
 }
 
 // AssetsHost is where chiso serves ECharts; never a CDN.
@@ -169,3 +182,6 @@ func bound(v float64) float32 {
 	}
 	return 0
 }
+
+// num writes v with prec decimals in the chart's language: 63,80 or 63.80.
+func (o Options) num(v float64, prec int) string { return words.Number(o.Lang, v, prec) }

@@ -74,13 +74,22 @@ func goldenInputs() map[string]Input {
 			{Code: "38", Name: "Thanh Hóa", Label: "TH", Col: 3, Row: 6, Point: Point{Value: f(66.79)}},
 			{Code: "93", Name: "Hậu Giang", Label: "HG", Col: 1, Row: 21},
 		}},
+		"interval": compositeInput(),
 	}
+}
+
+// compositeInput is the default composite of the bundled data (PCI and GRDP per capita, 2019,
+// 32 provinces scored, 1000 draws, seed 1): its first two and its last province.
+func compositeInput() IntervalInput {
+	return IntervalInput{Caption: Caption{Title: "Chỉ số tổng hợp 2019", Subtitle: "PCI, GRDP bình quân đầu người", Source: "VCCI; GSO"}, Of: 32,
+		Rows: []IntervalRow{{Name: "Bà Rịa - Vũng Tàu", Rank: 1, Lo: 1, Hi: 3}, {Name: "Quảng Ninh", Rank: 2, Lo: 1, Hi: 2},
+			{Name: "Bình Phước", Rank: 32, Lo: 32, Hi: 32}}}
 }
 
 // TestKinds: the registry lists every kind once, in the order chiso offers them, and every kind
 // has its golden option, its static input and its constructor agreeing with its Option.
 func TestKinds(t *testing.T) {
-	want := []string{"line", "ranking", "bump", "slope", "radar", "scatter", "heatmap", "map"}
+	want := []string{"line", "ranking", "bump", "slope", "radar", "scatter", "heatmap", "map", "interval"}
 	if got := Kinds(); !slices.Equal(got, want) {
 		t.Fatalf("Kinds() = %v, want %v", got, want)
 	}
@@ -115,6 +124,8 @@ func TestKinds(t *testing.T) {
 			constructed[k] = Heatmap(in, o)
 		case MapInput:
 			constructed[k] = TileMap(in, o)
+		case IntervalInput:
+			constructed[k] = Interval(in, o)
 		}
 	}
 	for _, k := range want {
@@ -233,6 +244,11 @@ func TestTileLayouts(t *testing.T) {
 		if got := TileLabel(tc.name); got != tc.want {
 			t.Errorf("TileLabel(%q) = %q, want %q", tc.name, got, tc.want)
 		}
+	}
+	names := []string{"Lào Cai", "Lai Châu", "Hà Giang", "Hậu Giang", "Quảng Ninh", "Quảng Nam", "Quảng Ngãi", "Hà Nội", "Hà Nam", "Cần Thơ"}
+	labels := TileLabels(names)
+	if want := []string{"LCa", "LCh", "HàG", "HậG", "QNi", "QNa", "QNg", "HNộ", "HNa", "CT"}; !slices.Equal(labels, want) {
+		t.Errorf("TileLabels(%v) = %v, want %v", names, labels, want)
 	}
 }
 

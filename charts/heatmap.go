@@ -38,7 +38,8 @@ func Heatmap(in HeatmapInput, o Options) *echarts.HeatMap {
 		echarts.WithYAxisOpts(opts.YAxis{Type: "category", Data: in.Names, Inverse: opts.Bool(true)}),
 		echarts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		echarts.WithGridOpts(opts.Grid{Top: "80", Bottom: "70", ContainLabel: opts.Bool(true)}),
-		echarts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: bound(in.Min), Max: bound(in.Max),
+		echarts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(false), Min: bound(in.Min), Max: bound(in.Max),
+			Text:   []string{scaleEnd(o, in.Max, in.Min, in.Max), scaleEnd(o, in.Min, in.Min, in.Max)},
 			Orient: "horizontal", Left: "center", Bottom: "0", InRange: &opts.VisualMapInRange{Color: visualRange(!in.Ranks)}}),
 	)...)
 	var data, withheld []opts.HeatMapData
@@ -53,7 +54,14 @@ func Heatmap(in HeatmapInput, o Options) *echarts.HeatMap {
 			}
 		}
 	}
-	c.AddSeries(in.Caption.Title, data, echarts.WithLabelOpts(opts.Label{Show: opts.Bool(false)}))
+	// Each cell shows its number (a rank, or the value as published).
+	c.AddSeries(in.Caption.Title, data, echarts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Formatter: "{@[2]}", FontSize: 10}))
+	// The colour scale explains the cells; the legend only the grey of figures not published.
+	legend := opts.Legend{Show: opts.Bool(len(withheld) > 0), Bottom: "0"}
+	if len(withheld) > 0 {
+		legend.Data = []string{o.label("not_published")}
+	}
+	c.SetGlobalOptions(echarts.WithLegendOpts(legend))
 	if len(withheld) > 0 {
 		c.AddSeries(o.label("not_published"), withheld, echarts.WithItemStyleOpts(opts.ItemStyle{Color: colorWithheld}))
 	}

@@ -2,6 +2,7 @@ package charts
 
 import (
 	"math"
+	"slices"
 	"strconv"
 
 	echarts "github.com/go-echarts/go-echarts/v2/charts"
@@ -25,8 +26,13 @@ type LineInput struct {
 	Years  []int
 	Series []Series
 	Median []*float64 // national median by year, nil for none
-	Trend  *TrendLine
-	Breaks []Break
+	// MedianName names the median with its n ("Trung vị cả nước (11–63 tỉnh)"); "" for the plain word.
+	MedianName string
+	Trend      *TrendLine
+	Breaks     []Break
+	// Others are other sources' figures that differ from the preferred ones, aligned with
+	// Years: drawn as marks (a diamond) without a line, one series per province that has any.
+	Others []Series
 }
 
 // Kind returns "line".
@@ -37,9 +43,27 @@ func (in LineInput) Option(o Options) Chart { return Line(in, o) }
 
 // Plot draws the lines of in, the median and the trend, with a gap and a mark at each break.
 func (in LineInput) Plot(o Options) (*plot.Plot, error) {
-	p, err := staticLines(in.Caption, in.Years, in.Series, in.Breaks, in.Median, in.Trend, false, o)
+	p, err := staticLines(in.Caption, in.Years, in.Series, in.Breaks, in.Median, in.Trend, false, o.withMedianName(in.MedianName))
 	if err != nil {
 		return nil, err
+	}
+	for _, s := range in.Others {
+		var xys plotter.XYs
+		for i, pt := range s.Points {
+			if v, ok := pt.figure(); ok && i < len(in.Years) {
+				xys = append(xys, plotter.XY{X: float64(in.Years[i]), Y: v})
+			}
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(xys)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle.Color, sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = rgb(colorOther), draw.BoxGlyph{}, vg.Points(3)
+		p.Add(sc)
+		p.Legend.Add(s.Name, sc)
 	}
 	p.Y.Label.Text = in.Unit
 	return p, nil
@@ -58,18 +82,32 @@ func Line(in LineInput, o Options) *echarts.Line {
 	)...)
 	c.SetXAxis(cats)
 	addLines(c, in.Series, o, cats, slotOf, breakSlots)
-	plain := func(name string, vals []*float64, style opts.LineStyle) {
+	// plain adds a reference line; its item colour is its line's, so that the legend shows it.
+	// Its points are marked, small, so that a year standing alone still shows.
+	plain := func(name string, vals []*float64, style opts.LineStyle, color string) {
 		c.AddSeries(name, lineData(points(vals), slotOf, len(cats)),
-			echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(false)}),
-			echarts.WithLineStyleOpts(style))
+			echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 3}),
+			echarts.WithLineStyleOpts(style), echarts.WithItemStyleOpts(opts.ItemStyle{Color: color}))
+	}
+	for _, s := range in.Others {
+		data := lineData(s.Points, slotOf, len(cats))
+		for i := range data {
+			if data[i].Value != empty {
+				data[i].Symbol, data[i].SymbolSize = "diamond", 12
+			}
+		}
+		c.AddSeries(s.Name, data,
+			echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true), Symbol: "diamond", SymbolSize: 12}),
+			echarts.WithLineStyleOpts(opts.LineStyle{Width: 0, Opacity: opts.Float(0)}),
+			echarts.WithItemStyleOpts(opts.ItemStyle{Color: colorOther}))
 	}
 	if in.Median != nil {
-		plain(o.word("national_median"), in.Median, opts.LineStyle{Type: "dashed", Color: colorMedian})
+		plain(o.withMedianName(in.MedianName).medianName(), in.Median, opts.LineStyle{Type: "dashed", Color: colorMedian}, colorMedian)
 	}
 	if t := in.Trend; t != nil {
-		plain(o.word("trend")+" "+t.Name, t.Fitted, opts.LineStyle{Width: 2, Color: colorTrend})
-		plain(o.word("trend_band"), t.Lo, opts.LineStyle{Type: "dotted", Color: colorTrend})
-		plain(o.word("trend_band"), t.Hi, opts.LineStyle{Type: "dotted", Color: colorTrend})
+		plain(o.word("trend")+" "+t.Name, t.Fitted, opts.LineStyle{Width: 2, Color: colorTrend}, colorTrend)
+		plain(o.word("trend_band"), t.Lo, opts.LineStyle{Type: "dotted", Color: colorTrend}, colorTrend)
+		plain(o.word("trend_band"), t.Hi, opts.LineStyle{Type: "dotted", Color: colorTrend}, colorTrend)
 	}
 	return c
 }
@@ -139,6 +177,23 @@ func addLines(c *echarts.Line, series []Series, o Options, cats []string, slotOf
 			so = append(so, echarts.WithLineStyleOpts(opts.LineStyle{Width: 3}))
 		}
 		c.AddSeries(s.Name, lineData(s.Points, slotOf, len(cats)), so...)
+	}
+	// The marks' meanings in the legend: a triangle is unverified, a ring derived.
+	for _, m := range []struct {
+		key, symbol string
+		has         func(Point) bool
+	}{{"unverified", "triangle", func(p Point) bool { return p.Unverified }}, {"derived", "emptyCircle", func(p Point) bool { return p.Derived && !p.Unverified }}} {
+		if !slices.ContainsFunc(series, func(s Series) bool { return slices.ContainsFunc(s.Points, m.has) }) {
+			continue
+		}
+		none := make([]opts.LineData, len(cats))
+		for i := range none {
+			none[i] = opts.LineData{Value: empty}
+		}
+		c.AddSeries(o.label(m.key), none,
+			echarts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: m.symbol, SymbolSize: 10}),
+			echarts.WithLineStyleOpts(opts.LineStyle{Width: 0, Opacity: opts.Float(0)}),
+			echarts.WithItemStyleOpts(opts.ItemStyle{Color: colorMedian}))
 	}
 }
 
@@ -255,10 +310,25 @@ func staticLines(c Caption, years []int, series []Series, breaks []Break, median
 		}
 	}
 	if median != nil {
-		if err := addRuns(o.word("national_median"), points(median), func(l *plotter.Line) {
+		if err := addRuns(o.medianName(), points(median), func(l *plotter.Line) {
 			l.Color, l.Dashes = rgb(colorWithheld), []vg.Length{vg.Points(4), vg.Points(3)}
 		}, true); err != nil {
 			return nil, err
+		}
+		// Its points, small, so that a year standing alone still shows.
+		var xys plotter.XYs
+		for i, m := range median {
+			if v, ok := finite(m); ok && i < len(years) {
+				xys = append(xys, plotter.XY{X: float64(years[i]), Y: v})
+			}
+		}
+		if len(xys) > 0 {
+			sc, err := plotter.NewScatter(xys)
+			if err != nil {
+				return nil, err
+			}
+			sc.GlyphStyle.Color, sc.GlyphStyle.Radius = rgb(colorWithheld), vg.Points(1.5)
+			p.Add(sc)
 		}
 	}
 	if trend != nil {

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // A Tile is one province's square on the tile map.
@@ -26,6 +27,26 @@ type MapInput struct {
 	Tiles          []Tile
 	Min, Max       float64 // the ends of the colour scale; a NaN or infinite end is unset
 	HigherIsBetter bool
+	// NotPublished names the tiles whose figures the publisher withholds ("" for the plain
+	// words): "not published (top 30 only)".
+	NotPublished string
+}
+
+// withheldLabel is the legend's name for figures not published.
+func withheldLabel(o Options, note string) string {
+	if note != "" {
+		return note
+	}
+	return o.label("not_published")
+}
+
+// scaleEnd writes an end of a colour scale with enough decimals to tell the ends apart.
+func scaleEnd(o Options, v, lo, hi float64) string {
+	prec := 0
+	for d := hi - lo; prec < 4 && d > 0 && d < 20; d *= 10 {
+		prec++
+	}
+	return o.num(v, prec)
 }
 
 // Kind returns "map".
@@ -39,7 +60,7 @@ const tileSize = 28
 
 // TileMap draws every province as a square placed roughly where it lies, coloured by value;
 // provinces with no data and with figures not published are shown apart, in the legend.
-func TileMap(in MapInput, o Options) *echarts.Scatter {
+func TileMap(in MapInput, o Options) Chart {
 	c := echarts.NewScatter()
 	cols, rows := 0, 0
 	for _, t := range in.Tiles {
@@ -50,10 +71,15 @@ func TileMap(in MapInput, o Options) *echarts.Scatter {
 		echarts.WithXAxisOpts(opts.XAxis{Type: "value", Min: -0.5, Max: float64(cols) - 0.5, Show: hidden}),
 		echarts.WithYAxisOpts(opts.YAxis{Type: "value", Min: -0.5, Max: float64(rows) - 0.5, Inverse: opts.Bool(true), Show: hidden}),
 		echarts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "right"}),
+		// The legend explains the tiles the colour scale does not: no data, not published.
+		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "right",
+			Data: []string{o.label("no_data"), withheldLabel(o, in.NotPublished)}}),
 		// Square cells of tileSize pixels, centred: the map keeps its shape at any width.
 		echarts.WithGridOpts(opts.Grid{Top: "50", Left: "center", Width: strconv.Itoa(cols * tileSize), Height: strconv.Itoa(rows * tileSize)}),
-		echarts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: bound(in.Min), Max: bound(in.Max),
+		// The scale's ends are the real values, written in the page's language; only the
+		// first series (the tiles with a figure) is coloured by it.
+		echarts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(false), Min: bound(in.Min), Max: bound(in.Max),
+			Text:      []string{scaleEnd(o, in.Max, in.Min, in.Max), scaleEnd(o, in.Min, in.Min, in.Max)},
 			Dimension: "2", Left: "left", Bottom: "40", InRange: &opts.VisualMapInRange{Color: visualRange(in.HigherIsBetter)}}),
 	)...)
 	var data, none, withheld []opts.ScatterData
@@ -65,10 +91,10 @@ func TileMap(in MapInput, o Options) *echarts.Scatter {
 			d.Value = []any{t.Col, t.Row, round(v), t.Label}
 			data = append(data, d)
 		case t.NotPublished:
-			d.Value = []any{t.Col, t.Row, empty, t.Label}
+			d.Value = []any{t.Col, t.Row, 0, t.Label} // 0: a drawable slot, not a figure; the colour scale skips this series
 			withheld = append(withheld, d)
 		default:
-			d.Value = []any{t.Col, t.Row, empty, t.Label}
+			d.Value = []any{t.Col, t.Row, 0, t.Label}
 			none = append(none, d)
 		}
 	}
@@ -76,10 +102,33 @@ func TileMap(in MapInput, o Options) *echarts.Scatter {
 		s.Symbol, s.SymbolSize = "rect", tileSize-2
 		s.Label = &opts.Label{Show: opts.Bool(true), Formatter: "{@[3]}", FontSize: 9}
 	}
-	c.AddSeries(in.Caption.Title, data, echarts.WithSeriesOpts(square))
-	c.AddSeries(o.label("no_data"), none, echarts.WithSeriesOpts(square), echarts.WithItemStyleOpts(opts.ItemStyle{Color: colorNoData, BorderColor: colorNoDataRim, BorderWidth: 1}))
-	c.AddSeries(o.label("not_published"), withheld, echarts.WithSeriesOpts(square), echarts.WithItemStyleOpts(opts.ItemStyle{Color: colorWithheld}))
-	return c
+	// Tooltips: the province and its value; for a tile without a figure, the province and why.
+	c.AddSeries(in.Caption.Title, data, echarts.WithSeriesOpts(square), echarts.WithSeriesOpts(func(s *echarts.SingleSeries) {
+		s.SeriesTooltip = &opts.SeriesTooltip{Formatter: "{b}: {@[2]}"}
+	}))
+	why := echarts.WithSeriesOpts(func(s *echarts.SingleSeries) { s.SeriesTooltip = &opts.SeriesTooltip{Formatter: "{b}: {a}"} })
+	c.AddSeries(o.label("no_data"), none, echarts.WithSeriesOpts(square), why, echarts.WithItemStyleOpts(opts.ItemStyle{Color: colorNoData, BorderColor: colorNoDataRim, BorderWidth: 1}))
+	c.AddSeries(withheldLabel(o, in.NotPublished), withheld, echarts.WithSeriesOpts(square), why, echarts.WithItemStyleOpts(opts.ItemStyle{Color: colorWithheld}))
+	return patched{c, func(m map[string]any) {
+		if vm, ok := m["visualMap"].([]opts.VisualMap); ok && len(vm) > 0 {
+			m["visualMap"] = []map[string]any{{"type": vm[0].Type, "calculable": false, "min": vm[0].Min, "max": vm[0].Max, "text": vm[0].Text,
+				"dimension": vm[0].Dimension, "left": vm[0].Left, "bottom": vm[0].Bottom, "inRange": vm[0].InRange, "seriesIndex": 0}}
+		}
+	}}
+}
+
+// patched is a go-echarts chart whose option JSON is amended where go-echarts has no field
+// for what ECharts takes (a visual map's seriesIndex).
+type patched struct {
+	Chart
+	patch func(map[string]any)
+}
+
+// JSON returns the chart's option with the patch applied.
+func (p patched) JSON() map[string]any {
+	m := p.Chart.JSON()
+	p.patch(m)
+	return m
 }
 
 // Plot draws every province as a labelled square, coloured worst (red) to best (green), grey
@@ -118,7 +167,20 @@ func (in MapInput) Plot(o Options) (*plot.Plot, error) {
 		}
 		p.Add(lb)
 	}
-	p.Legend.Add(o.label("no_data") + " □  " + o.label("not_published") + " ■")
+	p.Legend.Add(o.label("no_data") + " □  " + withheldLabel(o, in.NotPublished) + " ■")
+	// The colour scale: five swatches from the worst to the best value, with their values.
+	if isFinite(in.Min) && isFinite(in.Max) && in.Max > in.Min {
+		for i := 0; i <= 4; i++ {
+			v := in.Min + float64(i)/4*(in.Max-in.Min)
+			sw, err := plotter.NewScatter(plotter.XYs{{X: 0, Y: 0}})
+			if err != nil {
+				return nil, err
+			}
+			sw.GlyphStyle.Shape, sw.GlyphStyle.Radius = draw.BoxGlyph{}, vg.Points(3.5)
+			sw.GlyphStyle.Color = shade(v, in.Min, in.Max, in.HigherIsBetter)
+			p.Legend.Add(scaleEnd(o, v, in.Min, in.Max), sw)
+		}
+	}
 	// Square cells: the x range follows the image's shape, the tiles centred in it.
 	maxCol := 0
 	for _, t := range in.Tiles {

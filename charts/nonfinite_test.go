@@ -41,12 +41,14 @@ func nonFiniteInputs(v float64) map[string]Input {
 		"map": MapInput{Caption: Caption{Title: "PCI 2023"}, Min: v, Max: 75, HigherIsBetter: true, Tiles: []Tile{
 			{Code: "38", Name: "Thanh Hóa", Label: "TH", Col: 3, Row: 6, Point: Point{Value: f(66.79)}},
 			{Code: "42", Name: "Hà Tĩnh", Label: "HT", Col: 4, Row: 8, Point: Point{Value: x()}}}},
+		"interval": IntervalInput{Caption: Caption{Title: "Chỉ số tổng hợp 2019"}, Of: 32, Rows: []IntervalRow{
+			{Name: "Bà Rịa - Vũng Tàu", Rank: 27, Lo: 23, Hi: 31}, {Name: "x", Rank: 2, Lo: v, Hi: v}, {Name: "y", Rank: 3, Lo: 1, Hi: v}}},
 	}
 }
 
 // drawnFigure is a real figure of each nonFiniteInputs input that must survive in its option.
 var drawnFigure = map[string]string{
-	"line": "63.91", "ranking": "57.82", "bump": "25", "slope": "61.14", "radar": "0.3668", "scatter": "38.58", "heatmap": "12", "map": "66.79",
+	"line": "63.91", "ranking": "57.82", "bump": "25", "slope": "61.14", "radar": "0.3668", "scatter": "38.58", "heatmap": "12", "map": "66.79", "interval": "27",
 }
 
 // TestNonFinite: NaN and infinite values, anywhere in any kind of input, are no data. The

@@ -23,6 +23,8 @@ const (
 	colorNoData    = "#f7f7f7" // tiles with no data
 	colorNoDataRim = "#bbbbbb" // their border
 	colorPaper     = "#fff"    // in images, the border of a cell
+	colorInterval  = "#9db8f0" // the whisker of a rank interval
+	colorOther     = "#8a4b00" // another source's figure
 )
 
 // diverging returns the colour scale of maps and heatmaps, worst to best: red, yellow, green

@@ -18,6 +18,10 @@ type RankingInput struct {
 	Points    []Point
 	Highlight []bool
 	Median    *float64
+	// MedianName names the median with its n ("" for the plain words).
+	MedianName string
+	// NotPublished labels the bars of figures the publisher withholds ("" for the plain words).
+	NotPublished string
 }
 
 // Kind returns "ranking".
@@ -32,7 +36,8 @@ func Ranking(in RankingInput, o Options) *echarts.Bar {
 	c := echarts.NewBar()
 	c.SetGlobalOptions(append(o.init(in.Caption),
 		echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		echarts.WithXAxisOpts(opts.XAxis{Name: in.Unit, NameLocation: "middle", NameGap: 28, Scale: opts.Bool(true)}),
+		// Bars start at zero: their lengths compare the values.
+		echarts.WithXAxisOpts(opts.XAxis{Name: in.Unit, NameLocation: "middle", NameGap: 28, Scale: opts.Bool(false)}),
 		echarts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
 		echarts.WithGridOpts(opts.Grid{Top: "40", Left: "10", Right: "30", Bottom: "40", ContainLabel: opts.Bool(true)}),
 	)...)
@@ -48,7 +53,7 @@ func Ranking(in RankingInput, o Options) *echarts.Bar {
 		}
 		switch {
 		case p.NotPublished:
-			d.Label = &opts.Label{Show: opts.Bool(true), Position: "insideLeft", Formatter: o.label("not_published")}
+			d.Label = &opts.Label{Show: opts.Bool(true), Position: "insideLeft", Formatter: withheldLabel(o, in.NotPublished)}
 		case p.Unverified:
 			d.Label = &opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "(" + o.word("unverified") + ")"}
 		case p.Derived:
@@ -60,7 +65,7 @@ func Ranking(in RankingInput, o Options) *echarts.Bar {
 	if m, ok := finite(in.Median); ok {
 		so = append(so, echarts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: o.word("national_median"), XAxis: round(m)}),
 			echarts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: colorRule},
-				Label: &opts.Label{Show: opts.Bool(true), Formatter: o.word("national_median")}}))
+				Label: &opts.Label{Show: opts.Bool(true), Formatter: o.withMedianName(in.MedianName).medianName()}}))
 	}
 	c.AddSeries(in.Unit, data, so...)
 	c.XYReversal()
@@ -117,7 +122,7 @@ func (in RankingInput) Plot(o Options) (*plot.Plot, error) {
 		}
 		l.Color, l.Dashes = rgb(colorInk), []vg.Length{vg.Points(3), vg.Points(2)}
 		p.Add(l)
-		p.Legend.Add(o.word("national_median"), l)
+		p.Legend.Add(o.withMedianName(in.MedianName).medianName(), l)
 	}
 	return p, nil
 }

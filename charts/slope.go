@@ -41,12 +41,21 @@ func Slope(in SlopeInput, o Options) *echarts.Line {
 		echarts.WithGridOpts(opts.Grid{Top: "80", Left: "60", Right: "140", Bottom: "30"}),
 	)...)
 	c.SetXAxis([]string{strconv.Itoa(in.FromYear), strconv.Itoa(in.ToYear)})
+	// The legend names the provinces asked for; the others are grey, line and marks alike.
+	var named []string
+	for _, r := range in.Rows {
+		if r.Highlight {
+			named = append(named, r.Name)
+		}
+	}
+	c.SetGlobalOptions(echarts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(named) > 0), Bottom: "0", Data: named}))
 	for _, r := range in.Rows {
 		style := opts.LineStyle{Color: colorOthers, Width: 1}
+		item := opts.ItemStyle{Color: colorOthers}
 		if r.Highlight {
-			style = opts.LineStyle{Width: 3}
+			style, item = opts.LineStyle{Width: 3}, opts.ItemStyle{}
 		}
-		so := []echarts.SeriesOpts{echarts.WithLineStyleOpts(style),
+		so := []echarts.SeriesOpts{echarts.WithLineStyleOpts(style), echarts.WithItemStyleOpts(item),
 			echarts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false), ShowSymbol: opts.Bool(true)})}
 		if r.Highlight {
 			so = append(so, echarts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: r.Name}))

@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -36,12 +38,59 @@ func Render(w io.Writer, in Input, format string, o Options) error {
 	if err != nil {
 		return fmt.Errorf("render %s: %w", in.Kind(), err)
 	}
+	legendRoom(p)
+	p.X.Tick.Marker, p.Y.Tick.Marker = localTicks{p.X.Tick.Marker, o}, localTicks{p.Y.Tick.Marker, o}
 	wt, err := p.WriterTo(ImageWidth, ImageHeight, format)
 	if err != nil {
 		return fmt.Errorf("render %s: %w", in.Kind(), err)
 	}
 	_, err = wt.WriteTo(w)
 	return err
+}
+
+// legendRoom raises the top of a plot with a legend, so that the legend (drawn inside the
+// plot, at the top) stands above the data rather than over it.
+// Only charts over time (line) get it: the others place their legends clear of the data.
+func legendRoom(p *plot.Plot) {
+	if _, overTime := p.X.Tick.Marker.(yearTicks); !overTime || !p.Legend.Top || !isFinite(p.Y.Min) || !isFinite(p.Y.Max) || p.Y.Max <= p.Y.Min {
+		return
+	}
+	if _, inverted := p.Y.Scale.(plot.InvertedScale); inverted {
+		return
+	}
+	if top := p.Y.Max + (p.Y.Max-p.Y.Min)*0.2; isFinite(top) && isFinite(top-p.Y.Min) && top-p.Y.Min < 1e300 {
+		p.Y.Max = top
+	}
+}
+
+// localTicks writes the decimal labels of a ticker's ticks as the chart's language writes
+// numbers (0,75 in Vietnamese); other labels (years, names) are kept.
+type localTicks struct {
+	plot.Ticker
+	o Options
+}
+
+// Ticks returns the ticker's ticks with their decimal labels localised.
+func (t localTicks) Ticks(min, max float64) []plot.Tick {
+	ts := t.Ticker.Ticks(min, max)
+	for i, tk := range ts {
+		if whole, frac, ok := strings.Cut(tk.Label, "."); ok && isDigits(strings.TrimPrefix(whole, "-")) && isDigits(frac) {
+			v, err := strconv.ParseFloat(tk.Label, 64)
+			if err == nil {
+				ts[i].Label = t.o.num(v, len(frac))
+			}
+		}
+	}
+	return ts
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // newPlot starts a plot with the caption: title and subtitle on top, the source under the x axis.

@@ -18,12 +18,13 @@ func staticInputs() map[string]Input {
 			Breaks: []Break{{Year: 2013}}},
 		"ranking": RankingInput{Caption: Caption{Title: "PCI 2016", Source: "VCCI"}, Names: []string{"Đà Nẵng", "Bà Rịa - Vũng Tàu", "Hậu Giang"},
 			Points: pts(70.00, 61.97, 57.82), Highlight: []bool{false, false, true}},
-		"bump":    BumpInput{Caption: Caption{Title: "PCI"}, Years: []int{2012, 2013, 2014}, Series: []Series{{Name: "Hậu Giang", Points: pts(11, 20, 25)}}},
-		"slope":   SlopeInput{Caption: Caption{Title: "PCI"}, FromYear: 2010, ToYear: 2016, Rows: []SlopeRow{{Name: "Hậu Giang", From: Point{Value: f(63.91)}, To: Point{Value: f(57.82)}, Highlight: true}}},
-		"radar":   RadarInput{Caption: Caption{Title: "DTI 2020"}, Axes: []RadarAxis{{"Chính quyền số", 1}, {"Kinh tế số", 1}, {"Xã hội số", 1}}, Series: []Series{{Name: "Bắc Ninh", Points: []Point{{}, {Value: f(0.3668)}, {}}}}},
-		"scatter": ScatterInput{Caption: Caption{Title: "PCI × PAPI 2016"}, XName: "PCI", YName: "PAPI", Points: []ScatterPoint{{Name: "Hậu Giang", X: 57.82, Y: 34.63, Highlight: true}, {Name: "Đà Nẵng", X: 70, Y: 38.58}}},
-		"heatmap": HeatmapInput{Caption: Caption{Title: "PCI"}, Years: []int{2022, 2023}, Names: []string{"Hà Tĩnh", "Hậu Giang"}, Cells: [][]Point{{{Value: f(18)}, {NotPublished: true}}, {{Value: f(12)}, {Value: f(9)}}}, Ranks: true, Min: 1, Max: 63},
-		"map":     MapInput{Caption: Caption{Title: "PCI 2023"}, Min: 60, Max: 75, HigherIsBetter: true, Tiles: []Tile{{Code: "38", Name: "Thanh Hóa", Label: "TH", Col: 3, Row: 6, Point: Point{Value: f(66.79)}}, {Code: "42", Name: "Hà Tĩnh", Label: "HT", Col: 4, Row: 8, Point: Point{NotPublished: true}}}},
+		"bump":     BumpInput{Caption: Caption{Title: "PCI"}, Years: []int{2012, 2013, 2014}, Series: []Series{{Name: "Hậu Giang", Points: pts(11, 20, 25)}}},
+		"slope":    SlopeInput{Caption: Caption{Title: "PCI"}, FromYear: 2010, ToYear: 2016, Rows: []SlopeRow{{Name: "Hậu Giang", From: Point{Value: f(63.91)}, To: Point{Value: f(57.82)}, Highlight: true}}},
+		"radar":    RadarInput{Caption: Caption{Title: "DTI 2020"}, Axes: []RadarAxis{{"Chính quyền số", 1}, {"Kinh tế số", 1}, {"Xã hội số", 1}}, Series: []Series{{Name: "Bắc Ninh", Points: []Point{{}, {Value: f(0.3668)}, {}}}}},
+		"scatter":  ScatterInput{Caption: Caption{Title: "PCI × PAPI 2016"}, XName: "PCI", YName: "PAPI", Points: []ScatterPoint{{Name: "Hậu Giang", X: 57.82, Y: 34.63, Highlight: true}, {Name: "Đà Nẵng", X: 70, Y: 38.58}}},
+		"heatmap":  HeatmapInput{Caption: Caption{Title: "PCI"}, Years: []int{2022, 2023}, Names: []string{"Hà Tĩnh", "Hậu Giang"}, Cells: [][]Point{{{Value: f(18)}, {NotPublished: true}}, {{Value: f(12)}, {Value: f(9)}}}, Ranks: true, Min: 1, Max: 63},
+		"interval": compositeInput(),
+		"map":      MapInput{Caption: Caption{Title: "PCI 2023"}, Min: 60, Max: 75, HigherIsBetter: true, Tiles: []Tile{{Code: "38", Name: "Thanh Hóa", Label: "TH", Col: 3, Row: 6, Point: Point{Value: f(66.79)}}, {Code: "42", Name: "Hà Tĩnh", Label: "HT", Col: 4, Row: 8, Point: Point{NotPublished: true}}}},
 	}
 }
 

@@ -57,6 +57,62 @@ func TilePosition(set, code string) (col, row int, ok bool) {
 
 // TileLabel returns a short label for a tile: the initials of the name ("Hà Nội" → "HN",
 // "Thành phố Hồ Chí Minh" → "HCM"), or the whole name if it is one word.
+// TileLabels returns the short names of the tiles of names: TileLabel of each, lengthened
+// with letters of the last word where two would be the same (Lào Cai LCa, Lai Châu LCh).
+func TileLabels(names []string) []string {
+	out := make([]string, len(names))
+	count := map[string]int{}
+	for i, n := range names {
+		out[i] = TileLabel(n)
+		count[out[i]]++
+	}
+	for i, n := range names {
+		if count[out[i]] < 2 {
+			continue
+		}
+		ws := strings.Fields(strings.NewReplacer("-", " ", "–", " ").Replace(n))
+		last := []rune(ws[len(ws)-1])
+		base := []rune(out[i])
+		for k := 2; k <= len(last); k++ {
+			cand := string(base[:len(base)-1]) + string(last[:k])
+			clash := false
+			for j, m := range names {
+				if j != i && TileLabel(m) == out[i] && strings.HasPrefix(lastWord(m), string(last[:k])) {
+					clash = true
+				}
+			}
+			if !clash {
+				out[i] = cand
+				break
+			}
+		}
+	}
+	// Names whose last words are the same (Hà Giang, Hậu Giang): letters of the first word.
+	count = map[string]int{}
+	for _, l := range out {
+		count[l]++
+	}
+	for i, n := range names {
+		if count[out[i]] < 2 {
+			continue
+		}
+		first := []rune(strings.Fields(n)[0])
+		if len(first) > 1 {
+			out[i] = string(first[:2]) + string([]rune(out[i])[1:])
+		}
+	}
+	return out
+}
+
+func lastWord(name string) string {
+	ws := strings.Fields(strings.NewReplacer("-", " ", "–", " ").Replace(name))
+	if len(ws) == 0 {
+		return ""
+	}
+	return ws[len(ws)-1]
+}
+
+// TileLabel returns the short name of a province on a tile: the initials of its words.
 func TileLabel(name string) string {
 	words := strings.Fields(strings.NewReplacer("-", " ", "–", " ").Replace(name))
 	if len(words) > 2 && words[0] == "Thành" && words[1] == "phố" {

@@ -37,9 +37,18 @@ func (q ObservationQuery) where(prefix string) (conds []string, args []any) {
 // key and need neither the units' details nor the other sources' figures. The Figure's
 // pointers are fresh for each call.
 func (s *Store) EachFigure(ctx context.Context, q ObservationQuery, fn func(indicator, unit string, year int, f Figure)) error {
+	return s.eachFigure(ctx, q, "preferred", fn)
+}
+
+// EachAlternative is EachFigure for the figures of other sources, those not preferred.
+func (s *Store) EachAlternative(ctx context.Context, q ObservationQuery, fn func(indicator, unit string, year int, f Figure)) error {
+	return s.eachFigure(ctx, q, "NOT preferred", fn)
+}
+
+func (s *Store) eachFigure(ctx context.Context, q ObservationQuery, which string, fn func(indicator, unit string, year int, f Figure)) error {
 	where, args := q.where("")
 	rows, err := s.db.QueryContext(ctx, `SELECT indicator_id, unit_id, year, value, rank, rank_of, status, verified, source_id
-		FROM observation WHERE `+strings.Join(append(where, "preferred"), " AND "), args...)
+		FROM observation WHERE `+strings.Join(append(where, which), " AND ")+` ORDER BY source_id`, args...)
 	if err != nil {
 		return fmt.Errorf("query figures: %w", err)
 	}

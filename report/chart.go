@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,8 +23,9 @@ type ChartSpec struct {
 	From, To  int
 	Year      int
 	View
-	Trend bool // line: draw the trend of a single province
-	Ranks bool // heatmap: ranks (true) or values
+	Trend     bool          // line: draw the trend of a single province
+	Ranks     bool          // heatmap: ranks (true) or values
+	Composite CompositeSpec // interval: the composite whose ranks it draws (checked)
 }
 
 // A Chart is a chart's input and everything that travels with it.
@@ -37,14 +39,15 @@ type Chart struct {
 // chartBuilders builds each kind of chart from the store. Its keys are charts' kinds (a test
 // checks that they agree).
 var chartBuilders = map[string]func(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart, error){
-	"line":    lineChart,
-	"bump":    lineChart,
-	"ranking": rankingChart,
-	"map":     rankingChart,
-	"slope":   slopeChart,
-	"heatmap": heatmapChart,
-	"scatter": scatterChart,
-	"radar":   radarChart,
+	"line":     lineChart,
+	"bump":     lineChart,
+	"ranking":  rankingChart,
+	"map":      rankingChart,
+	"slope":    slopeChart,
+	"heatmap":  heatmapChart,
+	"scatter":  scatterChart,
+	"radar":    radarChart,
+	"interval": intervalChart,
 }
 
 // ChartOf reads the data a chart needs and builds it with its caption and data table.
@@ -113,25 +116,69 @@ func joinNotes(parts ...string) string {
 	return strings.Join(out, " · ")
 }
 
-// figureRow is a data-table row for one figure.
-func figureRow(lang string, u datasets.Unit, year int, f datasets.Figure, ok bool) []string {
+// AltText says what other sources give for a figure, in lang: "11 (báo chí, chưa kiểm chứng;
+// hạng 8/63)"; "" when there are none.
+func AltText(lang string, alts []datasets.Figure) string {
+	var parts []string
+	for _, a := range alts {
+		v := ""
+		switch {
+		case a.Status == "not_published":
+			v = words.Text(lang, "not_published")
+		case a.Value != nil:
+			v = words.Number(lang, *a.Value, -1)
+		}
+		var notes []string
+		if k := sourceKind(a.Source); k != "" {
+			notes = append(notes, words.Text(lang, k))
+		}
+		if !a.Verified {
+			notes = append(notes, words.Text(lang, "unverified"))
+		}
+		if a.Rank != nil {
+			r := words.Text(lang, "rank_word") + " " + strconv.Itoa(*a.Rank)
+			if a.RankOf != nil {
+				r += "/" + strconv.Itoa(*a.RankOf)
+			}
+			notes = append(notes, r)
+		}
+		if len(notes) > 0 {
+			v = strings.TrimSpace(v + " (" + strings.Join(notes, ", ") + ")")
+		}
+		parts = append(parts, v)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// sourceKind is the kind of a source as a words key: "press" for a news report, "" otherwise.
+func sourceKind(s datasets.Source) string {
+	c := strings.ToLower(s.Citation)
+	if strings.HasPrefix(c, "news") || strings.Contains(c, "news report") || strings.Contains(c, "báo") {
+		return "press"
+	}
+	return ""
+}
+
+// figureRow is a data-table row for one figure, with what other sources give for it.
+func figureRow(lang string, u datasets.Unit, year int, f datasets.Figure, ok bool, alts []datasets.Figure) []string {
 	if !ok {
-		return []string{UnitName(u, lang), strconv.Itoa(year), "", "", "", words.Text(lang, "no_data"), "", ""}
+		y := strconv.Itoa(year)
+		if year == 0 {
+			y = ""
+		}
+		return []string{UnitName(u, lang), y, "", "", "", words.Text(lang, "no_data"), "", "", ""}
 	}
-	status := f.Status
-	if status == "not_published" {
-		status = words.Text(lang, "not_published")
-	}
+	status := words.Text(lang, f.Status) // published, not_published
 	verified := "✓"
 	if !f.Verified {
 		verified = words.Text(lang, "unverified")
 	}
-	return []string{UnitName(u, lang), strconv.Itoa(year), fmtFloat(f.Value), fmtInt(f.Rank), fmtInt(f.RankOf), status, verified, f.Source.Citation}
+	return []string{UnitName(u, lang), strconv.Itoa(year), fmtFloat(f.Value), fmtInt(f.Rank), fmtInt(f.RankOf), status, verified, f.Source.Citation, AltText(lang, alts)}
 }
 
 func figureHeader(lang string) []string {
 	return []string{words.Text(lang, "province"), words.Text(lang, "year"), words.Text(lang, "value"), words.Text(lang, "rank"),
-		words.Text(lang, "rank_of"), words.Text(lang, "status"), words.Text(lang, "verified"), words.Text(lang, "source")}
+		words.Text(lang, "rank_of"), words.Text(lang, "status"), words.Text(lang, "verified"), words.Text(lang, "source"), words.Text(lang, "other_sources")}
 }
 
 // figureTable starts a chart's data table of figures.
@@ -158,6 +205,9 @@ func chartUnits(p *panel, indicator string, provinces [][]datasets.Unit) []datas
 			if p.has(indicator, u.ID) || len(chain) == 1 {
 				out = append(out, u)
 			}
+		}
+		if !slices.ContainsFunc(chain, func(u datasets.Unit) bool { return p.has(indicator, u.ID) }) && len(chain) > 1 {
+			out = append(out, chain[0]) // no figures at all: kept, to be named as such
 		}
 	}
 	return out

@@ -45,7 +45,7 @@ func heatmapChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 			}
 			row = append(row, pt)
 			if ok {
-				c.Table.Rows = append(c.Table.Rows, figureRow(s.Lang, u, y, f, ok))
+				c.Table.Rows = append(c.Table.Rows, figureRow(s.Lang, u, y, f, ok, p.alternatives(in.ID, u.ID, y)))
 			}
 		}
 		hi.Cells = append(hi.Cells, row)

@@ -33,7 +33,7 @@ func scatterChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 					n++
 				}
 			}
-			if n >= 3 {
+			if n >= minGroup {
 				year = y
 				break
 			}
@@ -54,13 +54,13 @@ func scatterChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Char
 		c.Table.Rows = append(c.Table.Rows, []string{UnitName(u, s.Lang), ftoa(x), ftoa(y)})
 	}
 	sub := coverageNote(len(xs), len(units), s.Lang)
-	if len(xs) >= 3 {
+	if len(xs) >= minGroup { // a line and an r of fewer than five provinces say little: not drawn
 		if a, b, err := analytics.LinearFit(xs, ys); err == nil {
 			si.Intercept, si.Slope = a, b
 		}
 		if r, err := analytics.Correlate(xs, ys); err == nil && r.Pearson != nil {
 			si.R = r.Pearson
-			sub = joinNotes(fmt.Sprintf("r = %.2f, n = %d", *r.Pearson, r.N), sub)
+			sub = joinNotes(fmt.Sprintf("r = %s, n = %d", words.Number(s.Lang, *r.Pearson, 2), r.N), sub)
 		}
 	}
 	c.Caption = charts.Caption{Title: fmt.Sprintf("%s × %s %d", si.XName, si.YName, year), Subtitle: sub,

@@ -35,12 +35,15 @@ func slopeChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart,
 		a, b float64
 	}
 	var moves []move
+	var missing []string // provinces asked for without a figure in both years: named
 	units := store.Registry().Units(s.Set, y1)
 	for _, u := range units {
 		a, aok := p.value(in.ID, u.ID, y0)
 		b, bok := p.value(in.ID, u.ID, y1)
 		if aok && bok {
 			moves = append(moves, move{u, a, b})
+		} else if want[u.ID] {
+			missing = append(missing, UnitName(u, s.Lang))
 		}
 	}
 	if len(want) == 0 { // highlight the five biggest movers either way
@@ -51,13 +54,13 @@ func slopeChart(ctx context.Context, store *datasets.Store, s ChartSpec) (Chart,
 		}
 	}
 	c := Chart{Table: Table{Name: "chiso-slope.csv", Header: []string{words.Text(s.Lang, "province"), strconv.Itoa(y0), strconv.Itoa(y1)}}}
-	si := charts.SlopeInput{Unit: in.UnitOfMeasure, FromYear: y0, ToYear: y1}
+	si := charts.SlopeInput{Unit: UnitOfMeasure(in, s.Lang), FromYear: y0, ToYear: y1}
 	for _, m := range moves {
 		si.Rows = append(si.Rows, charts.SlopeRow{Name: UnitName(m.u, s.Lang), From: charts.Point{Value: new(m.a)}, To: charts.Point{Value: new(m.b)}, Highlight: want[m.u.ID]})
 		c.Table.Rows = append(c.Table.Rows, []string{UnitName(m.u, s.Lang), ftoa(m.a), ftoa(m.b)})
 	}
 	c.Caption = charts.Caption{Title: fmt.Sprintf("%s %d → %d", IndicatorName(in, s.Lang), y0, y1),
-		Subtitle: coverageNote(len(moves), len(units), s.Lang), Source: in.Publisher}
+		Subtitle: joinNotes(coverageNote(len(moves), len(units), s.Lang), noFigureNote(missing, s.Lang)), Source: in.Publisher}
 	si.Caption = c.Caption
 	c.Input = si
 	return c, nil

@@ -118,7 +118,7 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 	} else {
 		vw = View{}
 	}
-	v := Profile{Unit: u, View: vw, Validity: validityText(u), Successors: reg.Successors(u.ID)}
+	v := Profile{Unit: u, View: vw, Validity: validityText(u, lang), Successors: reg.Successors(u.ID)}
 	if len(v.Successors) > 0 && !u.ValidTo.IsZero() {
 		names := make([]string, len(v.Successors))
 		for i, s := range v.Successors {
@@ -148,10 +148,18 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 			continue
 		}
 		f, _ := p.figure(ind.ID, u.ID, last)
-		value := fmtFloat(f.Value)
+		value := ""
+		if f.Value != nil {
+			value = words.Number(lang, *f.Value, -1) + " " + UnitOfMeasure(ind, lang)
+		}
+		if alt := AltText(lang, p.alternatives(ind.ID, u.ID, last)); alt != "" {
+			value += " · " + words.Text(lang, "other_source") + ": " + alt
+		}
 		switch {
 		case f.Status == "not_published":
 			value = words.Text(lang, "not_published")
+		case f.Value == nil && f.Rank != nil:
+			value = words.Text(lang, "rank_only")
 		case p.derivation(ind.ID, u.ID, last) != nil:
 			value += " (" + words.Text(lang, "derived") + ")"
 		case !f.Verified:
@@ -173,7 +181,7 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 			}
 		}
 		v.Summary = append(v.Summary, []string{IndicatorName(ind, lang), strconv.Itoa(last), value, rank,
-			regionMedian(p, reg, ind.ID, u, last), trendStatement(store, p, vw, ind, u, lang), f.Source.Citation})
+			regionMedian(p, reg, ind.ID, u, last, lang), trendStatement(store, p, vw, ind, u, lang), f.Source.Citation})
 	}
 	if p.has("pci", u.ID) {
 		v.Charts = []PageChart{
@@ -208,26 +216,21 @@ func (v View) params(q url.Values) url.Values {
 }
 
 // dateText is a date as the page's language writes it: 30/06/2025 or 2025-06-30.
-func dateText(d time.Time, lang string) string {
-	if lang == "en" {
-		return d.Format(time.DateOnly)
-	}
-	return d.Format("02/01/2006")
-}
+func dateText(d time.Time, lang string) string { return words.Date(lang, d) }
 
-func validityText(u datasets.Unit) string {
+func validityText(u datasets.Unit, lang string) string {
 	from, to := "…", "…"
 	if !u.ValidFrom.IsZero() {
-		from = u.ValidFrom.Format(time.DateOnly)
+		from = words.Date(lang, u.ValidFrom)
 	}
 	if !u.ValidTo.IsZero() {
-		to = u.ValidTo.Format(time.DateOnly)
+		to = words.Date(lang, u.ValidTo)
 	}
 	return from + " – " + to
 }
 
 // regionMedian is the median value of the unit's region for a year, as text.
-func regionMedian(p *panel, reg *datasets.Registry, indicator string, u datasets.Unit, year int) string {
+func regionMedian(p *panel, reg *datasets.Registry, indicator string, u datasets.Unit, year int, lang string) string {
 	if u.Region == "" {
 		return ""
 	}
@@ -238,10 +241,10 @@ func regionMedian(p *panel, reg *datasets.Registry, indicator string, u datasets
 		}
 	}
 	d, err := analytics.NewDistribution(p.values(indicator, units, year))
-	if err != nil {
-		return ""
+	if err != nil || d.N < minGroup {
+		return "" // a median of fewer than five provinces says little: not shown
 	}
-	return fmt.Sprintf("%s (n=%d)", ftoa(math.Round(d.Median*100)/100), d.N)
+	return fmt.Sprintf("%s (n=%d)", words.Number(lang, math.Round(d.Median*100)/100, -1), d.N)
 }
 
 // defaultTrends are the trends of every unit on indicator in over its default window (since
@@ -262,6 +265,10 @@ func defaultTrends(store *datasets.Store, p *panel, vw View, in datasets.Indicat
 	return v.(map[string]UnitTrend), nil
 }
 
+// minGroup is the fewest provinces a comparison statement ("faster than 3 of 4", a region's
+// median) is made of; below it the statement is not shown.
+const minGroup = 5
+
 // trendStatement says in words how the unit moves on an indicator since the last method break:
 // "+0.86 a year (95% CI −0.20 to 1.92), 2017–2021; faster than 16 of 22; climbed 12 places".
 func trendStatement(store *datasets.Store, p *panel, vw View, in datasets.Indicator, u datasets.Unit, lang string) string {
@@ -277,10 +284,14 @@ func trendStatement(store *datasets.Store, p *panel, vw View, in datasets.Indica
 		return words.Text(lang, "insufficient")
 	}
 	tv := t.Value
-	s := fmt.Sprintf("%+.2f %s (%s %.2f – %.2f), %d–%d", tv.Slope, words.Text(lang, "per_year"), words.Text(lang, "ci"),
-		tv.SlopeLow, tv.SlopeHigh, int(tv.FirstYear), int(tv.LastYear))
-	if t.FasterThan != nil && t.FasterThan.Of > 0 {
-		s += fmt.Sprintf("; %s %d/%d", words.Text(lang, "faster_than"), t.FasterThan.N, t.FasterThan.Of)
+	sign := "+"
+	if tv.Slope < 0 {
+		sign = ""
+	}
+	s := fmt.Sprintf("%s%s %s (%s %s – %s), %d–%d", sign, words.Number(lang, tv.Slope, 2), words.Text(lang, "per_year"), words.Text(lang, "ci"),
+		words.Number(lang, tv.SlopeLow, 2), words.Number(lang, tv.SlopeHigh, 2), int(tv.FirstYear), int(tv.LastYear))
+	if t.FasterThan != nil && t.FasterThan.Of >= minGroup {
+		s += fmt.Sprintf("; %s %d %s %d", words.Text(lang, "faster_than"), t.FasterThan.N, words.Text(lang, "of"), t.FasterThan.Of)
 	}
 	if c := t.RankChange; c != nil && *c != 0 {
 		word := words.Text(lang, "climbed")
@@ -312,12 +323,12 @@ func peerTable(ctx context.Context, store *datasets.Store, u datasets.Unit, lang
 		if err != nil {
 			return nil, "", err
 		}
-		t := [][]string{{words.Text(lang, "province"), "PCI", "PAPI", words.Text(lang, "value") + " (population)", "distance"}}
+		t := [][]string{{words.Text(lang, "province"), "PCI", "PAPI", words.Text(lang, "population"), words.Text(lang, "distance")}}
 		for _, pr := range peers {
 			row := m.data.RawRowView(pr.Index)
-			t = append(t, []string{UnitName(m.units[pr.Index], lang), ftoa(row[0]), ftoa(row[1]), ftoa(row[2]), fmt.Sprintf("%.2f", pr.Distance)})
+			t = append(t, []string{UnitName(m.units[pr.Index], lang), ftoa(row[0]), ftoa(row[1]), ftoa(row[2]), strconv.FormatFloat(pr.Distance, 'f', 2, 64)})
 		}
-		return t, fmt.Sprintf("PCI, PAPI, population %d; standardized, Euclidean distance", year), nil
+		return t, fmt.Sprintf(words.Text(lang, "peers_note"), year), nil
 	}
 	return nil, "", nil
 }

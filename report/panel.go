@@ -11,8 +11,17 @@ import (
 // figure. Figures marked "not published" are kept (they have no value).
 type panel struct {
 	figures map[string]map[string]map[int]datasets.Figure
-	derived *derivedPanel // the 34-unit view's derivations, if the panel is of it
-	shared  bool          // every figure of every year, shared by the views: never modified
+	alts    map[string]map[string]map[int][]datasets.Figure // other sources' figures, as published
+	derived *derivedPanel                                   // the 34-unit view's derivations, if the panel is of it
+	shared  bool                                            // every figure of every year, shared by the views: never modified
+}
+
+// alternatives returns the other sources' figures for indicator, unit and year (nil: none).
+func (p *panel) alternatives(indicator, unit string, year int) []datasets.Figure {
+	if p == nil {
+		return nil
+	}
+	return p.alts[indicator][unit][year]
 }
 
 // derivation returns how a figure of the 34-unit view was derived (nil: as published).
@@ -80,6 +89,21 @@ func queryPanel(ctx context.Context, store *datasets.Store, indicators []string,
 			byUnit[unit] = map[int]datasets.Figure{}
 		}
 		byUnit[unit][year] = f
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = store.EachAlternative(ctx, datasets.ObservationQuery{Indicators: indicators, From: from, To: to}, func(ind, unit string, year int, f datasets.Figure) {
+		if p.alts == nil {
+			p.alts = map[string]map[string]map[int][]datasets.Figure{}
+		}
+		if p.alts[ind] == nil {
+			p.alts[ind] = map[string]map[int][]datasets.Figure{}
+		}
+		if p.alts[ind][unit] == nil {
+			p.alts[ind][unit] = map[int][]datasets.Figure{}
+		}
+		p.alts[ind][unit][year] = append(p.alts[ind][unit][year], f)
 	})
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"chiso/datasets"
+	"chiso/words"
 )
 
 // A UnitRef is the short form of a unit inside a view.
@@ -154,6 +155,22 @@ func IndicatorName(in datasets.Indicator, lang string) string {
 		return in.NameEN
 	}
 	return in.NameVI
+}
+
+// UnitOfMeasure is the indicator's unit of measure in lang.
+func UnitOfMeasure(in datasets.Indicator, lang string) string {
+	if w := words.Text(lang, "uom:"+in.UnitOfMeasure); w != "uom:"+in.UnitOfMeasure {
+		return w
+	}
+	return in.UnitOfMeasure
+}
+
+// RegionName is a region's name in lang.
+func RegionName(region, lang string) string {
+	if w := words.Text(lang, "region:"+region); w != "region:"+region {
+		return w
+	}
+	return region
 }
 
 // UnitName is the unit's name in lang.

@@ -22,6 +22,8 @@ type pageData struct {
 	Lang, OtherLang, OtherURL string
 	Title                     string
 	Error                     string
+	Query                     string // the province picker's text
+	Notice                    string // a message in the page's language (not an error)
 	Indicators                []indicatorOption
 	Indicator                 string
 	Year                      int
@@ -42,6 +44,8 @@ type pageData struct {
 	// compare
 	Provinces string
 	Trends    [][]string
+	// composite
+	Composite *compositeData
 }
 
 type indicatorOption struct{ ID, Name string }
@@ -49,6 +53,7 @@ type indicatorOption struct{ ID, Name string }
 // chartBlock is one chart on a page, with its caption, data table and links.
 type chartBlock struct {
 	ID, Kind, Lang                    string
+	Short                             bool // a chart of provinces in rows with few rows: drawn less tall
 	Caption                           struct{ Title, Subtitle, Source string }
 	Option                            template.JS
 	Table                             [][]string
@@ -133,20 +138,26 @@ func (rs *responder) chart(ctx context.Context, r *http.Request, spec report.Cha
 	if err != nil {
 		return chartBlock{}, err
 	}
+	return rs.blockOf(r, c, spec.Kind, spec.Lang, chartIndicators(spec), params, id)
+}
+
+// blockOf is a built chart as a page shows it, with the links to its embed, image and data.
+func (rs *responder) blockOf(r *http.Request, c report.Chart, kind, lang string, indicators []string, params url.Values, id string) (chartBlock, error) {
 	js, err := c.OptionJSON()
 	if err != nil {
 		return chartBlock{}, err
 	}
-	kind, qs := spec.Kind, params.Encode()
+	qs := params.Encode()
 	pin := pinnedPrefix(r) // links from a pinned page stay pinned
 	b := chartBlock{
-		ID: id, Kind: kind, Lang: spec.Lang, Option: template.JS(js), Table: append([][]string{c.Table.Header}, c.Table.Rows...),
+		ID: id, Kind: kind, Lang: lang, Option: template.JS(js), Table: append([][]string{c.Table.Header}, c.Table.Rows...),
 		EmbedURL: pin + "/embed/" + kind + "?" + qs, EmbedAbs: origin(r) + pin + "/embed/" + kind + "?" + qs,
 		PNG: pin + "/charts/" + kind + ".png?" + qs, SVG: pin + "/charts/" + kind + ".svg?" + qs, CSV: pin + "/charts/" + kind + ".csv?" + qs,
 		PinnedAbs: origin(r) + "/v/" + rs.store.Version() + "/embed/" + kind + "?" + qs,
-		Citation:  rs.store.Citation(rs.store.Version(), chartIndicators(spec), time.Now()),
+		Citation:  rs.store.Citation(rs.store.Version(), indicators, time.Now()),
 	}
 	b.Caption.Title, b.Caption.Subtitle, b.Caption.Source = c.Caption.Title, c.Caption.Subtitle, c.Caption.Source
+	b.Short = (kind == "interval" || kind == "ranking") && len(c.Table.Rows) < 15
 	return b, nil
 }
 
@@ -237,7 +248,11 @@ func (rs *responder) handleComparePage() pageFunc {
 			if given == "" {
 				return page{name: "compare.html", data: d}, nil
 			}
-			d.Title = report.IndicatorName(in, lang) + " — " + given
+			var names []string
+			for _, chain := range provinces {
+				names = append(names, report.UnitName(chain[0], lang))
+			}
+			d.Title = report.IndicatorName(in, lang) + " — " + strings.Join(names, ", ")
 			params := viewParams(url.Values{"indicator": {in.ID}, "provinces": {given}, "lang": {lang}}, vw)
 			var err error
 			if d.Charts, err = rs.blocks(ctx, q.r, []report.PageChart{{Kind: "line", Params: params}, {Kind: "bump", Params: params}}); err != nil {
@@ -343,6 +358,12 @@ func parseChartSpec(kind string, q *query, store *datasets.Store) report.ChartSp
 		s.X, s.Y = q.indicator("x", cat), q.indicator("y", cat)
 	case "radar":
 		s.Indicator = q.indicatorOr("indicator", "dti", cat) // the index whose pillars the radar shows
+	case "interval":
+		compositeFromQuery(q, cat, &s.Composite)
+		if q.err == nil {
+			q.keep(s.Composite.Check(cat))
+		}
+		return s
 	default:
 		s.Indicator = q.indicator("indicator", cat)
 	}

@@ -27,7 +27,7 @@ func TestPages(t *testing.T) {
 		{"/?lang=en&indicator=pci&year=2016", []string{`<html lang="en">`, "Provincial Competitiveness Index (PCI) 2016", "Biggest movers", "Da Nang"}},
 		{"/provinces/93", []string{"Hậu Giang", "Cần Thơ", "17/63", "Các tỉnh tương đồng", "mỗi năm"}},
 		{"/compare?provinces=93,92,94&indicator=pci", []string{"Hậu Giang", "Sóc Trăng", "KTC 95%"}},
-		{"/embed/line?indicator=pci&provinces=93&trend=true", []string{`class="chart"`, "Nguồn: VCCI", "/charts/line.csv?"}},
+		{"/embed/line?indicator=pci&provinces=93&trend=true", []string{`class="chart"`, `Nguồn: <span class="source">VCCI`, "/charts/line.csv?"}},
 	} {
 		resp, body := get(t, srv, tc.path)
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
@@ -55,11 +55,12 @@ func TestPages(t *testing.T) {
 
 func TestChartFiles(t *testing.T) {
 	srv, _ := newTestServer(t)
-	for _, kind := range []string{"line", "ranking", "bump", "slope", "radar", "scatter", "heatmap", "map"} {
+	for _, kind := range []string{"line", "ranking", "bump", "slope", "radar", "scatter", "heatmap", "map", "interval"} {
 		q := map[string]string{
 			"line": "indicator=pci&provinces=93,92&trend=true", "ranking": "indicator=pci&year=2016&provinces=93",
 			"bump": "indicator=pci&provinces=93", "slope": "indicator=pci&from=2010&to=2016", "radar": "provinces=Bắc%20Ninh&year=2020",
 			"scatter": "x=pci&y=papi&year=2016&provinces=93", "heatmap": "indicator=pci&provinces=93,42", "map": "indicator=pci&year=2016",
+			"interval": "indicators=pci,grdp_per_capita&year=2019&draws=200",
 		}[kind]
 		resp, body := get(t, srv, "/charts/"+kind+".png?"+q)
 		if resp.StatusCode != 200 {

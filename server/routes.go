@@ -47,6 +47,8 @@ func addRoutes(r chi.Router, rs *responder) {
 		r.Method(http.MethodGet, "/datasets", rs.pages(rs.handleDatasetsPage()))
 		r.Method(http.MethodGet, "/sql", rs.pages(rs.handleSQLPage()))
 		r.Method(http.MethodGet, "/api/docs", rs.pages(docs.handleDocsPage(rs)))
+		r.Method(http.MethodGet, "/go", rs.handleGo())
+		r.Method(http.MethodGet, "/composite", compositeFormRedirect(rs.pages(rs.handleCompositePage())))
 	})
 	r.With(pageHeaders(true), cachePolicy(cacheShortHTML)).Method(http.MethodGet, "/embed/{chart}", rs.pages(rs.handleEmbed()))
 	r.Method(http.MethodGet, "/assets/*", handleAssets())

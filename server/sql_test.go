@@ -115,7 +115,7 @@ func TestSQLAndDocsPages(t *testing.T) {
 	}{
 		{"/sql", 200, []string{`<textarea id="sql-q" name="q"`, "observations_v", "lineage_v", "FROM observations_v"}},
 		{"/sql?lang=en&q=" + url.QueryEscape("SELECT value FROM observations_v WHERE indicator = 'pci' AND unit_id = 'vn63.93' AND year = 2021 AND preferred"), 200,
-			[]string{"Result: 1 rows", "<td>63.8</td>", "/api/v1/sql?q=SELECT", "format=csv"}},
+			[]string{"Result: 1 rows", ">63.8</td>", "/api/v1/sql?q=SELECT", "format=csv"}},
 		{"/sql?lang=en&q=" + url.QueryEscape("DELETE FROM observations_v"), 400, []string{`class="error"`, "only a SELECT"}},
 		{"/api/docs", 200, []string{"GET /api/v1/observations", `href="#schema-Observation"`, `id="schema-ObservationsResponse"`, "GET /api/v1/sql", "/api/v1/openapi.json"}},
 		{"/api/docs?lang=en", 200, []string{"Parameters", "in [1990, 2100]", `one of &#34;63&#34;, &#34;34&#34;`, `id="schema-Error"`, "error_type"}},

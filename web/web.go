@@ -49,7 +49,15 @@ func HasECharts() bool { return CheckECharts() == nil }
 // Templates parses the page templates; the function t translates a key for the page's language.
 func Templates() (*template.Template, error) {
 	t, err := template.New("").Funcs(template.FuncMap{
-		"t": words.Text,
+		"t":     words.Text,
+		"tbl":   Table,
+		"short": Short,
+		"region": func(lang, region string) string {
+			if w := words.Text(lang, "region:"+region); w != "region:"+region {
+				return w
+			}
+			return region
+		},
 	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)

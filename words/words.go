@@ -1,5 +1,11 @@
 package words
 
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
 // Text returns the words for key in lang: English when lang is "en", Vietnamese otherwise.
 // An unknown key returns the key itself, so that a missing word shows rather than vanishes.
 func Text(lang, key string) string {
@@ -18,46 +24,54 @@ func Text(lang, key string) string {
 // charts capitalise them.
 var table = map[string][2]string{
 	// Pages.
-	"site":           {"chiso — chỉ số các tỉnh, thành phố", "chiso — indicators of Vietnam's provinces"},
-	"overview":       {"Tổng quan", "Overview"},
-	"compare":        {"So sánh", "Compare"},
-	"provinces":      {"Tỉnh, thành phố", "Provinces"},
-	"indicator":      {"Chỉ số", "Indicator"},
-	"from":           {"Từ năm", "From"},
-	"to":             {"Đến năm", "To"},
-	"show":           {"Xem", "Show"},
-	"province":       {"Tỉnh, thành phố", "Province"},
-	"value":          {"Giá trị", "Value"},
-	"rank_of":        {"trên", "of"},
-	"status":         {"Tình trạng", "Status"},
-	"verified":       {"Đã kiểm chứng", "Verified"},
-	"data_table":     {"Bảng số liệu", "Data table"},
-	"embed":          {"Nhúng biểu đồ", "Embed this chart"},
-	"download":       {"Tải về", "Download"},
-	"movers":         {"Tăng, giảm hạng nhiều nhất", "Biggest movers"},
-	"up":             {"Tăng hạng", "Up"},
-	"down":           {"Giảm hạng", "Down"},
-	"places":         {"bậc", "places"},
-	"per_year":       {"mỗi năm", "a year"},
-	"ci":             {"KTC 95%", "95% CI"},
-	"faster_than":    {"nhanh hơn", "faster than"},
-	"of":             {"trên", "of"},
-	"climbed":        {"tăng", "climbed"},
-	"fell":           {"giảm", "fell"},
-	"insufficient":   {"chưa đủ số liệu để tính xu hướng", "insufficient data for a trend"},
-	"region_median":  {"Trung vị vùng", "Region median"},
-	"peers":          {"Các tỉnh tương đồng", "Peers"},
-	"valid":          {"Hiệu lực", "In force"},
-	"predecessors":   {"Trước đây là", "Formed from"},
-	"successors":     {"Sáp nhập vào", "Became part of"},
-	"all_indicators": {"Tất cả chỉ số", "All indicators"},
-	"latest":         {"Năm gần nhất", "Latest year"},
-	"coverage":       {"Số tỉnh có số liệu", "Provinces with a figure"},
-	"provinces_hint": {"Mã, tên hoặc tên viết tắt, cách nhau bởi dấu phẩy", "Codes, names or abbreviations, comma-separated"},
-	"data_note":      {"Số liệu thật, mỗi số liệu có nguồn. Không ước tính, không nội suy.", "Real figures, each with its source. Nothing estimated or interpolated."},
-	"api":            {"API", "API"},
-	"downloads_nav":  {"Dữ liệu và tải về", "Data and downloads"},
-	"lang_other":     {"English", "Tiếng Việt"},
+	"site":               {"chiso — chỉ số các tỉnh, thành phố", "chiso — indicators of Vietnam's provinces"},
+	"overview":           {"Tổng quan", "Overview"},
+	"compare":            {"So sánh", "Compare"},
+	"provinces":          {"Tỉnh, thành phố", "Provinces"},
+	"indicator":          {"Chỉ số", "Indicator"},
+	"from":               {"Từ năm", "From"},
+	"to":                 {"Đến năm", "To"},
+	"show":               {"Xem", "Show"},
+	"province":           {"Tỉnh, thành phố", "Province"},
+	"value":              {"Giá trị", "Value"},
+	"rank_of":            {"trên", "of"},
+	"status":             {"Tình trạng", "Status"},
+	"verified":           {"Đã kiểm chứng", "Verified"},
+	"data_table":         {"Bảng số liệu", "Data table"},
+	"embed":              {"Nhúng biểu đồ", "Embed this chart"},
+	"download":           {"Tải về", "Download"},
+	"movers":             {"Tăng, giảm hạng nhiều nhất", "Biggest movers"},
+	"up":                 {"Tăng hạng", "Up"},
+	"down":               {"Giảm hạng", "Down"},
+	"places":             {"bậc", "places"},
+	"per_year":           {"mỗi năm", "a year"},
+	"ci":                 {"KTC 95%", "95% CI"},
+	"faster_than":        {"nhanh hơn", "faster than"},
+	"of":                 {"trên", "of"},
+	"climbed":            {"tăng", "climbed"},
+	"fell":               {"giảm", "fell"},
+	"insufficient":       {"chưa đủ số liệu để tính xu hướng", "insufficient data for a trend"},
+	"region_median":      {"Trung vị vùng", "Region median"},
+	"peers":              {"Các tỉnh tương đồng", "Peers"},
+	"valid":              {"Hiệu lực", "In force"},
+	"predecessors":       {"Trước đây là", "Formed from"},
+	"successors":         {"Sáp nhập vào", "Became part of"},
+	"all_indicators":     {"Tất cả chỉ số", "All indicators"},
+	"latest":             {"Năm gần nhất", "Latest year"},
+	"coverage":           {"Số tỉnh có số liệu", "Provinces with a figure"},
+	"provinces_hint":     {"Mã, tên hoặc tên viết tắt, cách nhau bởi dấu phẩy", "Codes, names or abbreviations, comma-separated"},
+	"data_note":          {"Số liệu thật, mỗi số liệu có nguồn. Không ước tính, không nội suy.", "Real figures, each with its source. Nothing estimated or interpolated."},
+	"api":                {"API và tải dữ liệu", "API and downloads"},
+	"lang_other":         {"English", "Tiếng Việt"},
+	"find_province":      {"Tìm tỉnh, thành phố", "Find a province"},
+	"find_hint":          {"Tên, mã hoặc tên viết tắt, có dấu hoặc không", "Name, code or abbreviation, with or without accents"},
+	"go":                 {"Mở", "Open"},
+	"province_not_found": {"Không tìm thấy tỉnh, thành phố", "No province of that name"},
+	"provinces_hint_one": {"Hãy thử tên có dấu hoặc không dấu (Cần Thơ, can tho), mã (92) hoặc tên viết tắt (HCM).", "Try a name with or without accents (Cần Thơ, can tho), a code (92) or an abbreviation (HCM)."},
+	"error_heading":      {"Không hiển thị được trang này", "This page cannot be shown"},
+	"error_input":        {"Lựa chọn chưa hợp lệ; hãy sửa trong biểu mẫu ở trên.", "The choice is not valid; correct it in the form above."},
+	"error_detail":       {"Chi tiết (tiếng Anh, như API trả về)", "Details, as the API gives them"},
+	"downloads_nav":      {"Dữ liệu và tải về", "Data and downloads"},
 
 	// Pages and charts.
 	"year":            {"Năm", "Year"},
@@ -110,8 +124,74 @@ var table = map[string][2]string{
 	// Charts.
 	"national_median": {"Trung vị cả nước", "National median"},
 	"trend_band":      {"Khoảng tin cậy 95%", "95% confidence band"},
+	"rank_interval":   {"khoảng hạng 5–95%", "5–95% rank interval"},
 
-	// API documentation and SQL pages.
+	"radar_default":     {"mặc định: tỉnh cao nhất và thấp nhất trong số các tỉnh có đủ trụ cột", "by default: the highest and the lowest of the provinces with every pillar"},
+	"radar_default_one": {"mặc định: tỉnh duy nhất có đủ trụ cột năm này", "by default: the only province with every pillar that year"},
+	"aria_table":        {"Số liệu của biểu đồ ở bảng bên dưới", "The chart's figures are in the data table below"},
+	"aria_csv":          {"Số liệu của biểu đồ ở liên kết bảng số liệu (CSV)", "The chart's figures are in the data table link (CSV)"},
+	"embed_link":        {"bản nhúng", "embed"},
+	"rank_only":         {"chỉ công bố thứ hạng", "rank only published"},
+	"radar_empty":       {"không có điểm trụ cột nào năm %d", "no pillar scores in %d"},
+
+	// Units of measure and regions as the catalogue and the registry write them (English), in
+	// Vietnamese: Text(lang, "uom:"+unit), Text(lang, "region:"+region).
+	"uom:index (0–1)":      {"chỉ số (0–1)", "index (0–1)"},
+	"uom:% a year":         {"%/năm", "% a year"},
+	"uom:points (0–100)":   {"điểm (0–100)", "points (0–100)"},
+	"uom:% (0–100)":        {"% (0–100)", "% (0–100)"},
+	"uom:thousand persons": {"nghìn người", "thousand persons"},
+	"uom:km²":              {"km²", "km²"},
+	"uom:million VND per person (current prices)": {"triệu đồng/người (giá hiện hành)", "million VND per person (current prices)"},
+	"uom:points (6–60 to 2016; 8–80 from 2018)":   {"điểm (6–60 đến 2016; 8–80 từ 2018)", "points (6–60 to 2016; 8–80 from 2018)"},
+	"region:Red River Delta":                      {"Đồng bằng sông Hồng", "Red River Delta"},
+	"region:Northern Midlands and Mountains":      {"Trung du và miền núi phía Bắc", "Northern Midlands and Mountains"},
+	"region:North Central and Central Coast":      {"Bắc Trung Bộ và duyên hải miền Trung", "North Central and Central Coast"},
+	"region:Central Highlands":                    {"Tây Nguyên", "Central Highlands"},
+	"region:Southeast":                            {"Đông Nam Bộ", "Southeast"},
+	"region:Mekong River Delta":                   {"Đồng bằng sông Cửu Long", "Mekong River Delta"},
+	"published":                                   {"đã công bố", "published"},
+	"population":                                  {"Dân số (nghìn người)", "Population (thousand persons)"},
+	"distance":                                    {"Khoảng cách", "Distance"},
+	"peers_note":                                  {"PCI, PAPI, dân số năm %d; chuẩn hóa, khoảng cách Euclid", "PCI, PAPI, population %d; standardised, Euclidean distance"},
+
+	"press":         {"báo chí", "press"},
+	"rank_word":     {"hạng", "rank"},
+	"other_sources": {"Nguồn khác", "Other sources"},
+	"other_source":  {"nguồn khác", "other source"},
+
+	"provinces_with_figures": {"%d trên %d tỉnh, thành phố có số liệu", "%d of %d provinces have figures"},
+	"years_with_figures":     {"%d trên %d năm có số liệu", "%d of %d years with figures"},
+	"no_figures_for":         {"không có số liệu", "no figures for"},
+
+	"median_of": {"Trung vị cả nước (%s tỉnh)", "National median (%s provinces)"},
+
+	"withheld_top": {"Không công bố (chỉ công bố %s tỉnh đứng đầu)", "Not published (top %s only)"},
+
+	// The composite.
+	"composite":       {"Chỉ số tổng hợp", "Composite index"},
+	"composite_title": {"Chỉ số tổng hợp", "Composite index"},
+	"score":           {"Điểm", "Score"},
+	"median_rank":     {"Hạng trung vị", "Median rank"},
+	"rank_p05":        {"Hạng 5%", "Rank 5%"},
+	"rank_p95":        {"Hạng 95%", "Rank 95%"},
+	"inputs":          {"Số chỉ số", "Inputs"},
+	"missing":         {"Thiếu", "Missing"},
+	"composite_default": {"Mặc định (như API): năm gần nhất mà ít nhất hai chỉ số về mức sẵn sàng số có số liệu cho ít nhất một nửa số tỉnh, thành phố; các chỉ số đạt điều kiện đó, trọng số bằng nhau.",
+		"Defaults (as the API chooses): the latest year in which at least two digital-readiness indicators have figures for at least half of the provinces; the indicators that do, equal weights."},
+	"composite_none": {"Không tỉnh, thành phố nào có đủ số liệu của các chỉ số này trong năm này (cần ít nhất hai tỉnh); hãy chọn năm hoặc chỉ số khác, hoặc tính cả tỉnh thiếu chỉ số.", "No two provinces have figures for all these indicators in this year; choose another year or other indicators, or score provinces with missing inputs."},
+	"no_figure_for":  {"Không có số liệu", "No figure for"},
+	"not_scored":     {"Không được tính điểm", "Not scored"},
+	"weights":        {"Trọng số", "Weights"},
+	"normalization":  {"Chuẩn hóa", "Normalisation"},
+	"aggregation":    {"Cách gộp", "Aggregation"},
+	"minmax":         {"min–max (0–100)", "min–max (0–100)"},
+	"zscore":         {"điểm z", "z-score"},
+	"arithmetic":     {"trung bình cộng có trọng số", "weighted arithmetic mean"},
+	"geometric":      {"trung bình nhân có trọng số", "weighted geometric mean"},
+	"partial":        {"Tính cả tỉnh thiếu chỉ số (chia lại trọng số)", "Score provinces with missing inputs (weights renormalised)"},
+	"composite_method": {"Mỗi chỉ số được định hướng (cao hơn là tốt hơn) và chuẩn hóa trên các tỉnh có số liệu, rồi gộp theo trọng số. Khoảng hạng 5–95%: 1.000 lần rút ngẫu nhiên trọng số (phân phối Dirichlet quanh trọng số đã chọn) và cách chuẩn hóa; khoảng càng rộng, thứ hạng càng phụ thuộc vào lựa chọn trọng số.",
+		"Each indicator is oriented (higher is better) and normalised over the provinces that have it, then weighted and aggregated. 5–95% rank interval: 1,000 random draws of the weights (Dirichlet around the chosen weights) and of the normalisation; the wider the interval, the more the rank depends on the choice of weights."},
 	"api_docs":        {"Tài liệu API", "API documentation"},
 	"api_routes":      {"Các đường dẫn", "Routes"},
 	"api_parameters":  {"Tham số", "Parameters"},
@@ -137,4 +217,42 @@ var table = map[string][2]string{
 	"sql_truncated":   {"Kết quả bị cắt ở giới hạn số dòng", "The result was cut at the row limit"},
 	"sql_page_rows":   {"Trang này chỉ hiện một phần; tải JSON hoặc CSV để có đủ", "This page shows only the first rows; download JSON or CSV for all"},
 	"sql_views":       {"Các bảng", "Views"},
+}
+
+// Number writes v with prec decimals as lang writes numbers: 1.622,5 in Vietnamese, 1,622.5 in
+// English. NaN and infinities are written as "–".
+func Number(lang string, v float64, prec int) string {
+	if v != v || v > 1e300 || v < -1e300 {
+		return "–"
+	}
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	thousands, point := ",", "."
+	if lang != "en" {
+		thousands, point = ".", ","
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteString("−")
+	}
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(thousands)
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString(point + frac)
+	}
+	return b.String()
+}
+
+// Date writes d as lang writes dates: 30/06/2025 in Vietnamese, 2025-06-30 in English.
+func Date(lang string, d time.Time) string {
+	if lang == "en" {
+		return d.Format(time.DateOnly)
+	}
+	return d.Format("02/01/2006")
 }

@@ -303,7 +303,7 @@ func TestBrowserNeeds(t *testing.T) {
 
 // TestBrowser runs the end-to-end test in Debian's headless Chromium against a running
 // `chiso serve`: every page draws its charts, no request leaves the machine, no console error;
-// screenshots go to $CHISO_SCREENSHOTS (or a temporary folder). Without node, Chromium
+// screenshots go to $CHISO_SCREENSHOTS (or test/e2e/out). Without node, Chromium
 // ($CHROMIUM, default /usr/bin/chromium) or playwright-core it is skipped, unless CHISO_E2E
 // is set: `make test` installs all three and sets CHISO_E2E=1, so there it fails instead.
 func TestBrowser(t *testing.T) {
@@ -323,9 +323,14 @@ func TestBrowser(t *testing.T) {
 	}
 	addr, stop := startServe(t)
 	t.Cleanup(func() { stop() })
+	// Screenshots of every page and embed are kept as the test's artefacts in test/e2e/out
+	// (ignored by git), or in $CHISO_SCREENSHOTS.
 	shots := os.Getenv("CHISO_SCREENSHOTS")
 	if shots == "" {
-		shots = t.TempDir()
+		shots, err = filepath.Abs("../../test/e2e/out")
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	cmd := exec.Command("node", "test/e2e/e2e.mjs", "http://"+addr, shots)
 	cmd.Dir = "../.."

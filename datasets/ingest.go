@@ -29,6 +29,8 @@ type IngestOptions struct {
 	Units     string // the unit set the rows refer to: "" (the units in force in each row's year), "63", "34", a year or a date
 	Encoding  string // the encoding of CSV files (default UTF-8), e.g. "windows-1258"
 	Source    string // the source of rows that have no source column or an empty one
+	Recipe    string // a publisher layout to read the files with (RecipeNames); "" detects one where unambiguous, "none" never
+	Year      int    // the year the files are for: checked against a recipe's, and the year of files without a year column
 	Prefer    bool   // make the new figures preferred over figures already loaded for the same key
 	DryRun    bool   // validate only; change nothing
 	TempDir   string // where decoded copies of CSV files go (default: the system's)
@@ -56,6 +58,10 @@ type FileReport struct {
 	Shape   string   `json:"shape"` // "long" or "wide"
 	Rows    int      `json:"rows"`
 	Ignored []string `json:"ignored_columns,omitempty"`
+	Recipe  string   `json:"recipe,omitempty"` // the recipe that read the file ("vcci-pci", "vcci-pci (detected)")
+	Year    int      `json:"year,omitempty"`   // the year a recipe found the file to be for
+	Used    []string `json:"used,omitempty"`    // what the recipe read: sheet, columns, rows
+	Skipped []string `json:"skipped,omitempty"` // what it did not: sheets, columns, rows
 }
 
 // problems collects what is wrong, in order, keeping the first MaxProblems by position.
@@ -67,6 +73,12 @@ type problems struct {
 func (p *problems) add(e *ParseError) {
 	p.total++
 	p.list = append(p.list, e)
+}
+
+// merge adds the problems of q.
+func (p *problems) merge(q *problems) {
+	p.list = append(p.list, q.list...)
+	p.total += q.total
 }
 
 func (p *problems) err() error {
@@ -123,12 +135,22 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 		in := &inputFile{idx: i, path: p, name: p}
 		ing.files = append(ing.files, in)
 		step("read " + p)
-		if err := ing.read(ctx, in, probs); err != nil {
+		scratch := &problems{}
+		if err := ing.read(ctx, in, scratch); err != nil {
 			return rep, err
 		}
-		if len(in.header) > 0 && in.records != 0 && in.mapHeader(opts, probs) {
+		if len(in.header) > 0 && in.records != 0 && in.mapHeader(opts, scratch) {
 			in.ready = true
 		}
+		if scratch.total > 0 && in.format == "xlsx" && in.recipe == "" && opts.Recipe == "" {
+			// Not a plain table: a publisher's workbook that a recipe recognises?
+			if ok, err := ing.detectRecipe(ctx, in, probs); err != nil {
+				return rep, err
+			} else if ok {
+				continue
+			}
+		}
+		probs.merge(scratch)
 	}
 	if err := probs.err(); err != nil {
 		return rep, err
@@ -139,7 +161,8 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	files := func() []FileReport {
 		var out []FileReport
 		for _, in := range ing.files {
-			out = append(out, FileReport{File: in.name, Format: in.format, Sheet: in.sheet, Shape: in.shape(), Rows: in.records, Ignored: in.ignored})
+			out = append(out, FileReport{File: in.name, Format: in.format, Sheet: in.sheet, Shape: in.shape(), Rows: in.records, Ignored: in.ignored,
+				Recipe: in.recipe, Year: in.year, Used: in.used, Skipped: in.skipped})
 		}
 		return out
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -33,6 +34,12 @@ type inputFile struct {
 	cols       map[string]int // field → 1-based column; absent fields are missing
 	years      map[int]int    // wide form: column → year
 	ignored    []string
+	// A file read by a recipe (see recipe.go):
+	recipe   string    // its name, with " (detected)" when not asked for
+	year     int       // the year the file is for
+	unitsDay time.Time // if not zero, the day whose units its province names refer to
+	used     []string  // what the recipe read
+	skipped  []string  // what it did not
 }
 
 func (in *inputFile) shape() string {
@@ -165,7 +172,14 @@ func (ing *ingestion) read(ctx context.Context, in *inputFile, probs *problems) 
 	f.Close()
 	ext := strings.ToLower(filepath.Ext(in.path))
 	isZip := bytes.HasPrefix(head[:n], []byte("PK\x03\x04"))
+	isOLE := bytes.HasPrefix(head[:n], []byte{0xD0, 0xCF, 0x11, 0xE0})
+	if ing.opts.Recipe != "" && ing.opts.Recipe != "none" || ext == ".xls" || isOLE {
+		return ing.readByRecipe(ctx, in, ing.opts.Recipe, probs)
+	}
 	switch {
+	case ext == ".ods":
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV, XLSX or XLS", Got: "an OpenDocument spreadsheet (.ods): save it as .xlsx or export it as CSV"})
+		return nil
 	case ext == ".xlsx" || ext == ".xlsm" || isZip:
 		in.format = "xlsx"
 		return readXLSXFile(ctx, ing.conn, in, ing.opts.Sheet, probs)

@@ -129,6 +129,10 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 			return err
 		}
 		at := ing.units.at(year)
+		fileDay := ing.files[file].unitsDay
+		if !fileDay.IsZero() {
+			at = fileDay
+		}
 		u, err := ing.s.registry.Resolve(name, at)
 		if err != nil {
 			var ne *NameError
@@ -149,6 +153,9 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 		}
 		if _, ok := nUnits[at]; !ok {
 			nUnits[at] = len(ing.units.units(ing.s.registry, year))
+			if !fileDay.IsZero() {
+				nUnits[at] = len(ing.s.registry.InForce(at))
+			}
 		}
 		un, ok := unitNo[u.ID]
 		if !ok {

@@ -58,8 +58,8 @@ type FileReport struct {
 	Shape   string   `json:"shape"` // "long" or "wide"
 	Rows    int      `json:"rows"`
 	Ignored []string `json:"ignored_columns,omitempty"`
-	Recipe  string   `json:"recipe,omitempty"` // the recipe that read the file ("vcci-pci", "vcci-pci (detected)")
-	Year    int      `json:"year,omitempty"`   // the year a recipe found the file to be for
+	Recipe  string   `json:"recipe,omitempty"`  // the recipe that read the file ("vcci-pci", "vcci-pci (detected)")
+	Year    int      `json:"year,omitempty"`    // the year a recipe found the file to be for
 	Used    []string `json:"used,omitempty"`    // what the recipe read: sheet, columns, rows
 	Skipped []string `json:"skipped,omitempty"` // what it did not: sheets, columns, rows
 }

@@ -55,7 +55,7 @@ type recipeTable struct {
 }
 
 type recipeRow struct {
-	line                                    int // sheet row, 1-based
+	line                                     int // sheet row, 1-based
 	province, indicator, value, rank, source string
 }
 

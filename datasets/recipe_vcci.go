@@ -40,7 +40,6 @@ var pciSubIndices = []pciSubIndex{
 	{"pci.business_support", []string{"ho tro doanh nghiep", "dich vu ho tro", "phat trien khu vuc", "kttn", "business support", "private sector development"}},
 	{"pci.labor_training", []string{"dao tao lao dong", "labor", "labour"}},
 	{"pci.legal_institutions", []string{"thiet che phap ly", "legal"}},
-	{"pci.infrastructure", []string{"co so ha tang", "infrastructure"}},
 }
 
 // A pciColumn is a column of the summary sheet the recipe reads.

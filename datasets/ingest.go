@@ -32,6 +32,8 @@ type IngestOptions struct {
 	Recipe    string // a publisher layout to read the files with (RecipeNames); "" detects one where unambiguous, "none" never
 	Year      int    // the year the files are for: checked against a recipe's, and the year of files without a year column
 	Prefer    bool   // make the new figures preferred over figures already loaded for the same key
+	Force     bool   // load a file even if most of its figures conflict with those loaded
+	Verified  string // "true" or "false": mark every new figure so; "" (default): a source that says UNVERIFIED marks its figures
 	DryRun    bool   // validate only; change nothing
 	TempDir   string // where decoded copies of CSV files go (default: the system's)
 	// Progress, if not nil, is told each step of the ingest as it starts.
@@ -48,6 +50,10 @@ type IngestReport struct {
 	Preferred int          `json:"preferred"` // added observations that are now the preferred figure
 	Version   string       `json:"dataset_version"`
 	DryRun    bool         `json:"dry_run"`
+	// Comparison says how the figures compare with those already loaded for the same key.
+	Comparison Comparison `json:"comparison"`
+	// Warnings: what a real ingest would refuse (a dry run reports it and goes on).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // A FileReport describes one ingested file.
@@ -121,6 +127,11 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	units, err := parseUnitsOption(opts.Units)
 	if err != nil {
 		return rep, err
+	}
+	switch opts.Verified {
+	case "", "true", "false":
+	default:
+		return rep, fmt.Errorf(`invalid --verified: expected true or false, got %q`, opts.Verified)
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -199,6 +210,15 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	if opts.DryRun {
 		rep.Rows = n
 		rep.Version = s.Version()
+		perFile, err := ing.compare(ctx, "chiso_stage", &rep.Comparison)
+		if err != nil {
+			return rep, err
+		}
+		if refused := ing.refusal(perFile); refused != nil {
+			for _, p := range refused.Problems {
+				rep.Warnings = append(rep.Warnings, p.Error())
+			}
+		}
 		return rep, nil
 	}
 	// The fast write was refused without a problem: a hash collision of two keys. Write

@@ -83,6 +83,18 @@ func (ing *ingestion) fast(ctx context.Context, rep *IngestReport) (bool, error)
 	return ok, err
 }
 
+// verifiedSQL is the verified flag of a new figure: --verified, else the source's (a source
+// that says UNVERIFIED marks its figures).
+func (ing *ingestion) verifiedSQL() string {
+	switch ing.opts.Verified {
+	case "true":
+		return "true"
+	case "false":
+		return "false"
+	}
+	return "k.verified"
+}
+
 // write adds the staged rows in one transaction on the assumption that they are all valid,
 // and checks that assumption: every staged row went in and, if checkKeys, no key twice and no
 // figure already loaded from the same source. If it does not hold, it rolls back and reports
@@ -115,19 +127,38 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		if ing.opts.Prefer || existing == 0 {
 			preferred, joinExisting = "true", ""
 		}
+		// Compare with the loaded figures: an identical one is not added again; a more precise
+		// one takes over as preferred from the figure it refines.
+		ing.step("write: compare")
+		rep.Comparison = Comparison{}
+		perFile, err := ing.compare(ctx, rows, &rep.Comparison)
+		if err != nil {
+			return err
+		}
+		var identical int64
+		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_new n JOIN chiso_cmp x USING (file, ind, unit_id, year)
+			WHERE x.class = 'identical'`).Scan(&identical); err != nil {
+			return err
+		}
+		if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false FROM chiso_cmp x
+			WHERE x.precise_pref AND observation.preferred AND observation.indicator_id = x.ind
+				AND observation.unit_id = x.unit_id AND observation.year = x.year`); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
 		ing.step("write: observations")
 		res, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
 			SELECT c.id, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END,
 				CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END,
-				k.verified, %[2]s, k.source_id, ?
+				%[6]s, CASE WHEN x.precise_pref THEN true ELSE (%[2]s) END, k.source_id, ?
 			FROM %[4]s s %[5]s
 			%[3]s
-			WHERE %[1]s`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims), batch)
+			LEFT JOIN chiso_cmp x ON x.file = s.file AND x.ind = c.id AND x.unit_id = k.unit_id AND x.year = s.year
+			WHERE %[1]s AND x.class IS DISTINCT FROM 'identical'`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims, ing.verifiedSQL()), batch)
 		if err != nil {
 			return fmt.Errorf("write observations: %w", err)
 		}
 		added, _ := res.RowsAffected()
-		if added != staged {
+		if added != staged-identical {
 			return errInvalid
 		}
 		if checkKeys {
@@ -145,7 +176,10 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 				return errInvalid
 			}
 		}
-		rep.Added, rep.Rows = int(added), int(added)
+		if refused := ing.refusal(perFile); refused != nil {
+			return refused
+		}
+		rep.Added, rep.Rows = int(added), int(added+identical)
 		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM observation WHERE batch = ? AND preferred`, batch).Scan(&rep.Preferred); err != nil {
 			return err
 		}

@@ -1,0 +1,189 @@
+package datasets
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// The comparison of an ingest's figures with those already loaded for the same key
+// (indicator, unit, year) from other sources. Each new figure is:
+//
+//	new          no figure is loaded for its key
+//	identical    a loaded figure has the same value and rank (another source's wording of the
+//	             same figure): it is not added again
+//	more precise a loaded figure equals it at the loaded one's precision (at least 2 decimals:
+//	             VCCI's 65.59555 and the bundled 65.60): it is added beside it, with its own
+//	             source, and takes over as the preferred figure if the loaded one was
+//	conflicting  every loaded figure differs: it is added, and the loaded one stays preferred
+//	             (unless --prefer)
+//
+// A file most of whose figures conflict ("63 of 63 figures differ") is refused unless --force:
+// it is probably another year's or another sheet's.
+
+// MaxConflicts is how many conflicts a report lists.
+const MaxConflicts = 20
+
+// minRefused is the fewest conflicts that make a file refused (when they are most of it), so
+// that a small file of corrections is not.
+const minRefused = 5
+
+// A Comparison says how the figures of an ingest compare with those loaded.
+type Comparison struct {
+	New         int        `json:"new"`
+	Identical   int        `json:"identical"`
+	MorePrecise int        `json:"more_precise"`
+	Conflicting int        `json:"conflicting"`
+	Conflicts   []Conflict `json:"conflicts,omitempty"` // the first MaxConflicts
+}
+
+// A Conflict is a figure that differs from the one loaded for its key.
+type Conflict struct {
+	File      string   `json:"file"`
+	Indicator string   `json:"indicator"`
+	Unit      string   `json:"unit_id"`
+	Province  string   `json:"province"` // as the file names it
+	Year      int      `json:"year"`
+	Value     *float64 `json:"value"`
+	Rank      *int     `json:"rank"`
+	Source    string   `json:"source"`
+	Loaded    Figure   `json:"loaded"`    // the loaded figure it differs from (the preferred one, if any)
+	Preferred string   `json:"preferred"` // "loaded" or "new"
+}
+
+// compareMacros: chiso_decimals(x) is the number of decimals of x as DuckDB prints it.
+const compareMacros = `CREATE OR REPLACE TEMP MACRO chiso_decimals(x) AS
+	CAST(CASE WHEN x = round(x) THEN 0 ELSE length(split_part(CAST(x AS VARCHAR), '.', 2)) END AS INTEGER);`
+
+// compare classifies the valid rows of rows (a relation with the columns of chiso_stage and
+// file) against the loaded figures into chiso_cmp, one row per file and key that has loaded
+// figures, and fills cmp. It returns, per file, the number of valid rows and of conflicts.
+func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison) (map[int][2]int, error) {
+	c := ing.conn
+	if _, err := c.ExecContext(ctx, compareMacros); err != nil {
+		return nil, fmt.Errorf("compare: %w", err)
+	}
+	ing.temps = append(ing.temps, "chiso_new", "chiso_cmp")
+	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_new AS
+		SELECT s.file, s.province, c.id AS ind, k.unit_id, s.year, s.value, s.rank, k.source_id
+		FROM %s s %s WHERE %s`, rows, joinDims, ing.rules.allOK())
+	if _, err := c.ExecContext(ctx, q); err != nil {
+		return nil, fmt.Errorf("compare: %w", err)
+	}
+	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_cmp AS
+		WITH j AS (
+			SELECT n.*, o.value AS ov, o.rank AS orank, o.rank_of AS orank_of, o.preferred AS opref, o.source_id AS osrc, o.verified AS over,
+				(o.value IS NOT DISTINCT FROM n.value AND (n.rank IS NULL OR o.rank IS NOT DISTINCT FROM n.rank)) AS same,
+				(n.value IS NOT NULL AND o.value IS NOT NULL AND chiso_decimals(n.value) > greatest(chiso_decimals(o.value), 2)
+					AND round(n.value, greatest(chiso_decimals(o.value), 2)) = o.value
+					AND (n.rank IS NULL OR o.rank IS NOT DISTINCT FROM n.rank)) AS precise
+			FROM chiso_new n JOIN observation o ON o.indicator_id = n.ind AND o.unit_id = n.unit_id AND o.year = n.year
+				AND o.source_id <> n.source_id AND o.status = 'published')
+		SELECT file, ind, unit_id, year, any_value(province) AS province, any_value(value) AS value, any_value(rank) AS rank,
+			any_value(source_id) AS source_id,
+			CASE WHEN bool_or(same) THEN 'identical' WHEN bool_or(precise) THEN 'precise' ELSE 'conflict' END AS class,
+			bool_or(precise AND opref) AS precise_pref,
+			arg_max(ov, opref) AS ov, arg_max(orank, opref) AS orank, arg_max(orank_of, opref) AS orank_of,
+			arg_max(osrc, opref) AS osrc, arg_max(over, opref) AS over
+		FROM j GROUP BY file, ind, unit_id, year`); err != nil {
+		return nil, fmt.Errorf("compare: %w", err)
+	}
+	perFile := map[int][2]int{}
+	r, err := c.QueryContext(ctx, `SELECT n.file, count(*), count(x.class) FILTER (x.class = 'conflict'),
+			count(x.class) FILTER (x.class = 'identical'), count(x.class) FILTER (x.class = 'precise'), count(*) FILTER (x.class IS NULL)
+		FROM chiso_new n LEFT JOIN chiso_cmp x USING (file, ind, unit_id, year) GROUP BY n.file`)
+	if err != nil {
+		return nil, fmt.Errorf("compare: %w", err)
+	}
+	for r.Next() {
+		var f, n, conf, ident, prec, fresh int
+		if err := r.Scan(&f, &n, &conf, &ident, &prec, &fresh); err != nil {
+			r.Close()
+			return nil, err
+		}
+		perFile[f] = [2]int{n, conf}
+		cmp.Conflicting += conf
+		cmp.Identical += ident
+		cmp.MorePrecise += prec
+		cmp.New += fresh
+	}
+	r.Close()
+	rows2, err := c.QueryContext(ctx, fmt.Sprintf(`SELECT x.file, x.ind, x.unit_id, x.province, x.year, x.value, x.rank, ns.citation,
+			x.ov, x.orank, x.orank_of, x.over, os.id, os.citation, coalesce(os.url, '')
+		FROM chiso_cmp x JOIN source os ON os.id = x.osrc LEFT JOIN chiso_sources ns ON ns.id = x.source_id
+		WHERE x.class = 'conflict' ORDER BY x.file, x.ind, x.unit_id, x.year LIMIT %d`, MaxConflicts))
+	if err != nil {
+		return nil, fmt.Errorf("compare: %w", err)
+	}
+	defer rows2.Close()
+	for rows2.Next() {
+		var cf Conflict
+		var file int
+		var v, ov sql.NullFloat64
+		var rk, ork, orkOf sql.NullInt64
+		var nsrc sql.NullString
+		if err := rows2.Scan(&file, &cf.Indicator, &cf.Unit, &cf.Province, &cf.Year, &v, &rk, &nsrc,
+			&ov, &ork, &orkOf, &cf.Loaded.Verified, &cf.Loaded.Source.ID, &cf.Loaded.Source.Citation, &cf.Loaded.Source.URL); err != nil {
+			return nil, err
+		}
+		cf.File = ing.files[file].name
+		cf.Value, cf.Rank, cf.Source = floatPtr(v), intPtr(rk), nsrc.String
+		cf.Loaded.Value, cf.Loaded.Rank, cf.Loaded.RankOf, cf.Loaded.Status = floatPtr(ov), intPtr(ork), intPtr(orkOf), "published"
+		cf.Preferred = "loaded"
+		if ing.opts.Prefer {
+			cf.Preferred = "new"
+		}
+		cmp.Conflicts = append(cmp.Conflicts, cf)
+	}
+	return perFile, rows2.Err()
+}
+
+// refusal returns the problems of files most of whose figures conflict with those loaded.
+func (ing *ingestion) refusal(perFile map[int][2]int) *IngestError {
+	if ing.opts.Force {
+		return nil
+	}
+	var list []*ParseError
+	for _, in := range ing.files {
+		nc := perFile[in.idx]
+		if nc[1] >= minRefused && 2*nc[1] > nc[0] {
+			list = append(list, &ParseError{File: in.name, Sheet: in.sheet, Want: "figures that mostly agree with those loaded for the same indicator, province and year",
+				Got: fmt.Sprintf("%d of %d figures differ — wrong year or wrong sheet? (pass --force to load them anyway)", nc[1], nc[0])})
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	return &IngestError{Problems: list, Total: len(list)}
+}
+
+// String sums the comparison up in a line: "63 new, 2 identical (not added), …".
+func (c Comparison) String() string {
+	parts := []string{fmt.Sprintf("%d new", c.New)}
+	if c.Identical > 0 {
+		parts = append(parts, fmt.Sprintf("%d identical to figures loaded from other sources (not added again)", c.Identical))
+	}
+	if c.MorePrecise > 0 {
+		parts = append(parts, fmt.Sprintf("%d equal to loaded figures at their precision (kept at the higher precision, with both sources)", c.MorePrecise))
+	}
+	if c.Conflicting > 0 {
+		parts = append(parts, fmt.Sprintf("%d conflicting", c.Conflicting))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func floatPtr(v sql.NullFloat64) *float64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Float64
+}
+
+func intPtr(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
+}

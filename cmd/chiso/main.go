@@ -2,7 +2,8 @@
 //
 //	chiso serve    [--addr HOST:PORT] [--db FILE]    (default 127.0.0.1:8080; --addr :8080 for every interface)
 //	chiso ingest   --db FILE [--indicator ID] [--sheet NAME] [--units 63|34|YEAR|DATE]
-//	               [--encoding NAME] [--source TEXT] [--prefer] [--dry-run] FILE...
+//	               [--encoding NAME] [--source TEXT] [--prefer] [--dry-run] [--json]
+//	               [--recipe vcci-pci|none] [--year YEAR] [--force] [--verified true|false] FILE...
 //	chiso validate [--db FILE] [same options as ingest] FILE...
 //	chiso export   [--db FILE] [--format csv|json|parquet] [--indicator IDS] [--out FILE]
 package main
@@ -26,7 +27,7 @@ const usage = `chiso compares Vietnam's provinces on PCI, PAR Index, DTI, PAPI a
 Usage:
   chiso serve    [--addr HOST:PORT] [--db FILE]   serve the API on the bundled data (and FILE's);
                                                   default 127.0.0.1:8080, --addr :8080 for every interface
-  chiso ingest   --db FILE [options] FILE...      add figures from CSV or XLSX files, atomically
+  chiso ingest   --db FILE [options] FILE...      add figures from CSV, XLSX or (with a recipe) XLS files, atomically
   chiso validate [--db FILE] [options] FILE...    check files without changing anything
   chiso export   [--db FILE] [--format csv|json|parquet] [--indicator IDS] [--out FILE]
 

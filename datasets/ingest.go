@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -68,6 +70,9 @@ type FileReport struct {
 	Year    int      `json:"year,omitempty"`    // the year a recipe found the file to be for
 	Used    []string `json:"used,omitempty"`    // what the recipe read: sheet, columns, rows
 	Skipped []string `json:"skipped,omitempty"` // what it did not: sheets, columns, rows
+	// SummaryRows counts the rows of national or regional totals and summaries ("Cả nước",
+	// "Trung bình", "Highest", a region) that were skipped, not loaded.
+	SummaryRows int `json:"summary_rows,omitempty"`
 }
 
 // problems collects what is wrong, in order, keeping the first MaxProblems by position.
@@ -172,8 +177,12 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	files := func() []FileReport {
 		var out []FileReport
 		for _, in := range ing.files {
+			skipped := in.skipped
+			if in.summaryRows > 0 {
+				skipped = append(slices.Clone(skipped), fmt.Sprintf("%d rows of totals or summaries (%s)", in.summaryRows, strings.Join(quoteAll(in.summaryNames), ", ")))
+			}
 			out = append(out, FileReport{File: in.name, Format: in.format, Sheet: in.sheet, Shape: in.shape(), Rows: in.records, Ignored: in.ignored,
-				Recipe: in.recipe, Year: in.year, Used: in.used, Skipped: in.skipped})
+				Recipe: in.recipe, Year: in.year, Used: in.used, Skipped: skipped, SummaryRows: in.summaryRows})
 		}
 		return out
 	}
@@ -207,6 +216,7 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	if err := probs.err(); err != nil {
 		return rep, err
 	}
+	rep.Files = files() // with the rows that resolve skipped
 	if opts.DryRun {
 		rep.Rows = n
 		rep.Version = s.Version()

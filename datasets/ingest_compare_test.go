@@ -75,3 +75,50 @@ func TestIngestComparison(t *testing.T) {
 	}
 	wantValue(t, s, "pci", "vn63.01", 2012, 53.40) // the loaded figure stays preferred
 }
+
+// TestIngestSkipsTotals: rows of national and regional totals and summaries are skipped and
+// counted, not reported as unknown provinces ("Cả nước" is not "nearest: Hà Nội").
+// TEST FIXTURE: the figures are synthetic.
+func TestIngestSkipsTotals(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpenStore(t)
+	p := writeCSV(t, "totals.csv", "province,year,value\nCả nước,2019,5.1\nHà Nội,2019,7.1\nĐồng bằng sông Hồng,2019,6.9\nTrung bình,2019,5\nHighest,2019,9\n")
+	for _, dry := range []bool{true, false} {
+		rep, err := s.Ingest(ctx, []string{p}, IngestOptions{Indicator: "grdp_growth", Source: "synthetic test fixture", DryRun: dry, Now: testNow})
+		if err != nil {
+			t.Fatalf("dry run %v: %v", dry, err)
+		}
+		if f := rep.Files[0]; rep.Rows != 1 || f.SummaryRows != 4 || len(f.Skipped) != 1 || !strings.Contains(f.Skipped[0], `"Cả nước"`) {
+			t.Errorf("dry run %v: rows %d, file %+v; want 1 row and 4 skipped", dry, rep.Rows, f)
+		}
+	}
+}
+
+// TestIngestNumbersAsWritten: numbers as Vietnamese and Excel files write them.
+// TEST FIXTURE: the figures are synthetic.
+func TestIngestNumbersAsWritten(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpenStore(t)
+	p := writeCSV(t, "numbers.csv", "province;year;value;rank\n"+
+		"Hà Nội;2012.0;8 587,1;37=\nHải Phòng;2012;1.234,5;\nHồ Chí Minh;2012;12,5%;\nCần Thơ;2012;1,234.5;\n")
+	if _, err := s.Ingest(ctx, []string{p}, IngestOptions{Indicator: "grdp_per_capita", Source: "synthetic test fixture", Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	for unit, want := range map[string]float64{"vn63.01": 8587.1, "vn63.31": 1234.5, "vn63.79": 12.5, "vn63.92": 1234.5} {
+		wantValue(t, s, "grdp_per_capita", unit, 2012, want)
+	}
+	minus := writeCSV(t, "minus.csv", "province,year,value\nĐà Nẵng,2013,\"−2,5\"\n")
+	if _, err := s.Ingest(ctx, []string{minus}, IngestOptions{Indicator: "grdp_growth", Source: "synthetic test fixture", Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, s, "grdp_growth", "vn63.48", 2013, -2.5)
+	if o, _ := figure(t, s, "grdp_per_capita", "vn63.01", 2012); o.Rank == nil || *o.Rank != 37 {
+		t.Errorf("rank 37= read as %v, want 37", o.Rank)
+	}
+	// An Excel date where a year is expected, and a year in the future, say so.
+	bad := writeCSV(t, "dates.csv", "province,year,value\nHà Nội,44562,1\nHải Phòng,2031,2\n")
+	_, err := s.Ingest(ctx, []string{bad}, IngestOptions{Indicator: "grdp_per_capita", Source: "synthetic test fixture", Now: testNow})
+	if err == nil || !strings.Contains(err.Error(), "got the date 2022-01-01 (an Excel date") || !strings.Contains(err.Error(), "got 2031, a year in the future") {
+		t.Errorf("err = %v", err)
+	}
+}

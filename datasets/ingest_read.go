@@ -40,6 +40,9 @@ type inputFile struct {
 	unitsDay time.Time // if not zero, the day whose units its province names refer to
 	used     []string  // what the recipe read
 	skipped  []string  // what it did not
+	// summaryRows counts the rows of totals and summaries ("Cả nước", "Trung bình") skipped.
+	summaryRows  int
+	summaryNames []string
 }
 
 func (in *inputFile) shape() string {
@@ -197,10 +200,12 @@ func (ing *ingestion) read(ctx context.Context, in *inputFile, probs *problems) 
 // chiso_stage puts all files together with their record numbers. A value that is neither a
 // number nor empty may still mean "not published" (chiso_na).
 const rawColumns = `province, indicator, year_t, value_t, rank_t, rank_of_t, source,
-	chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_int(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of`
+	chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_rank(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of`
 
-// The parsers: a number may use a decimal comma ("63,80"); a whole number has no decimal
-// point ("12.5" is not a rank). TRY_CAST accepts surrounding spaces. chiso_has(x) is
+// The parsers: a number may use a decimal comma ("63,80"), the minus sign "−", spaces or dots
+// as thousands separators ("8 587,1", "1.234,5") and a percent sign ("12,5%" is 12.5, as
+// displayed); a whole number has no decimal point ("12.5" is not a rank) but may end in ".0"
+// ("2022.0", as spreadsheets write years); a rank may end in "=" (a shared rank, "37="). TRY_CAST accepts surrounding spaces. chiso_has(x) is
 // chiso_txt(x) IS NOT NULL without the copy that trim makes of every cell (a cell is blank
 // after trim just when it is blank after ltrim). chiso_na uses list_contains, not IN: DuckDB
 // skips it in a filter for the rows an earlier test settled, which it did not do for IN.
@@ -208,8 +213,17 @@ const macros = `
 CREATE OR REPLACE TEMP MACRO chiso_txt(x) AS nullif(trim(x), '');
 CREATE OR REPLACE TEMP MACRO chiso_has(x) AS coalesce(ltrim(x) <> '', false);
 CREATE OR REPLACE TEMP MACRO chiso_na(x) AS coalesce(list_contains(['n/a', 'na', 'not published', 'not_published', 'không công bố', 'khong cong bo'], lower(trim(x))), false);
-CREATE OR REPLACE TEMP MACRO chiso_num(x) AS coalesce(TRY_CAST(x AS DOUBLE), CASE WHEN contains(x, ',') THEN TRY_CAST(replace(x, ',', '.') AS DOUBLE) END);
-CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN NOT contains(x, '.') THEN TRY_CAST(x AS INTEGER) END;
+CREATE OR REPLACE TEMP MACRO chiso_numtxt(x) AS replace(replace(replace(replace(trim(x), '−', '-'), ' ', ''), chr(160), ''), chr(8239), '');
+CREATE OR REPLACE TEMP MACRO chiso_numfix(t) AS TRY_CAST(CASE
+	WHEN contains(t, ',') AND contains(t, '.') AND strpos(t, ',') > strpos(t, '.') THEN replace(replace(rtrim(t, '%'), '.', ''), ',', '.')
+	WHEN contains(t, ',') AND contains(t, '.') THEN replace(rtrim(t, '%'), ',', '')
+	WHEN length(t) - length(replace(t, ',', '')) > 1 THEN replace(rtrim(t, '%'), ',', '')
+	WHEN length(t) - length(replace(t, '.', '')) > 1 THEN replace(rtrim(t, '%'), '.', '')
+	ELSE replace(rtrim(t, '%'), ',', '.') END AS DOUBLE);
+CREATE OR REPLACE TEMP MACRO chiso_num(x) AS coalesce(TRY_CAST(x AS DOUBLE), chiso_numfix(chiso_numtxt(x)));
+CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN NOT contains(x, '.') THEN TRY_CAST(x AS INTEGER)
+	WHEN regexp_full_match(trim(x), '-?[0-9]+\.0+') THEN TRY_CAST(split_part(trim(x), '.', 1) AS INTEGER) END;
+CREATE OR REPLACE TEMP MACRO chiso_rank(x) AS chiso_int(rtrim(trim(x), '='));
 `
 
 // longSQL returns SQL that yields the file's rows in long form, as text: [rec,] vcol,

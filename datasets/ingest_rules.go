@@ -63,7 +63,9 @@ var rowRules = []rowRule{
 		want: `'a whole number ≥ 1'`, got: `'"' || s.rank_of_t || '"'`},
 	{name: "year_range", field: "year", keyed: true,
 		ok:   `s.year BETWEEN c.first_year AND $last_year`,
-		want: `'a year from ' || c.first_year || ' (the first year of ' || c.id || ') to $last_year'`, got: `s.year::VARCHAR`},
+		want: `'a year from ' || c.first_year || ' (the first year of ' || c.id || ') to $last_year'`,
+		got: `CASE WHEN s.year BETWEEN 10000 AND 2958465 THEN 'the date ' || CAST(DATE '1899-12-30' + s.year AS VARCHAR) || ' (an Excel date: the cell should hold a year)'
+			WHEN s.year > $last_year THEN s.year::VARCHAR || ', a year in the future' ELSE s.year::VARCHAR END`},
 	{name: "scale", field: "value", keyed: true,
 		ok:   `s.value IS NULL OR s.value BETWEEN coalesce(c.scale_min, s.value) AND coalesce(c.scale_max, s.value)`,
 		want: `'a value in [' || coalesce(c.scale_min::VARCHAR, '…') || ', ' || coalesce(c.scale_max::VARCHAR, '…') || '] (' || c.unit_of_measure || ')'`,

@@ -33,7 +33,7 @@ func (ing *ingestion) fast(ctx context.Context, rep *IngestReport) (bool, error)
 			return false, err
 		}
 		parts = append(parts, fmt.Sprintf(`SELECT %d AS file, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source,
-			chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_int(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of
+			chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_rank(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of
 			FROM (%s)`, in.idx, long))
 	}
 	rows := "(" + strings.Join(parts, " UNION ALL ") + ")"
@@ -74,10 +74,13 @@ func (ing *ingestion) fast(ctx context.Context, rep *IngestReport) (bool, error)
 	if scratch.total > 0 {
 		return false, nil
 	}
+	for _, in := range ing.files {
+		total -= int64(in.summaryRows) // totals and summaries are skipped, not written
+	}
 	ok, err := ing.write(ctx, rep, rows, total, true)
 	if ok {
 		for _, in := range ing.files {
-			in.records = int(perFile[in.idx])
+			in.records = int(perFile[in.idx]) - in.summaryRows
 		}
 	}
 	return ok, err

@@ -106,6 +106,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	c := ing.conn
 	batch := fmt.Sprintf("i%x", time.Now().UnixNano()%(1<<40))
 	errInvalid := errors.New("invalid rows")
+	locked := false
 	err := inTx(ctx, c, func() error {
 		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
 			WHERE id NOT IN (SELECT id FROM source)`); err != nil {
@@ -187,8 +188,20 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 			return err
 		}
 		ing.step("write: version")
-		return updateVersion(ctx, c)
+		if err := updateVersion(ctx, c); err != nil {
+			return err
+		}
+		// Commit and publish the new version while no reader is between Read and release.
+		ing.s.pub.Lock()
+		locked = true
+		return nil
 	})
+	if locked {
+		if err == nil {
+			err = ing.readVersion(ctx, rep)
+		}
+		ing.s.pub.Unlock()
+	}
 	if errors.Is(err, errInvalid) {
 		return false, nil
 	}

@@ -18,6 +18,9 @@ import (
 type Config struct {
 	CacheBytes int64 // byte budget of the response cache (default 128 MiB)
 	Workers    int   // expensive requests computed at once (default: the number of CPUs)
+	// AdminToken, if not "", enables the operators' upload (POST /api/v1/admin/ingest and
+	// /admin/upload) behind "Authorization: Bearer AdminToken"; without it those routes do not exist.
+	AdminToken string
 }
 
 // DefaultCacheBytes is the response cache's byte budget unless Config says otherwise.
@@ -44,6 +47,9 @@ func NewServer(logger *slog.Logger, cfg Config, store *datasets.Store) http.Hand
 	}
 	rs := &responder{logger: logger, store: store, tmpl: tmpl, cache: newResponseCache(cfg.CacheBytes),
 		limit: newLimiter(cfg.Workers, 4*cfg.Workers, 10*time.Second)}
+	if cfg.AdminToken != "" {
+		rs.admin = newAdmin(cfg.AdminToken)
+	}
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	r.Use(accessLog(logger))

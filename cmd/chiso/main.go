@@ -1,6 +1,8 @@
 // Command chiso serves, ingests, validates and exports the provincial indicators of Vietnam.
 //
-//	chiso serve    [--addr HOST:PORT] [--db FILE]    (default 127.0.0.1:8080; --addr :8080 for every interface)
+//	chiso serve    [--addr HOST:PORT] [--db FILE] [--admin-token-file FILE]
+//	               (default 127.0.0.1:8080; --addr :8080 for every interface; the admin token,
+//	               from the file or CHISO_ADMIN_TOKEN, enables the upload at /admin/upload)
 //	chiso ingest   --db FILE [--indicator ID] [--sheet NAME] [--units 63|34|YEAR|DATE]
 //	               [--encoding NAME] [--source TEXT] [--prefer] [--dry-run] [--json]
 //	               [--recipe vcci-pci|none] [--year YEAR] [--force] [--verified true|false] FILE...

@@ -265,6 +265,7 @@ func TestServeFlags(t *testing.T) {
 		{"environment", nil, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: ":9090", DBPath: "x.db", CacheMB: 128}},
 		{"flags over environment", []string{"--addr=127.0.0.1:7000", "--db", "y.db"}, map[string]string{"CHISO_ADDR": ":9090", "CHISO_DB": "x.db"}, serveConfig{Addr: "127.0.0.1:7000", DBPath: "y.db", CacheMB: 128}},
 		{"cache budget", []string{"--cache-mb", "16"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 16}},
+		{"admin token from the environment", nil, map[string]string{"CHISO_ADMIN_TOKEN": " 0123456789abcdef\n"}, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 128, AdminToken: "0123456789abcdef"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := parseServeFlags(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -274,11 +275,19 @@ func TestServeFlags(t *testing.T) {
 		})
 	}
 	_, err := parseServeFlags([]string{"8080"}, func(string) string { return "" }, io.Discard)
-	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db and --cache-mb` {
+	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db, --cache-mb and --admin-token-file` {
 		t.Errorf("parseServeFlags(8080): %v", err)
 	}
 	if _, err := parseServeFlags([]string{"--cache-mb", "0"}, func(string) string { return "" }, io.Discard); err == nil {
 		t.Error("--cache-mb 0 was accepted")
+	}
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(tokenFile, []byte("fedcba9876543210fedc\n"), 0o600)
+	if got, err := parseServeFlags([]string{"--admin-token-file", tokenFile}, func(string) string { return "short" }, io.Discard); err != nil || got.AdminToken != "fedcba9876543210fedc" {
+		t.Errorf("--admin-token-file: %+v, %v", got, err)
+	}
+	if _, err := parseServeFlags(nil, func(k string) string { return map[string]string{"CHISO_ADMIN_TOKEN": "short"}[k] }, io.Discard); err == nil {
+		t.Error("a 5-character admin token was accepted")
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -27,7 +28,13 @@ type serveConfig struct {
 	Addr    string // listen address
 	DBPath  string // DuckDB file; "" keeps everything in memory
 	CacheMB int64  // byte budget of the response cache, in MiB
+	// AdminToken enables the operators' upload (POST /api/v1/admin/ingest, /admin/upload);
+	// "" leaves those routes out.
+	AdminToken string
 }
+
+// minAdminToken is the shortest admin token serve accepts.
+const minAdminToken = 16
 
 // parseServeFlags reads serve's flags, falling back to CHISO_ADDR and CHISO_DB, then to the defaults.
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -37,11 +44,27 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "CHISO_ADDR", defaultAddr), "listen address, e.g. :8080 for every interface (env CHISO_ADDR)")
 	fs.StringVar(&cfg.DBPath, "db", getenv("CHISO_DB"), "DuckDB file that keeps ingested data (env CHISO_DB; default: in memory, bundled data only)")
 	fs.Int64Var(&cfg.CacheMB, "cache-mb", server.DefaultCacheBytes>>20, "byte budget of the in-memory response cache, in MiB")
+	tokenFile := fs.String("admin-token-file", "", "file holding the admin token that enables the upload (POST /api/v1/admin/ingest, /admin/upload); "+
+		"env CHISO_ADMIN_TOKEN gives the token itself; without either the upload routes do not exist")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
+	cfg.AdminToken = strings.TrimSpace(getenv("CHISO_ADMIN_TOKEN"))
+	if *tokenFile != "" {
+		b, err := os.ReadFile(*tokenFile)
+		if err != nil {
+			return serveConfig{}, fmt.Errorf("invalid --admin-token-file: %w", err)
+		}
+		cfg.AdminToken = strings.TrimSpace(string(b))
+		if cfg.AdminToken == "" {
+			return serveConfig{}, fmt.Errorf("invalid --admin-token-file %s: expected a token, got an empty file", *tokenFile)
+		}
+	}
+	if cfg.AdminToken != "" && len(cfg.AdminToken) < minAdminToken {
+		return serveConfig{}, fmt.Errorf("invalid admin token: expected at least %d characters, got %d", minAdminToken, len(cfg.AdminToken))
+	}
 	if fs.NArg() > 0 {
-		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db and --cache-mb", fs.Arg(0))
+		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db, --cache-mb and --admin-token-file", fs.Arg(0))
 	}
 	if cfg.CacheMB < 1 {
 		return serveConfig{}, fmt.Errorf("invalid --cache-mb: expected at least 1, got %d", cfg.CacheMB)
@@ -66,7 +89,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer store.Close()
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20}, store),
+		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20, AdminToken: cfg.AdminToken}, store),
 		MaxHeaderBytes:    16 << 10,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -79,7 +102,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	logger.Info("chiso listening", "addr", ln.Addr().String(), "db", dbName(cfg.DBPath),
-		"dataset_version", store.Version(), "startup", time.Since(start).String())
+		"dataset_version", store.Version(), "startup", time.Since(start).String(), "admin_upload", cfg.AdminToken != "")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -166,6 +166,12 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 				continue
 			}
 		}
+		if scratch.total > 0 && in.format == "xlsx" && opts.Sheet == "" && len(in.header) > 0 && in.cols["province"] == 0 {
+			if p := notesSheet(in); p != nil {
+				scratch = &problems{}
+				scratch.add(p)
+			}
+		}
 		probs.merge(scratch)
 	}
 	if err := probs.err(); err != nil {
@@ -291,6 +297,8 @@ type ingestion struct {
 	temps []string // temporary tables to drop at the end
 	views []string // temporary views to drop at the end
 	step  func(string)
+	// implausible lists the value columns far from the indicator's loaded figures (plausible).
+	implausible []*ParseError
 }
 
 func (ing *ingestion) cleanup() {

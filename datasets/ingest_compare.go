@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -66,7 +67,7 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 	}
 	ing.temps = append(ing.temps, "chiso_new", "chiso_cmp")
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_new AS
-		SELECT s.file, s.province, c.id AS ind, k.unit_id, s.year, s.value, s.rank, k.source_id
+		SELECT s.file, s.vcol, s.province, c.id AS ind, k.unit_id, s.year, s.value, s.rank, k.source_id
 		FROM %s s %s WHERE %s`, rows, joinDims, ing.rules.allOK())
 	if _, err := c.ExecContext(ctx, q); err != nil {
 		return nil, fmt.Errorf("compare: %w", err)
@@ -88,6 +89,9 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 			arg_max(osrc, opref) AS osrc, arg_max(over, opref) AS over
 		FROM j GROUP BY file, ind, unit_id, year`); err != nil {
 		return nil, fmt.Errorf("compare: %w", err)
+	}
+	if err := ing.plausible(ctx); err != nil {
+		return nil, err
 	}
 	perFile := map[int][2]int{}
 	r, err := c.QueryContext(ctx, `SELECT n.file, count(*), count(x.class) FILTER (x.class = 'conflict'),
@@ -139,12 +143,64 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 	return perFile, rows2.Err()
 }
 
-// refusal returns the problems of files most of whose figures conflict with those loaded.
+// plausible finds the value columns whose figures sit about 100× or 1000× away from the
+// indicator's loaded figures (medians of the absolute values, at least 3 figures on each side):
+// a fraction where a percent is expected, or "3.359" for 3,359 km².
+func (ing *ingestion) plausible(ctx context.Context) error {
+	ing.implausible = nil
+	rows, err := ing.conn.QueryContext(ctx, `WITH n AS (
+			SELECT file, vcol, ind, median(abs(value)) AS m, count(*) AS k FROM chiso_new
+			WHERE value IS NOT NULL AND value <> 0 GROUP BY ALL HAVING count(*) >= 3),
+		o AS (
+			SELECT indicator_id AS ind, median(abs(value)) AS m FROM observation
+			WHERE preferred AND value IS NOT NULL AND value <> 0 AND indicator_id IN (SELECT ind FROM n)
+			GROUP BY ALL HAVING count(*) >= 3)
+		SELECT n.file, n.vcol, n.ind, n.m, o.m FROM n JOIN o USING (ind)
+		WHERE n.m / o.m >= 30 OR o.m / n.m >= 30 ORDER BY 1, 2, 3`)
+	if err != nil {
+		return fmt.Errorf("compare: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var file, vcol int
+		var ind string
+		var nm, om float64
+		if err := rows.Scan(&file, &vcol, &ind, &nm, &om); err != nil {
+			return err
+		}
+		in := ing.files[file]
+		ratio, way := nm/om, "above"
+		if ratio < 1 {
+			ratio, way = 1/ratio, "below"
+		}
+		factor := 100.0
+		if ratio > 300 {
+			factor = 1000
+		}
+		hint := "a number written in another unit"
+		switch {
+		case way == "below" && factor == 100:
+			hint = "a fraction where a percent is expected"
+		case way == "below" && factor == 1000:
+			hint = `thousands written with a decimal point ("3.359" for 3,359)`
+		case way == "above" && factor == 100:
+			hint = "a percent where a fraction is expected"
+		}
+		p := in.problem(0, vcol, fmt.Sprintf("figures of the size of the loaded %s (median %s)", ind, strconv.FormatFloat(om, 'g', 4, 64)),
+			fmt.Sprintf("a median of %s, about %.0f× %s — %s? (pass --force to load them anyway)", strconv.FormatFloat(nm, 'g', 4, 64), factor, way, hint))
+		p.Line = in.hdrLine()
+		ing.implausible = append(ing.implausible, p)
+	}
+	return rows.Err()
+}
+
+// refusal returns the problems of files most of whose figures conflict with those loaded, or
+// whose values are implausible beside them.
 func (ing *ingestion) refusal(perFile map[int][2]int) *IngestError {
 	if ing.opts.Force {
 		return nil
 	}
-	var list []*ParseError
+	list := append([]*ParseError(nil), ing.implausible...)
 	for _, in := range ing.files {
 		nc := perFile[in.idx]
 		if nc[1] >= minRefused && 2*nc[1] > nc[0] {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 func writeCSV(t *testing.T, name, text string) string {
@@ -119,6 +121,62 @@ func TestIngestNumbersAsWritten(t *testing.T) {
 	bad := writeCSV(t, "dates.csv", "province,year,value\nHà Nội,44562,1\nHải Phòng,2031,2\n")
 	_, err := s.Ingest(ctx, []string{bad}, IngestOptions{Indicator: "grdp_per_capita", Source: "synthetic test fixture", Now: testNow})
 	if err == nil || !strings.Contains(err.Error(), "got the date 2022-01-01 (an Excel date") || !strings.Contains(err.Error(), "got 2031, a year in the future") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestIngestImplausibleColumn: PAR Index figures written as fractions (0.85 for 85%) sit 100×
+// below the loaded ones: refused with that hint unless --force.
+// TEST FIXTURE: the figures are synthetic.
+func TestIngestImplausibleColumn(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpenStore(t)
+	p := writeCSV(t, "fractions.csv", "province,year,value\nHà Nội,2013,0.85\nHải Phòng,2013,0.8\nĐà Nẵng,2013,0.9\nCần Thơ,2013,0.75\n")
+	opts := IngestOptions{Indicator: "par_index", Source: "synthetic test fixture", Now: testNow}
+	_, err := s.Ingest(ctx, []string{p}, opts)
+	if err == nil || !strings.Contains(err.Error(), "about 100× below — a fraction where a percent is expected?") {
+		t.Fatalf("err = %v", err)
+	}
+	opts.Force = true
+	if _, err := s.Ingest(ctx, []string{p}, opts); err != nil {
+		t.Errorf("--force: %v", err)
+	}
+}
+
+// TestIngestPercentCells: a percent-formatted XLSX cell is read as displayed (12.5%, not 0.125).
+// TEST FIXTURE: the figures are synthetic.
+func TestIngestPercentCells(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpenStore(t)
+	path := writeFixture(t, "growth.xlsx", map[string][][]any{"Data": {{"province", "year", "value"}, {"Hà Nội", 2013, 0.07}, {"Hải Phòng", 2013, 0.125}}}, []string{"Data"})
+	if got := timesHundred("0.07"); got != "7" {
+		t.Errorf("timesHundred(0.07) = %s", got)
+	}
+	// Format column C as a percentage.
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.NewStyle(&excelize.Style{NumFmt: 10})
+	f.SetCellStyle("Data", "C2", "C3", st)
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := s.Ingest(ctx, []string{path}, IngestOptions{Indicator: "grdp_growth", Source: "synthetic test fixture", Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, s, "grdp_growth", "vn63.01", 2013, 7)
+	wantValue(t, s, "grdp_growth", "vn63.31", 2013, 12.5)
+}
+
+// TestIngestNotesFirstSheet: a workbook whose first sheet is notes says which sheets it has.
+func TestIngestNotesFirstSheet(t *testing.T) {
+	s := mustOpenStore(t)
+	path := writeFixture(t, "notes.xlsx", map[string][][]any{"Ghi chú": {{"Nguồn: synthetic test fixture"}, {"Đơn vị: %"}},
+		"Số liệu": {{"province", "year", "value"}, {"Hà Nội", 2013, 7}}}, []string{"Ghi chú", "Số liệu"})
+	_, err := s.Ingest(context.Background(), []string{path}, IngestOptions{Indicator: "grdp_growth", Source: "x", Now: testNow})
+	if err == nil || !strings.Contains(err.Error(), `no table on sheet "Ghi chú"; sheets: "Ghi chú", "Số liệu" — use --sheet NAME`) {
 		t.Errorf("err = %v", err)
 	}
 }

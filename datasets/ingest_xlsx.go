@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -94,6 +95,7 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 		return nil
 	}
 	in.records = len(data)
+	percentColumns(f, sheet, data, in.lines)
 	cols := make([]string, len(in.header))
 	for i := range cols {
 		cols[i] = fmt.Sprintf("c%d VARCHAR", i+1)
@@ -123,4 +125,96 @@ func quoteAll(ss []string) []string {
 		out[i] = quote(s)
 	}
 	return out
+}
+
+// percentColumns reads the columns whose cells are formatted as percentages as they are
+// displayed: 0.125 shown as 12.5% is read as 12.5. A column's format is that of its first
+// non-empty data cell.
+func percentColumns(f *excelize.File, sheet string, data [][]string, lines []int32) {
+	width := 0
+	for _, r := range data {
+		width = max(width, len(r))
+	}
+	for j := 0; j < width; j++ {
+		first := -1
+		for i, r := range data {
+			if j < len(r) && r[j] != "" {
+				first = i
+				break
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		cell, err := excelize.CoordinatesToCellName(j+1, int(lines[first]))
+		if err != nil || !isPercentCell(f, sheet, cell) {
+			continue
+		}
+		for _, r := range data {
+			if j < len(r) && r[j] != "" {
+				r[j] = timesHundred(r[j])
+			}
+		}
+	}
+}
+
+func isPercentCell(f *excelize.File, sheet, cell string) bool {
+	id, err := f.GetCellStyle(sheet, cell)
+	if err != nil || id == 0 {
+		return false
+	}
+	st, err := f.GetStyle(id)
+	if err != nil || st == nil {
+		return false
+	}
+	if st.NumFmt == 9 || st.NumFmt == 10 {
+		return true
+	}
+	return st.CustomNumFmt != nil && strings.Contains(*st.CustomNumFmt, "%")
+}
+
+// timesHundred multiplies a stored number by 100 by moving its decimal point, so that 0.07
+// becomes 7, not 7.000000000000001; text that is not a plain number is left as it is.
+func timesHundred(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || strings.Trim(digits, "0123456789.") != "" || strings.Count(digits, ".") > 1 {
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			return strconv.FormatFloat(v*100, 'g', 12, 64)
+		}
+		return s
+	}
+	intPart, frac, _ := strings.Cut(digits, ".")
+	frac += "00"
+	intPart, frac = intPart+frac[:2], frac[2:]
+	intPart = strings.TrimLeft(intPart, "0")
+	if intPart == "" {
+		intPart = "0"
+	}
+	frac = strings.TrimRight(frac, "0")
+	out := intPart
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg && out != "0" {
+		out = "-" + out
+	}
+	return out
+}
+
+// notesSheet returns the problem of a workbook whose first sheet holds no table (notes, a
+// title page) while it has other sheets: which sheets, and --sheet. nil if it has one sheet.
+func notesSheet(in *inputFile) *ParseError {
+	f, err := excelize.OpenFile(in.path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) < 2 {
+		return nil
+	}
+	return &ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: 1,
+		Want: "a table (a header with a province column) on the first sheet, or --sheet",
+		Got:  fmt.Sprintf("no table on sheet %q; sheets: %s — use --sheet NAME", in.sheet, strings.Join(quoteAll(sheets), ", "))}
 }

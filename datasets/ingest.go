@@ -33,6 +33,8 @@ type IngestOptions struct {
 	Source    string // the source of rows that have no source column or an empty one
 	Recipe    string // a publisher layout to read the files with (RecipeNames); "" detects one where unambiguous, "none" never
 	Year      int    // the year the files are for: checked against a recipe's, and the year of files without a year column
+	Columns   string // the columns of fields, by letter or header: "province=B,value=W,rank=X" (default: found by their headers)
+	HeaderRow int    // the sheet row of an XLSX file's header (default: the first non-empty row)
 	Prefer    bool   // make the new figures preferred over figures already loaded for the same key
 	Force     bool   // load a file even if most of its figures conflict with those loaded
 	Verified  string // "true" or "false": mark every new figure so; "" (default): a source that says UNVERIFIED marks its figures
@@ -155,7 +157,7 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 		if err := ing.read(ctx, in, scratch); err != nil {
 			return rep, err
 		}
-		if len(in.header) > 0 && in.records != 0 && in.mapHeader(opts, scratch) {
+		if len(in.header) > 0 && in.records != 0 && in.mapHeader(opts, s.Catalogue(), scratch) {
 			in.ready = true
 		}
 		if scratch.total > 0 && in.format == "xlsx" && in.recipe == "" && opts.Recipe == "" {

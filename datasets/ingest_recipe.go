@@ -124,6 +124,6 @@ func (ing *ingestion) detectRecipe(ctx context.Context, in *inputFile, probs *pr
 	if err := ing.readByRecipe(ctx, in, "", probs); err != nil {
 		return true, err
 	}
-	in.ready = len(in.header) > 0 && in.records > 0 && in.mapHeader(ing.opts, probs)
+	in.ready = len(in.header) > 0 && in.records > 0 && in.mapHeader(ing.opts, ing.s.Catalogue(), probs)
 	return true, nil
 }

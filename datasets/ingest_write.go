@@ -32,7 +32,7 @@ func (ing *ingestion) fast(ctx context.Context, rep *IngestReport) (bool, error)
 		if err != nil {
 			return false, err
 		}
-		parts = append(parts, fmt.Sprintf(`SELECT %d AS file, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source,
+		parts = append(parts, fmt.Sprintf(`SELECT %d AS file, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source, verified_t,
 			chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_rank(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of
 			FROM (%s)`, in.idx, long))
 	}
@@ -86,16 +86,15 @@ func (ing *ingestion) fast(ctx context.Context, rep *IngestReport) (bool, error)
 	return ok, err
 }
 
-// verifiedSQL is the verified flag of a new figure: --verified, else the source's (a source
-// that says UNVERIFIED marks its figures).
+// verifiedSQL is the verified flag of a new figure: the row's verified cell (true/false,
+// có/không), else --verified, else the source's (a source that says UNVERIFIED marks its figures).
 func (ing *ingestion) verifiedSQL() string {
+	def := "k.verified"
 	switch ing.opts.Verified {
-	case "true":
-		return "true"
-	case "false":
-		return "false"
+	case "true", "false":
+		def = ing.opts.Verified
 	}
-	return "k.verified"
+	return "coalesce(chiso_bool(s.verified_t), " + def + ")"
 }
 
 // write adds the staged rows in one transaction on the assumption that they are all valid,

@@ -13,7 +13,7 @@ import (
 
 // readXLSXFile reads one sheet of a workbook (the first, or the one named) and loads its data
 // rows as text into the temporary table raw. The first non-empty row is the header.
-func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet string, probs *problems) error {
+func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet string, headerRow int, probs *problems) error {
 	f, err := excelize.OpenFile(in.path)
 	if err != nil {
 		probs.add(&ParseError{File: in.name, Line: 1, Want: "an XLSX workbook", Got: err.Error()})
@@ -50,6 +50,9 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 		}
 		if len(cells) == 0 {
 			continue
+		}
+		if headerLine == 0 && line < headerRow {
+			continue // above the header that --header-row names
 		}
 		if headerLine == 0 {
 			headerLine = line
@@ -93,6 +96,21 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 	if len(data) == 0 {
 		probs.add(&ParseError{File: in.name, Sheet: sheet, Line: headerLine + 1, Column: 1, Want: "at least one data row after the header", Got: "only the header"})
 		return nil
+	}
+	if len(data) > 1 && secondHeader(data[0]) {
+		// A second header row (Vietnamese under English, or short codes): a field the first
+		// row does not name may be named here.
+		for j, c := range data[0] {
+			if j < len(in.header) {
+				if _, ok := headerFields[foldHeader(in.header[j])]; !ok {
+					if _, ok := headerFields[foldHeader(c)]; ok {
+						in.header[j] = c
+					}
+				}
+			}
+		}
+		in.skipped = append(in.skipped, fmt.Sprintf("row %d: a second header row", in.lines[0]))
+		data, in.lines = data[1:], in.lines[1:]
 	}
 	in.records = len(data)
 	percentColumns(f, sheet, data, in.lines)
@@ -217,4 +235,25 @@ func notesSheet(in *inputFile) *ParseError {
 	return &ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: 1,
 		Want: "a table (a header with a province column) on the first sheet, or --sheet",
 		Got:  fmt.Sprintf("no table on sheet %q; sheets: %s — use --sheet NAME", in.sheet, strings.Join(quoteAll(sheets), ", "))}
+}
+
+// secondHeader reports whether a first data row is a second header row: no number in it, and
+// either a header word (tỉnh, năm, giá trị) or only short codes ("C1", "PCI").
+func secondHeader(cells []string) bool {
+	words, short := false, true
+	for _, c := range cells {
+		if c == "" {
+			continue
+		}
+		if _, err := strconv.ParseFloat(strings.ReplaceAll(c, ",", "."), 64); err == nil {
+			return false
+		}
+		if _, ok := headerFields[foldHeader(c)]; ok {
+			words = true
+		}
+		if len(c) > 8 || strings.ContainsAny(c, " \t") {
+			short = false
+		}
+	}
+	return words || short
 }

@@ -37,6 +37,8 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	fs.BoolVar(&opts.Prefer, "prefer", false, "make the new figures preferred over figures already loaded for the same key")
 	fs.StringVar(&opts.Recipe, "recipe", "", "read a publisher's own workbook: "+strings.Join(datasets.RecipeNames(), ", ")+` (default: detected where unambiguous; "none" never)`)
 	fs.IntVar(&opts.Year, "year", 0, "the year the files are for: checked against the year a recipe reads from the file")
+	fs.StringVar(&opts.Columns, "columns", "", `the columns of fields, by letter or header: "province=B,value=W,rank=X" (default: found by the headers)`)
+	fs.IntVar(&opts.HeaderRow, "header-row", 0, "the sheet row of an XLSX file's header (default: the first non-empty row)")
 	fs.BoolVar(&opts.Force, "force", false, "load a file even if most of its figures differ from those loaded (wrong year or sheet?)")
 	fs.StringVar(&opts.Verified, "verified", "", `mark every new figure verified ("true") or not ("false"); default: a source that says UNVERIFIED marks its figures`)
 	fs.BoolVar(&opts.DryRun, "dry-run", validateOnly, "validate only; change nothing")

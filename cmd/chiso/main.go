@@ -5,7 +5,8 @@
 //	               from the file or CHISO_ADMIN_TOKEN, enables the upload at /admin/upload)
 //	chiso ingest   --db FILE [--indicator ID] [--sheet NAME] [--units 63|34|YEAR|DATE]
 //	               [--encoding NAME] [--source TEXT] [--prefer] [--dry-run] [--json]
-//	               [--recipe vcci-pci|none] [--year YEAR] [--force] [--verified true|false] FILE...
+//	               [--recipe vcci-pci|none] [--year YEAR] [--columns FIELD=COL,...] [--header-row N]
+//	               [--force] [--verified true|false] FILE...
 //	chiso validate [--db FILE] [same options as ingest] FILE...
 //	chiso export   [--db FILE] [--format csv|json|parquet] [--indicator IDS] [--out FILE]
 package main

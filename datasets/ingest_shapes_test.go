@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestIngestShapes: --columns by letter and by header, --year for a file without a year
@@ -90,5 +92,22 @@ func TestIngestHeaderRows(t *testing.T) {
 	csv := writeCSV(t, "x.csv", "province,year,value\n")
 	if _, err := s.Ingest(ctx, []string{csv}, opts); err == nil || !strings.Contains(err.Error(), "remove the lines above the header") {
 		t.Errorf("--header-row on a CSV: %v", err)
+	}
+}
+
+// TestIngestFormulaWithoutValue: a formula cell that was saved without its value says so.
+func TestIngestFormulaWithoutValue(t *testing.T) {
+	path := writeFixture(t, "formula.xlsx", map[string][][]any{"Data": {{"province", "year", "value"}, {"Hà Nội", 2014, nil}}}, []string{"Data"})
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.SetCellFormula("Data", "C2", "SUM(D2:E2)")
+	f.Save()
+	f.Close()
+	s := mustOpenStore(t)
+	_, err = s.Ingest(context.Background(), []string{path}, IngestOptions{Indicator: "grdp_growth", Source: "x", Now: testNow})
+	if err == nil || !strings.Contains(err.Error(), `cell C2: column "value": expected a value, got the formula =SUM(D2:E2) without a saved value`) {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -112,6 +112,9 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 		in.skipped = append(in.skipped, fmt.Sprintf("row %d: a second header row", in.lines[0]))
 		data, in.lines = data[1:], in.lines[1:]
 	}
+	if formulaWithoutValue(f, sheet, in, data, probs) {
+		return nil
+	}
 	in.records = len(data)
 	percentColumns(f, sheet, data, in.lines)
 	cols := make([]string, len(in.header))
@@ -256,4 +259,29 @@ func secondHeader(cells []string) bool {
 		}
 	}
 	return words || short
+}
+
+// formulaWithoutValue reports (as a problem) the first empty data cell that holds a formula:
+// a workbook written by a program that saved formulas without their values. It looks at up
+// to 5000 empty cells.
+func formulaWithoutValue(f *excelize.File, sheet string, in *inputFile, data [][]string, probs *problems) bool {
+	budget := 5000
+	for i, r := range data {
+		for j := 0; j < len(in.header) && budget > 0; j++ {
+			if j < len(r) && r[j] != "" {
+				continue
+			}
+			budget--
+			cell, err := excelize.CoordinatesToCellName(j+1, int(in.lines[i]))
+			if err != nil {
+				continue
+			}
+			if fx, err := f.GetCellFormula(sheet, cell); err == nil && fx != "" {
+				probs.add(&ParseError{File: in.name, Sheet: sheet, Line: int(in.lines[i]), Column: j + 1, Field: in.header[j],
+					Want: "a value", Got: fmt.Sprintf("the formula =%s without a saved value (open the file in a spreadsheet program and save it, or paste the values)", fx)})
+				return true
+			}
+		}
+	}
+	return false
 }

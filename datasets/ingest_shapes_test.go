@@ -111,3 +111,12 @@ func TestIngestFormulaWithoutValue(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestIngestODS: an OpenDocument spreadsheet says to save it as .xlsx.
+func TestIngestODS(t *testing.T) {
+	p := writeCSV(t, "data.ods", "PK\x03\x04 not really")
+	_, err := mustOpenStore(t).Ingest(context.Background(), []string{p}, IngestOptions{Indicator: "pci", Source: "x", Now: testNow})
+	if err == nil || !strings.Contains(err.Error(), "an OpenDocument spreadsheet (.ods): save it as .xlsx") {
+		t.Errorf("err = %v", err)
+	}
+}

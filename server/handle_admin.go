@@ -56,10 +56,10 @@ func newAdmin(token string) *admin {
 }
 
 // authorized reports whether the request carries the token: "Authorization: Bearer TOKEN", or
-// (for the page's form, which a browser sends without headers) the form field token.
-func (a *admin) authorized(r *http.Request) bool {
+// with form (the page's form, which a browser sends without headers) the form field token.
+func (a *admin) authorized(r *http.Request, form bool) bool {
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
+	if !ok && form {
 		tok = r.FormValue("token")
 	}
 	sum := sha256.Sum256([]byte(strings.TrimSpace(tok)))
@@ -261,13 +261,14 @@ func parseUpload(w http.ResponseWriter, r *http.Request) error {
 // handleAdminIngest is POST /api/v1/admin/ingest.
 func (rs *responder) handleAdminIngest() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := parseUpload(w, r); err != nil {
-			rs.adminFail(w, r, err)
-			return
-		}
-		if !rs.admin.authorized(r) {
+		// The token first: nothing of an unauthorized request's body is read.
+		if !rs.admin.authorized(r, false) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="chiso admin"`)
 			rs.writeJSON(w, r, http.StatusUnauthorized, errorBody{Status: "error", ErrorType: "unauthorized", Error: errUnauthorized.Error()})
+			return
+		}
+		if err := parseUpload(w, r); err != nil {
+			rs.adminFail(w, r, err)
 			return
 		}
 		defer cleanupForm(r)
@@ -326,7 +327,7 @@ func (rs *responder) handleUploadPage() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		if r.Method == http.MethodPost {
 			err := parseUpload(w, r)
-			if err == nil && !rs.admin.authorized(r) {
+			if err == nil && !rs.admin.authorized(r, true) {
 				err = errUnauthorized
 			}
 			status := http.StatusOK

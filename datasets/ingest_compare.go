@@ -37,6 +37,23 @@ type Comparison struct {
 	MorePrecise int        `json:"more_precise"`
 	Conflicting int        `json:"conflicting"`
 	Conflicts   []Conflict `json:"conflicts,omitempty"` // the first MaxConflicts
+	Preview     []Change   `json:"preview,omitempty"`   // the first MaxPreview figures, as they compare
+}
+
+// MaxPreview is how many figures a comparison previews.
+const MaxPreview = 10
+
+// A Change is one figure of an ingest and how it compares: "new", "identical", "precise"
+// (more precise than the loaded one) or "conflict".
+type Change struct {
+	File      string   `json:"file"`
+	Indicator string   `json:"indicator"`
+	Unit      string   `json:"unit_id"`
+	Province  string   `json:"province"`
+	Year      int      `json:"year"`
+	Value     *float64 `json:"value"`
+	Rank      *int     `json:"rank"`
+	Kind      string   `json:"kind"`
 }
 
 // A Conflict is a figure that differs from the one loaded for its key.
@@ -113,6 +130,24 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 		cmp.New += fresh
 	}
 	r.Close()
+	pv, err := c.QueryContext(ctx, fmt.Sprintf(`SELECT n.file, n.ind, n.unit_id, n.province, n.year, n.value, n.rank, coalesce(x.class, 'new')
+		FROM chiso_new n LEFT JOIN chiso_cmp x USING (file, ind, unit_id, year) ORDER BY n.file, n.ind, n.unit_id, n.year LIMIT %d`, MaxPreview))
+	if err != nil {
+		return nil, fmt.Errorf("compare: %w", err)
+	}
+	for pv.Next() {
+		var ch Change
+		var file int
+		var v sql.NullFloat64
+		var rk sql.NullInt64
+		if err := pv.Scan(&file, &ch.Indicator, &ch.Unit, &ch.Province, &ch.Year, &v, &rk, &ch.Kind); err != nil {
+			pv.Close()
+			return nil, err
+		}
+		ch.File, ch.Value, ch.Rank = ing.files[file].name, floatPtr(v), intPtr(rk)
+		cmp.Preview = append(cmp.Preview, ch)
+	}
+	pv.Close()
 	rows2, err := c.QueryContext(ctx, fmt.Sprintf(`SELECT x.file, x.ind, x.unit_id, x.province, x.year, x.value, x.rank, ns.citation,
 			x.ov, x.orank, x.orank_of, x.over, os.id, os.citation, coalesce(os.url, '')
 		FROM chiso_cmp x JOIN source os ON os.id = x.osrc LEFT JOIN chiso_sources ns ON ns.id = x.source_id

@@ -181,7 +181,8 @@ func TestAdminUploadPage(t *testing.T) {
 	fields := uploadFields("token", testToken, "lang", "en")
 	resp, body = postUpload(t, srv, "/admin/upload", "", map[string]string{"good.csv": uploadCSV}, fields)
 	page := string(body)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "nothing changed yet") || !strings.Contains(page, `name="upload_id"`) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "nothing changed yet") || !strings.Contains(page, `name="upload_id"`) ||
+		!strings.Contains(page, "Preview (the first 10 figures)") || !strings.Contains(page, "<td>41.5</td><td>new</td>") {
 		t.Fatalf("POST /admin/upload: %d %s", resp.StatusCode, page)
 	}
 	fields["token"] = "wrong"

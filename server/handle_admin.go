@@ -140,6 +140,9 @@ func (a *admin) ingestFiles(ctx context.Context, store *datasets.Store, dir stri
 	for i := range rep.Comparison.Conflicts {
 		rep.Comparison.Conflicts[i].File = strings.TrimPrefix(rep.Comparison.Conflicts[i].File, prefix)
 	}
+	for i := range rep.Comparison.Preview {
+		rep.Comparison.Preview[i].File = strings.TrimPrefix(rep.Comparison.Preview[i].File, prefix)
+	}
 	var ie *datasets.IngestError
 	if errors.As(err, &ie) {
 		for i, p := range ie.Problems {

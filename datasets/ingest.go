@@ -187,7 +187,7 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 		for _, in := range ing.files {
 			skipped := in.skipped
 			if in.summaryRows > 0 {
-				skipped = append(slices.Clone(skipped), fmt.Sprintf("%d rows of totals or summaries (%s)", in.summaryRows, strings.Join(quoteAll(in.summaryNames), ", ")))
+				skipped = append(slices.Clone(skipped), fmt.Sprintf("%s of totals or summaries (%s)", plural(in.summaryRows, "row"), strings.Join(quoteAll(in.summaryNames), ", ")))
 			}
 			out = append(out, FileReport{File: in.name, Format: in.format, Sheet: in.sheet, Shape: in.shape(), Rows: in.records, Ignored: in.ignored,
 				Recipe: in.recipe, Year: in.year, Used: in.used, Skipped: skipped, SummaryRows: in.summaryRows})

@@ -78,15 +78,17 @@ func TestIngestHeaderRows(t *testing.T) {
 		{"Đơn vị: %"},
 		{"Province", "Year", "Growth"},
 		{"Tỉnh", "Năm", "Giá trị"},
+		{},
 		{"Hà Nội", 2014, 7.25},
+		{"Cả nước", 2014, 6.8},
 	}}, []string{"Data"})
 	opts := IngestOptions{Indicator: "grdp_growth", Source: "synthetic test fixture", HeaderRow: 3, Now: testNow}
 	rep, err := s.Ingest(ctx, []string{path}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Added != 1 {
-		t.Errorf("added %d, want 1", rep.Added)
+	if f := rep.Files[0]; rep.Added != 1 || f.SummaryRows != 1 || strings.Join(f.Skipped, "; ") != `row 4: a second header row; 1 empty row; 1 row of totals or summaries ("Cả nước")` {
+		t.Errorf("added %d, file %+v; want 1 added, the second header, the empty row and the total skipped", rep.Added, f)
 	}
 	wantValue(t, s, "grdp_growth", "vn63.01", 2014, 7.25)
 	csv := writeCSV(t, "x.csv", "province,year,value\n")

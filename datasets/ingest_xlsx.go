@@ -35,6 +35,7 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 	}
 	defer rows.Close()
 	var data [][]string
+	var empty []int // empty rows under the header
 	headerLine := 0
 	ragged := false
 	for line := 1; rows.Next(); line++ {
@@ -49,6 +50,9 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 			cells = cells[:len(cells)-1]
 		}
 		if len(cells) == 0 {
+			if headerLine > 0 {
+				empty = append(empty, line)
+			}
 			continue
 		}
 		if headerLine == 0 && line < headerRow {
@@ -114,6 +118,18 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 	}
 	if formulaWithoutValue(f, sheet, in, data, probs) {
 		return nil
+	}
+	if len(data) > 0 {
+		last := int(in.lines[len(in.lines)-1])
+		n := 0
+		for _, l := range empty {
+			if l < last {
+				n++ // an empty row within the table (those under it end the sheet)
+			}
+		}
+		if n > 0 {
+			in.skipped = append(in.skipped, plural(n, "empty row"))
+		}
 	}
 	in.records = len(data)
 	percentColumns(f, sheet, data, in.lines)
@@ -284,4 +300,12 @@ func formulaWithoutValue(f *excelize.File, sheet string, in *inputFile, data [][
 		}
 	}
 	return false
+}
+
+// plural writes "1 empty row" or "3 empty rows".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

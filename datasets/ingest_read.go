@@ -29,6 +29,7 @@ type inputFile struct {
 	tempPaths  []string // copies of the file and folders made for it, removed at the end
 	temps      []string // temporary tables the reader made
 	header     []string
+	header2    []string // CSV: a second header row on line 2, left out of the rows
 	headerLine int
 	records    int
 	lines      []int32        // data record i (0-based) starts on line lines[i]
@@ -350,6 +351,13 @@ func (in *inputFile) longSQL(withRec bool, rejects string) (string, error) {
 		if withRec {
 			from = fmt.Sprintf("(SELECT row_number() OVER () AS rec, * FROM %s)", src)
 		}
+		if in.header2 != nil { // leave out the second header row (and its repeats)
+			var eq []string
+			for j, c := range in.header2 {
+				eq = append(eq, fmt.Sprintf("coalesce(trim(c%d), '') = %s", j+1, sqlString(c)))
+			}
+			from = fmt.Sprintf("(SELECT * FROM %s WHERE NOT (%s))", from, strings.Join(eq, " AND "))
+		}
 	}
 	recCol := ""
 	if withRec {
@@ -400,7 +408,7 @@ func (ing *ingestion) stage(ctx context.Context, probs *problems) error {
 		// A long CSV keeps the file's order in the table (preserve_insertion_order): rowid is
 		// the record, which avoids the serial row_number() on the largest files.
 		rec, withRec := "rec", true
-		if in.format == "csv" && in.years == nil {
+		if in.format == "csv" && in.years == nil && in.header2 == nil {
 			rec, withRec = "rowid + 1", false
 		}
 		long, err := in.longSQL(withRec, rejects)

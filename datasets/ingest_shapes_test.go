@@ -122,3 +122,24 @@ func TestIngestODS(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestIngestCSVSecondHeader: a CSV file's second header row is recognised and left out; the
+// line numbers of problems stay those of the file. TEST FIXTURE: the figures are synthetic.
+func TestIngestCSVSecondHeader(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpenStore(t)
+	p := writeCSV(t, "two.csv", "Province,Year,Growth\nTỉnh,Năm,Giá trị\nHà Nội,2014,7.25\nHải Phòng,2014,6.5\n")
+	opts := IngestOptions{Indicator: "grdp_growth", Source: "synthetic test fixture", Now: testNow}
+	rep, err := s.Ingest(ctx, []string{p}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 2 || len(rep.Files[0].Skipped) != 1 {
+		t.Errorf("report %+v", rep)
+	}
+	wantValue(t, s, "grdp_growth", "vn63.31", 2014, 6.5)
+	bad := writeCSV(t, "two_bad.csv", "Province,Year,Growth\nTỉnh,Năm,Giá trị\nHà Nội,2015,7.25\nHải Phòng,2015,6x5\n")
+	if _, err := s.Ingest(ctx, []string{bad}, opts); err == nil || !strings.Contains(err.Error(), `two_bad.csv:4:3: column "Giá trị": expected a number`) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -232,6 +232,8 @@ func (s *Store) Ingest(ctx context.Context, paths []string, opts IngestOptions) 
 		if err != nil {
 			return rep, err
 		}
+		c := &rep.Comparison
+		c.New = n - c.Identical - c.MorePrecise - c.Conflicting
 		if refused := ing.refusal(perFile); refused != nil {
 			for _, p := range refused.Problems {
 				rep.Warnings = append(rep.Warnings, p.Error())

@@ -83,9 +83,20 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 		return nil, fmt.Errorf("compare: %w", err)
 	}
 	ing.temps = append(ing.temps, "chiso_new", "chiso_cmp")
+	// Only the figures of indicators that have loaded figures can be identical, more precise,
+	// conflicting or implausible: the others (a whole new indicator) are new, and not read again.
+	var loaded int
+	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_inds i
+		WHERE EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.id)`).Scan(&loaded); err != nil {
+		return nil, fmt.Errorf("compare: %w", err)
+	}
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_new AS
 		SELECT s.file, s.vcol, s.province, c.id AS ind, k.unit_id, s.year, s.value, s.rank, k.source_id
-		FROM %s s %s WHERE %s`, rows, joinDims, ing.rules.allOK())
+		FROM %s s %s WHERE %s AND c.id IN (SELECT DISTINCT indicator_id FROM observation)`, rows, joinDims, ing.rules.allOK())
+	if loaded == 0 {
+		q = `CREATE OR REPLACE TEMP TABLE chiso_new (file INTEGER, vcol INTEGER, province VARCHAR, ind VARCHAR, unit_id VARCHAR,
+			year INTEGER, value DOUBLE, rank INTEGER, source_id VARCHAR)`
+	}
 	if _, err := c.ExecContext(ctx, q); err != nil {
 		return nil, fmt.Errorf("compare: %w", err)
 	}
@@ -111,8 +122,9 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 		return nil, err
 	}
 	perFile := map[int][2]int{}
+	// New is set by the caller: the valid figures that are none of the others.
 	r, err := c.QueryContext(ctx, `SELECT n.file, count(*), count(x.class) FILTER (x.class = 'conflict'),
-			count(x.class) FILTER (x.class = 'identical'), count(x.class) FILTER (x.class = 'precise'), count(*) FILTER (x.class IS NULL)
+			count(x.class) FILTER (x.class = 'identical'), count(x.class) FILTER (x.class = 'precise'), 0
 		FROM chiso_new n LEFT JOIN chiso_cmp x USING (file, ind, unit_id, year) GROUP BY n.file`)
 	if err != nil {
 		return nil, fmt.Errorf("compare: %w", err)
@@ -127,7 +139,7 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 		cmp.Conflicting += conf
 		cmp.Identical += ident
 		cmp.MorePrecise += prec
-		cmp.New += fresh
+		_ = fresh
 	}
 	r.Close()
 	pv, err := c.QueryContext(ctx, fmt.Sprintf(`SELECT n.file, n.ind, n.unit_id, n.province, n.year, n.value, n.rank, coalesce(x.class, 'new')

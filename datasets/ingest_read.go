@@ -325,7 +325,7 @@ CREATE OR REPLACE TEMP MACRO chiso_numfix(t) AS TRY_CAST(CASE
 CREATE OR REPLACE TEMP MACRO chiso_num(x) AS coalesce(TRY_CAST(x AS DOUBLE), chiso_numfix(chiso_numtxt(x)));
 CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN NOT contains(x, '.') THEN TRY_CAST(x AS INTEGER)
 	WHEN regexp_full_match(trim(x), '-?[0-9]+\.0+') THEN TRY_CAST(split_part(trim(x), '.', 1) AS INTEGER) END;
-CREATE OR REPLACE TEMP MACRO chiso_rank(x) AS chiso_int(rtrim(trim(x), '='));
+CREATE OR REPLACE TEMP MACRO chiso_rank(x) AS coalesce(chiso_int(x), CASE WHEN contains(x, '=') THEN chiso_int(rtrim(trim(x), '=')) END);
 CREATE OR REPLACE TEMP MACRO chiso_bool(x) AS CASE WHEN list_contains(['true', 'yes', 'có', 'co', '1', 'x', 'đúng', 'dung'], lower(trim(x))) THEN true
 	WHEN list_contains(['false', 'no', 'không', 'khong', '0', 'sai'], lower(trim(x))) THEN false END;
 `

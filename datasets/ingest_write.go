@@ -94,7 +94,12 @@ func (ing *ingestion) verifiedSQL() string {
 	case "true", "false":
 		def = ing.opts.Verified
 	}
-	return "coalesce(chiso_bool(s.verified_t), " + def + ")"
+	for _, in := range ing.files {
+		if _, ok := in.cols["verified"]; ok {
+			return "coalesce(chiso_bool(s.verified_t), " + def + ")"
+		}
+	}
+	return def
 }
 
 // write adds the staged rows in one transaction on the assumption that they are all valid,
@@ -143,6 +148,16 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 			WHERE x.class = 'identical'`).Scan(&identical); err != nil {
 			return err
 		}
+		var compared int
+		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_cmp`).Scan(&compared); err != nil {
+			return err
+		}
+		cmpJoin, cmpPref, cmpWhere := `LEFT JOIN chiso_cmp x ON x.file = s.file AND x.ind = c.id AND x.unit_id = k.unit_id AND x.year = s.year`,
+			"CASE WHEN x.precise_pref THEN true ELSE (%s) END", "AND x.class IS DISTINCT FROM 'identical'"
+		if compared == 0 { // nothing loaded to compare with: the plain insert
+			cmpJoin, cmpPref, cmpWhere = "", "%s", ""
+		}
+		preferred = fmt.Sprintf(cmpPref, preferred)
 		if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false FROM chiso_cmp x
 			WHERE x.precise_pref AND observation.preferred AND observation.indicator_id = x.ind
 				AND observation.unit_id = x.unit_id AND observation.year = x.year`); err != nil {
@@ -152,11 +167,11 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		res, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
 			SELECT c.id, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END,
 				CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END,
-				%[6]s, CASE WHEN x.precise_pref THEN true ELSE (%[2]s) END, k.source_id, ?
+				%[6]s, %[2]s, k.source_id, ?
 			FROM %[4]s s %[5]s
 			%[3]s
-			LEFT JOIN chiso_cmp x ON x.file = s.file AND x.ind = c.id AND x.unit_id = k.unit_id AND x.year = s.year
-			WHERE %[1]s AND x.class IS DISTINCT FROM 'identical'`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims, ing.verifiedSQL()), batch)
+			%[7]s
+			WHERE %[1]s %[8]s`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims, ing.verifiedSQL(), cmpJoin, cmpWhere), batch)
 		if err != nil {
 			return fmt.Errorf("write observations: %w", err)
 		}
@@ -183,6 +198,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 			return refused
 		}
 		rep.Added, rep.Rows = int(added), int(added+identical)
+		rep.Comparison.New = int(added) - rep.Comparison.MorePrecise - rep.Comparison.Conflicting
 		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM observation WHERE batch = ? AND preferred`, batch).Scan(&rep.Preferred); err != nil {
 			return err
 		}

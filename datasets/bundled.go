@@ -295,6 +295,9 @@ func (b *bundle) loadUnits(fsys fs.FS) error {
 		}
 		b.units = append(b.units, u)
 	}
+	if err := b.loadFormerUnits(fsys); err != nil {
+		return err
+	}
 	p34, err := readTable(fsys, "provinces_34.csv")
 	if err != nil {
 		return err
@@ -331,6 +334,34 @@ func (b *bundle) loadUnits(fsys fs.FS) error {
 			return fmt.Errorf("merger_2025.csv: effective_date: %w", err)
 		}
 		b.links = append(b.links, Link{Old: old, New: "vn34." + newCode, Effective: eff, Kind: kind, Source: m.get(row, "source")})
+	}
+	return nil
+}
+
+// loadFormerUnits adds the units that ended before the data's 63 (Hà Tây, merged into Hà Nội
+// on 2008-08-01), with their lineage, from provinces_former.csv if the bundle has it.
+func (b *bundle) loadFormerUnits(fsys fs.FS) error {
+	if _, err := fs.Stat(fsys, "provinces_former.csv"); err != nil {
+		return nil
+	}
+	t, err := readTable(fsys, "provinces_former.csv")
+	if err != nil {
+		return err
+	}
+	for i, row := range t.rows {
+		to, err1 := time.Parse(time.DateOnly, t.get(row, "valid_to"))
+		eff, err2 := time.Parse(time.DateOnly, t.get(row, "effective_date"))
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("provinces_former.csv:%d: valid_to or effective_date is not a date (YYYY-MM-DD)", i+2)
+		}
+		u := Unit{
+			ID: "vn63." + t.get(row, "code"), Code: t.get(row, "code"), Set: Set63,
+			NameVI: t.get(row, "name_vi"), NameEN: t.get(row, "name_en"),
+			Kind: t.get(row, "kind"), Region: t.get(row, "region"), ValidTo: to, Source: t.get(row, "source"),
+		}
+		u.Slug = slugify(u.NameEN)
+		b.units = append(b.units, u)
+		b.links = append(b.links, Link{Old: u.ID, New: "vn63." + t.get(row, "successor_code"), Effective: eff, Kind: "merger", Source: u.Source})
 	}
 	return nil
 }

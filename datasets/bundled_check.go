@@ -23,11 +23,11 @@ func checkBundle(ctx context.Context, conn *sql.Conn, b *bundle, lastYear int) e
 			probs.add(b.problem(r, "indicator", "a known indicator (indicators.csv)", quote(r.indicator)))
 		}
 		rows[i] = []any{int32(r.file), int64(i), int32(r.nUnits), nullString(r.province), nullString(r.indicator),
-			nullString(r.year), nullString(r.value), nullString(r.rank), nullString(r.rankOf), nullString(r.source)}
+			nullString(r.year), nullString(r.value), nullString(r.rank), nullString(r.rankOf), nullString(r.source), nil}
 	}
 	if _, err := conn.ExecContext(ctx, macros+`
 		CREATE OR REPLACE TEMP TABLE chiso_bundle_text (file INTEGER, rec BIGINT, n_units INTEGER, province VARCHAR,
-			indicator VARCHAR, year_t VARCHAR, value_t VARCHAR, rank_t VARCHAR, rank_of_t VARCHAR, source VARCHAR)`); err != nil {
+			indicator VARCHAR, year_t VARCHAR, value_t VARCHAR, rank_t VARCHAR, rank_of_t VARCHAR, source VARCHAR, verified_t VARCHAR)`); err != nil {
 		return fmt.Errorf("check bundled figures: %w", err)
 	}
 	drop := context.WithoutCancel(ctx)

@@ -17,7 +17,7 @@ func fixtureBundle(t *testing.T, over map[string]string) fs.FS {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keep := map[string]bool{"provinces_63.csv": true, "provinces_34.csv": true, "merger_2025.csv": true,
+	keep := map[string]bool{"provinces_63.csv": true, "provinces_34.csv": true, "merger_2025.csv": true, "provinces_former.csv": true,
 		"indicators.csv": true, "breaks.csv": true}
 	m := fstest.MapFS{}
 	names, err := fs.Glob(sub, "*.csv")

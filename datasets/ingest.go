@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -29,7 +31,13 @@ type IngestOptions struct {
 	Units     string // the unit set the rows refer to: "" (the units in force in each row's year), "63", "34", a year or a date
 	Encoding  string // the encoding of CSV files (default UTF-8), e.g. "windows-1258"
 	Source    string // the source of rows that have no source column or an empty one
+	Recipe    string // a publisher layout to read the files with (RecipeNames); "" detects one where unambiguous, "none" never
+	Year      int    // the year the files are for: checked against a recipe's, and the year of files without a year column
+	Columns   string // the columns of fields, by letter or header: "province=B,value=W,rank=X" (default: found by their headers)
+	HeaderRow int    // the sheet row of an XLSX file's header (default: the first non-empty row)
 	Prefer    bool   // make the new figures preferred over figures already loaded for the same key
+	Force     bool   // load a file even if most of its figures conflict with those loaded
+	Verified  string // "true" or "false": mark every new figure so; "" (default): a source that says UNVERIFIED marks its figures
 	DryRun    bool   // validate only; change nothing
 	TempDir   string // where decoded copies of CSV files go (default: the system's)
 	// Progress, if not nil, is told each step of the ingest as it starts.
@@ -46,6 +54,10 @@ type IngestReport struct {
 	Preferred int          `json:"preferred"` // added observations that are now the preferred figure
 	Version   string       `json:"dataset_version"`
 	DryRun    bool         `json:"dry_run"`
+	// Comparison says how the figures compare with those already loaded for the same key.
+	Comparison Comparison `json:"comparison"`
+	// Warnings: what a real ingest would refuse (a dry run reports it and goes on).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // A FileReport describes one ingested file.
@@ -56,6 +68,13 @@ type FileReport struct {
 	Shape   string   `json:"shape"` // "long" or "wide"
 	Rows    int      `json:"rows"`
 	Ignored []string `json:"ignored_columns,omitempty"`
+	Recipe  string   `json:"recipe,omitempty"`  // the recipe that read the file ("vcci-pci", "vcci-pci (detected)")
+	Year    int      `json:"year,omitempty"`    // the year a recipe found the file to be for
+	Used    []string `json:"used,omitempty"`    // what the recipe read: sheet, columns, rows
+	Skipped []string `json:"skipped,omitempty"` // what it did not: sheets, columns, rows
+	// SummaryRows counts the rows of national or regional totals and summaries ("Cả nước",
+	// "Trung bình", "Highest", a region) that were skipped, not loaded.
+	SummaryRows int `json:"summary_rows,omitempty"`
 }
 
 // problems collects what is wrong, in order, keeping the first MaxProblems by position.
@@ -67,6 +86,12 @@ type problems struct {
 func (p *problems) add(e *ParseError) {
 	p.total++
 	p.list = append(p.list, e)
+}
+
+// merge adds the problems of q.
+func (p *problems) merge(q *problems) {
+	p.list = append(p.list, q.list...)
+	p.total += q.total
 }
 
 func (p *problems) err() error {
@@ -115,6 +140,11 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	if err != nil {
 		return rep, err
 	}
+	switch opts.Verified {
+	case "", "true", "false":
+	default:
+		return rep, fmt.Errorf(`invalid --verified: expected true or false, got %q`, opts.Verified)
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return rep, err
@@ -128,12 +158,28 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions) 
 		in := &inputFile{idx: i, path: p, name: p}
 		ing.files = append(ing.files, in)
 		step("read " + p)
-		if err := ing.read(ctx, in, probs); err != nil {
+		scratch := &problems{}
+		if err := ing.read(ctx, in, scratch); err != nil {
 			return rep, err
 		}
-		if len(in.header) > 0 && in.records != 0 && in.mapHeader(opts, probs) {
+		if len(in.header) > 0 && in.records != 0 && in.mapHeader(opts, s.Catalogue(), scratch) {
 			in.ready = true
 		}
+		if scratch.total > 0 && in.format == "xlsx" && in.recipe == "" && opts.Recipe == "" {
+			// Not a plain table: a publisher's workbook that a recipe recognises?
+			if ok, err := ing.detectRecipe(ctx, in, probs); err != nil {
+				return rep, err
+			} else if ok {
+				continue
+			}
+		}
+		if scratch.total > 0 && in.format == "xlsx" && opts.Sheet == "" && len(in.header) > 0 && in.cols["province"] == 0 {
+			if p := notesSheet(in); p != nil {
+				scratch = &problems{}
+				scratch.add(p)
+			}
+		}
+		probs.merge(scratch)
 	}
 	if err := probs.err(); err != nil {
 		return rep, err
@@ -144,7 +190,12 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	files := func() []FileReport {
 		var out []FileReport
 		for _, in := range ing.files {
-			out = append(out, FileReport{File: in.name, Format: in.format, Sheet: in.sheet, Shape: in.shape(), Rows: in.records, Ignored: in.ignored})
+			skipped := in.skipped
+			if in.summaryRows > 0 {
+				skipped = append(slices.Clone(skipped), fmt.Sprintf("%s of totals or summaries (%s)", plural(in.summaryRows, "row"), strings.Join(quoteAll(in.summaryNames), ", ")))
+			}
+			out = append(out, FileReport{File: in.name, Format: in.format, Sheet: in.sheet, Shape: in.shape(), Rows: in.records, Ignored: in.ignored,
+				Recipe: in.recipe, Year: in.year, Used: in.used, Skipped: skipped, SummaryRows: in.summaryRows})
 		}
 		return out
 	}
@@ -178,9 +229,21 @@ func (s *Store) ingest(ctx context.Context, paths []string, opts IngestOptions) 
 	if err := probs.err(); err != nil {
 		return rep, err
 	}
+	rep.Files = files() // with the rows that resolve skipped
 	if opts.DryRun {
 		rep.Rows = n
 		rep.Version = s.Version()
+		perFile, err := ing.compare(ctx, "chiso_stage", &rep.Comparison)
+		if err != nil {
+			return rep, err
+		}
+		c := &rep.Comparison
+		c.New = n - c.Identical - c.MorePrecise - c.Conflicting
+		if refused := ing.refusal(perFile); refused != nil {
+			for _, p := range refused.Problems {
+				rep.Warnings = append(rep.Warnings, p.Error())
+			}
+		}
 		return rep, nil
 	}
 	// The fast write was refused without a problem: a hash collision of two keys. Write
@@ -243,6 +306,8 @@ type ingestion struct {
 	temps []string // temporary tables to drop at the end
 	views []string // temporary views to drop at the end
 	step  func(string)
+	// implausible lists the value columns far from the indicator's loaded figures (plausible).
+	implausible []*ParseError
 }
 
 func (ing *ingestion) cleanup() {

@@ -107,6 +107,29 @@ func readCSVFile(in *inputFile, enc string, tmpDir string, probs *problems) erro
 	for _, f := range fields {
 		in.header = append(in.header, strings.TrimSpace(strings.ReplaceAll(strings.Trim(string(f), `"`), `""`, `"`)))
 	}
+	// A second header row (Vietnamese under English, or short codes) on line 2: its cells name
+	// the fields the first row does not, and the rows equal to it are left out (longSQL).
+	if rest := head[min(end+1, len(head)):]; len(rest) > 0 {
+		if e2 := firstLineEnd(rest); e2 < len(rest) {
+			l2 := bytes.TrimSuffix(rest[:e2], []byte{'\r'})
+			_, _, f2 := scanQuotedRecord(append(l2, '\n'), in.delim, true)
+			var cells []string
+			for _, f := range f2 {
+				cells = append(cells, strings.TrimSpace(strings.ReplaceAll(strings.Trim(string(f), `"`), `""`, `"`)))
+			}
+			if len(cells) == len(in.header) && bytes.IndexByte(l2, '"') < 0 && secondHeader(cells) {
+				in.header2 = cells
+				for j, c := range cells {
+					if _, ok := headerFields[foldHeader(in.header[j])]; !ok {
+						if _, ok := headerFields[foldHeader(c)]; ok {
+							in.header[j] = c
+						}
+					}
+				}
+				in.skipped = append(in.skipped, "line 2: a second header row")
+			}
+		}
+	}
 	in.records = -1 // not known until DuckDB has read the file
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 )
 
 // badRow is one row of a validation query: where, which field, what was wanted and found.
@@ -44,7 +45,7 @@ func (ing *ingestion) collect(ctx context.Context, query string, probs *problems
 }
 
 // recordName names data record rec of file f, as seen from a problem in file from:
-// "line 12", "row 12" of a sheet, and "line 12 of other.csv" in another file.
+// "line 12 of a.csv", "row 12 of a.xlsx" of a sheet, and "line 12 of dir/other.csv" in another file.
 func (ing *ingestion) recordName(f int, rec int64, from *inputFile) string {
 	in := ing.files[f]
 	word := "line"
@@ -53,9 +54,9 @@ func (ing *ingestion) recordName(f int, rec int64, from *inputFile) string {
 	}
 	s := fmt.Sprintf("%s %d", word, in.lineOf(rec))
 	if in != from {
-		s += " of " + in.name
+		return s + " of " + in.name
 	}
-	return s
+	return s + " of " + filepath.Base(in.name) // the same file: named, for messages read on their own
 }
 
 // collectBad runs query, which yields problem rows, into a temporary table and adds the first

@@ -11,7 +11,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -28,17 +30,31 @@ type inputFile struct {
 	tempPaths  []string // copies of the file and folders made for it, removed at the end
 	temps      []string // temporary tables the reader made
 	header     []string
+	header2    []string // CSV: a second header row on line 2, left out of the rows
 	headerLine int
 	records    int
 	lines      []int32        // data record i (0-based) starts on line lines[i]
 	cols       map[string]int // field → 1-based column; absent fields are missing
 	years      map[int]int    // wide form: column → year
+	inds       map[int]string // wide by indicator: column → indicator id (one year: cols["year"] or year)
 	ignored    []string
+	// A file read by a recipe (see recipe.go):
+	recipe   string    // its name, with " (detected)" when not asked for
+	year     int       // the year the file is for
+	unitsDay time.Time // if not zero, the day whose units its province names refer to
+	used     []string  // what the recipe read
+	skipped  []string  // what it did not
+	// summaryRows counts the rows of totals and summaries ("Cả nước", "Trung bình") skipped.
+	summaryRows  int
+	summaryNames []string
 }
 
 func (in *inputFile) shape() string {
 	if in.years != nil {
 		return "wide"
+	}
+	if in.inds != nil {
+		return "wide by indicator"
 	}
 	return "long"
 }
@@ -63,6 +79,7 @@ var headerFields = map[string]string{
 	"rank": "rank", "xephang": "rank", "hang": "rank", "thuhang": "rank",
 	"rankof": "rank_of", "outof": "rank_of",
 	"source": "source", "nguon": "source", "nguonsolieu": "source",
+	"verified": "verified", "dakiemchung": "verified", "kiemchung": "verified", "daxacminh": "verified", "xacminh": "verified",
 }
 
 var yearHeader = regexp.MustCompile(`^(19|20)\d\d$`)
@@ -95,13 +112,44 @@ func nameWordsRaw(s string) []string {
 }
 
 // mapHeader finds the fields of in's header: long form (province, year, value and/or rank,
-// indicator) or wide form (province and one column per year).
-func (in *inputFile) mapHeader(opts IngestOptions, probs *problems) bool {
+// indicator), wide by year (province and one column per year) or wide by indicator (province
+// and one column per indicator of the catalogue, for one year: a year column or --year).
+// --columns names the columns of fields by letter or header. A wide file keeps its rank column
+// when it has one figure column.
+func (in *inputFile) mapHeader(opts IngestOptions, cat *Catalogue, probs *problems) bool {
 	in.cols = map[string]int{}
 	years := map[int]int{}
+	inds := map[int]string{}
+	claimed := map[int]bool{}
+	if opts.Columns != "" {
+		given, err := in.parseColumns(opts.Columns)
+		if err != nil {
+			probs.add(err)
+			return false
+		}
+		for f, c := range given {
+			in.cols[f] = c
+			claimed[c] = true
+		}
+	}
+	byName := map[string]string{}
+	if cat != nil {
+		for _, ind := range cat.All() {
+			for _, n := range []string{ind.ID, ind.NameVI, ind.NameEN} {
+				byName[foldHeader(n)] = ind.ID
+			}
+		}
+	}
 	for i, h := range in.header {
 		col := i + 1
+		if claimed[col] {
+			continue
+		}
 		if f, ok := headerFields[foldHeader(h)]; ok {
+			if _, set := in.cols[f]; set && opts.Columns != "" {
+				in.ignored = append(in.ignored, h)
+				continue
+			}
 			if _, dup := in.cols[f]; dup {
 				probs.add(&ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: col, Field: h,
 					Want: "one column for " + f, Got: fmt.Sprintf("a second one (column %d is %q too)", in.cols[f], in.header[in.cols[f]-1])})
@@ -122,6 +170,10 @@ func (in *inputFile) mapHeader(opts IngestOptions, probs *problems) bool {
 			years[col] = y
 			continue
 		}
+		if id, ok := byName[foldHeader(h)]; ok && foldHeader(h) != "" {
+			inds[col] = id
+			continue
+		}
 		in.ignored = append(in.ignored, h)
 	}
 	got := quote(strings.Join(in.header, ","))
@@ -133,19 +185,40 @@ func (in *inputFile) mapHeader(opts IngestOptions, probs *problems) bool {
 	_, hasYear := in.cols["year"]
 	_, hasValue := in.cols["value"]
 	_, hasRank := in.cols["rank"]
+	_, hasInd := in.cols["indicator"]
+	if in.recipe == "" {
+		in.year = opts.Year
+	}
 	switch {
-	case hasYear && (hasValue || hasRank):
+	case (hasYear || opts.Year != 0) && (hasValue || hasRank):
 		for col := range years {
+			in.ignored = append(in.ignored, in.header[col-1])
+		}
+		for col := range inds {
 			in.ignored = append(in.ignored, in.header[col-1])
 		}
 	case len(years) > 0 && !hasYear:
 		in.years = years
+	case len(inds) > 0 && !hasInd:
+		if !hasYear && opts.Year == 0 {
+			probs.add(&ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: 1, Field: "--year",
+				Want: "a year column or --year for a file with one column per indicator", Got: got})
+			return false
+		}
+		in.inds = inds
 	default:
 		probs.add(&ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: 1,
 			Want: "a long header (province, indicator, year, value[, rank, rank_of, source]) or a wide one (province and one column per year)", Got: got})
 		return false
 	}
-	if _, ok := in.cols["indicator"]; !ok && opts.Indicator == "" {
+	if hasRank && (in.years != nil || in.inds != nil) && len(years)+len(inds) > 1 {
+		c := in.cols["rank"]
+		probs.add(&ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Column: c, Field: in.header[c-1],
+			Want: "a rank column in a wide file of one figure column (which column does it rank?)",
+			Got:  fmt.Sprintf("%d figure columns; load the ranks with a long file or one column at a time (--columns)", len(years)+len(inds))})
+		return false
+	}
+	if _, ok := in.cols["indicator"]; !ok && opts.Indicator == "" && in.inds == nil {
 		want := "an indicator column, or --indicator"
 		if in.years != nil {
 			want = "--indicator for a wide file (one column per year)"
@@ -154,6 +227,40 @@ func (in *inputFile) mapHeader(opts IngestOptions, probs *problems) bool {
 		return false
 	}
 	return true
+}
+
+// parseColumns reads --columns: field=COLUMN pairs, a column by its letter (A, AB) or its
+// header; it returns field → 1-based column.
+func (in *inputFile) parseColumns(spec string) (map[string]int, *ParseError) {
+	out := map[string]int{}
+	fields := map[string]bool{"province": true, "indicator": true, "year": true, "value": true, "rank": true, "rank_of": true, "source": true, "verified": true}
+	bad := func(want, got string) *ParseError {
+		return &ParseError{File: in.name, Sheet: in.sheet, Line: in.hdrLine(), Field: "--columns", Want: want, Got: got}
+	}
+	for _, part := range strings.Split(spec, ",") {
+		f, c, ok := strings.Cut(strings.TrimSpace(part), "=")
+		f, c = strings.ToLower(strings.TrimSpace(f)), strings.TrimSpace(c)
+		if !ok || !fields[f] || c == "" {
+			return nil, bad("field=COLUMN pairs such as province=B,value=W,rank=X (fields: province, indicator, year, value, rank, rank_of, source, verified)", quote(part))
+		}
+		col := 0
+		for i, h := range in.header { // a header name first: a column may be called "X"
+			if foldHeader(h) == foldHeader(c) && foldHeader(c) != "" {
+				col = i + 1
+				break
+			}
+		}
+		if col == 0 {
+			if n, err := excelize.ColumnNameToNumber(strings.ToUpper(c)); err == nil && n <= len(in.header) {
+				col = n
+			}
+		}
+		if col == 0 {
+			return nil, bad(fmt.Sprintf("a column letter (A–%s) or a header of the file (%s)", colName(len(in.header)-1), strings.Join(quoteAll(in.header), ", ")), quote(c))
+		}
+		out[f] = col
+	}
+	return out, nil
 }
 
 func (in *inputFile) hdrLine() int {
@@ -174,14 +281,8 @@ func (ing *ingestion) read(ctx context.Context, in *inputFile, probs *problems) 
 	head = head[:n]
 	ext := strings.ToLower(filepath.Ext(in.path))
 	isZip := bytes.HasPrefix(head, []byte("PK\x03\x04"))
+	isOLE := bytes.HasPrefix(head, ole2Magic)
 	switch {
-	case bytes.HasPrefix(head, ole2Magic):
-		got := "a legacy .xls workbook (save it as .xlsx)"
-		if ext != ".xls" {
-			got = "a legacy .xls workbook or a password-protected XLSX (save it as .xlsx, without a password)"
-		}
-		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: got})
-		return nil
 	case bytes.HasPrefix(head, []byte("\x1f\x8b")):
 		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "a gzip-compressed file (decompress it first)"})
 		return nil
@@ -189,20 +290,23 @@ func (ing *ingestion) read(ctx context.Context, in *inputFile, probs *problems) 
 		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "a PDF document (export the table as CSV or XLSX)"})
 		return nil
 	case ext == ".ods" || isZip && bytes.Contains(head, []byte("application/vnd.oasis.opendocument")):
-		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "an OpenDocument spreadsheet (save it as .xlsx or CSV)"})
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV, XLSX or XLS", Got: "an OpenDocument spreadsheet (.ods): save it as .xlsx or export it as CSV"})
 		return nil
-	case ext == ".xls" || ext == ".xlsx" && !isZip && looksLikeHTML(head):
-		got := "a legacy .xls workbook (save it as .xlsx)"
-		if looksLikeHTML(head) {
-			got = "an HTML page named " + ext + " (open it and save it as .xlsx or CSV)"
-		}
-		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: got})
+	case (ext == ".xls" || ext == ".xlsx") && !isZip && !isOLE && looksLikeHTML(head):
+		probs.add(&ParseError{File: in.name, Line: 1, Want: "CSV or XLSX", Got: "an HTML page named " + ext + " (open it and save it as .xlsx or CSV)"})
 		return nil
+	case ing.opts.Recipe != "" && ing.opts.Recipe != "none" || ext == ".xls" || isOLE:
+		return ing.readByRecipe(ctx, in, ing.opts.Recipe, probs)
 	case ext == ".xlsx" || ext == ".xlsm" || isZip:
 		in.format = "xlsx"
-		return readXLSXFile(ctx, ing.conn, in, ing.opts.Sheet, probs)
+		return readXLSXFile(ctx, ing.conn, in, ing.opts.Sheet, ing.opts.HeaderRow, probs)
 	default:
 		in.format = "csv"
+		if ing.opts.HeaderRow > 1 {
+			probs.add(&ParseError{File: in.name, Line: 1, Field: "--header-row", Want: "an XLSX file (a CSV file's header is its first line)",
+				Got: fmt.Sprintf("--header-row %d on a CSV file: remove the lines above the header", ing.opts.HeaderRow)})
+			return nil
+		}
 		return readCSVFile(in, ing.opts.Encoding, ing.opts.TempDir, probs)
 	}
 }
@@ -224,11 +328,13 @@ func looksLikeHTML(head []byte) bool {
 // messages) and the values parsed once, in the same pass that reads the file. The view
 // chiso_stage puts all files together with their record numbers. A value that is neither a
 // number nor empty may still mean "not published" (chiso_na).
-const rawColumns = `province, indicator, year_t, value_t, rank_t, rank_of_t, source,
-	chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_int(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of`
+const rawColumns = `province, indicator, year_t, value_t, rank_t, rank_of_t, source, verified_t,
+	chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_rank(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of`
 
-// The parsers: a number may use a decimal comma ("63,80"); a whole number has no decimal
-// point ("12.5" is not a rank). TRY_CAST accepts surrounding spaces. chiso_has(x) is
+// The parsers: a number may use a decimal comma ("63,80"), the minus sign "−", spaces or dots
+// as thousands separators ("8 587,1", "1.234,5") and a percent sign ("12,5%" is 12.5, as
+// displayed); a whole number has no decimal point ("12.5" is not a rank) but may end in ".0"
+// ("2022.0", as spreadsheets write years); a rank may end in "=" (a shared rank, "37="). TRY_CAST accepts surrounding spaces. chiso_has(x) is
 // chiso_txt(x) IS NOT NULL without the copy that trim makes of every cell (a cell is blank
 // after trim just when it is blank after ltrim). chiso_na uses list_contains, not IN: DuckDB
 // skips it in a filter for the rows an earlier test settled, which it did not do for IN.
@@ -236,8 +342,19 @@ const macros = `
 CREATE OR REPLACE TEMP MACRO chiso_txt(x) AS nullif(trim(x), '');
 CREATE OR REPLACE TEMP MACRO chiso_has(x) AS coalesce(ltrim(x) <> '', false);
 CREATE OR REPLACE TEMP MACRO chiso_na(x) AS coalesce(list_contains(['n/a', 'na', 'not published', 'not_published', 'không công bố', 'khong cong bo'], lower(trim(x))), false);
-CREATE OR REPLACE TEMP MACRO chiso_num(x) AS coalesce(TRY_CAST(x AS DOUBLE), CASE WHEN contains(x, ',') THEN TRY_CAST(replace(x, ',', '.') AS DOUBLE) END);
-CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN NOT contains(x, '.') THEN TRY_CAST(x AS INTEGER) END;
+CREATE OR REPLACE TEMP MACRO chiso_numtxt(x) AS replace(replace(replace(replace(trim(x), '−', '-'), ' ', ''), chr(160), ''), chr(8239), '');
+CREATE OR REPLACE TEMP MACRO chiso_numfix(t) AS TRY_CAST(CASE
+	WHEN contains(t, ',') AND contains(t, '.') AND strpos(t, ',') > strpos(t, '.') THEN replace(replace(rtrim(t, '%'), '.', ''), ',', '.')
+	WHEN contains(t, ',') AND contains(t, '.') THEN replace(rtrim(t, '%'), ',', '')
+	WHEN length(t) - length(replace(t, ',', '')) > 1 THEN replace(rtrim(t, '%'), ',', '')
+	WHEN length(t) - length(replace(t, '.', '')) > 1 THEN replace(rtrim(t, '%'), '.', '')
+	ELSE replace(rtrim(t, '%'), ',', '.') END AS DOUBLE);
+CREATE OR REPLACE TEMP MACRO chiso_num(x) AS coalesce(TRY_CAST(x AS DOUBLE), chiso_numfix(chiso_numtxt(x)));
+CREATE OR REPLACE TEMP MACRO chiso_int(x) AS CASE WHEN NOT contains(x, '.') THEN TRY_CAST(x AS INTEGER)
+	WHEN regexp_full_match(trim(x), '-?[0-9]+\.0+') THEN TRY_CAST(split_part(trim(x), '.', 1) AS INTEGER) END;
+CREATE OR REPLACE TEMP MACRO chiso_rank(x) AS coalesce(chiso_int(x), CASE WHEN contains(x, '=') THEN chiso_int(rtrim(trim(x), '=')) END);
+CREATE OR REPLACE TEMP MACRO chiso_bool(x) AS CASE WHEN list_contains(['true', 'yes', 'có', 'co', '1', 'x', 'đúng', 'dung'], lower(trim(x))) THEN true
+	WHEN list_contains(['false', 'no', 'không', 'khong', '0', 'sai'], lower(trim(x))) THEN false END;
 `
 
 // longSQL returns SQL that yields the file's rows in long form, as text: [rec,] vcol,
@@ -261,28 +378,50 @@ func (in *inputFile) longSQL(withRec bool, rejects string) (string, error) {
 		if withRec {
 			from = fmt.Sprintf("(SELECT row_number() OVER () AS rec, * FROM %s)", src)
 		}
+		if in.header2 != nil { // leave out the second header row (and its repeats)
+			var eq []string
+			for j, c := range in.header2 {
+				eq = append(eq, fmt.Sprintf("coalesce(trim(c%d), '') = %s", j+1, sqlString(c)))
+			}
+			from = fmt.Sprintf("(SELECT * FROM %s WHERE NOT (%s))", from, strings.Join(eq, " AND "))
+		}
 	}
 	recCol := ""
 	if withRec {
 		recCol = "rec, "
 	}
-	if in.years == nil {
-		return fmt.Sprintf(`SELECT %s%d AS vcol, %s AS province, %s AS indicator, %s AS year_t, %s AS value_t, %s AS rank_t,
-			%s AS rank_of_t, %s AS source FROM %s`, recCol, in.cols["value"], col("province"), col("indicator"), col("year"),
-			col("value"), col("rank"), col("rank_of"), col("source"), from), nil
+	yearT := col("year")
+	if _, ok := in.cols["year"]; !ok && in.year != 0 {
+		yearT = fmt.Sprintf("'%d'", in.year)
 	}
-	var on, yearCase []string
+	if in.years == nil && in.inds == nil {
+		return fmt.Sprintf(`SELECT %s%d AS vcol, %s AS province, %s AS indicator, %s AS year_t, %s AS value_t, %s AS rank_t,
+			%s AS rank_of_t, %s AS source, %s AS verified_t FROM %s`, recCol, in.cols["value"], col("province"), col("indicator"), yearT,
+			col("value"), col("rank"), col("rank_of"), col("source"), col("verified"), from), nil
+	}
+	// Wide: one row per non-empty figure cell; the column gives the year or the indicator.
+	var on, cases []string
 	for c, y := range in.years {
 		on = append(on, fmt.Sprintf("c%d", c))
-		yearCase = append(yearCase, fmt.Sprintf("WHEN 'c%d' THEN '%d'", c, y))
+		cases = append(cases, fmt.Sprintf("WHEN 'c%d' THEN '%d'", c, y))
+	}
+	for c, id := range in.inds {
+		on = append(on, fmt.Sprintf("c%d", c))
+		cases = append(cases, fmt.Sprintf("WHEN 'c%d' THEN %s", c, sqlString(id)))
 	}
 	sort.Strings(on)
-	return fmt.Sprintf(`SELECT %[1]sCAST(substr(col, 2) AS INTEGER) AS vcol, province, indicator, CASE col %[2]s END AS year_t,
-			value AS value_t, NULL::VARCHAR AS rank_t, NULL::VARCHAR AS rank_of_t, source
-		FROM (UNPIVOT (SELECT %[1]s%[3]s AS province, %[4]s AS indicator, %[5]s AS source, %[6]s FROM %[7]s)
+	sort.Strings(cases)
+	yearOut, indOut := "CASE col "+strings.Join(cases, " ")+" END", "indicator"
+	if in.inds != nil {
+		yearOut, indOut = "year_t", "CASE col "+strings.Join(cases, " ")+" END"
+	}
+	return fmt.Sprintf(`SELECT %[1]sCAST(substr(col, 2) AS INTEGER) AS vcol, province, %[9]s AS indicator, %[2]s AS year_t,
+			value AS value_t, rank_t, NULL::VARCHAR AS rank_of_t, source, verified_t
+		FROM (UNPIVOT (SELECT %[1]s%[3]s AS province, %[4]s AS indicator, %[5]s AS source, %[8]s AS year_t, %[10]s AS rank_t,
+			%[11]s AS verified_t, %[6]s FROM %[7]s)
 			ON %[6]s INTO NAME col VALUE value)
 		WHERE chiso_txt(value) IS NOT NULL`,
-		recCol, strings.Join(yearCase, " "), col("province"), col("indicator"), col("source"), strings.Join(on, ", "), from), nil
+		recCol, yearOut, col("province"), col("indicator"), col("source"), strings.Join(on, ", "), from, yearT, indOut, col("rank"), col("verified")), nil
 }
 
 // stage reads every file into its chiso_raw_N table and defines the view chiso_stage.
@@ -296,7 +435,7 @@ func (ing *ingestion) stage(ctx context.Context, probs *problems) error {
 		// A long CSV keeps the file's order in the table (preserve_insertion_order): rowid is
 		// the record, which avoids the serial row_number() on the largest files.
 		rec, withRec := "rec", true
-		if in.format == "csv" && in.years == nil {
+		if in.format == "csv" && in.years == nil && in.header2 == nil {
 			rec, withRec = "rowid + 1", false
 		}
 		long, err := in.longSQL(withRec, rejects)
@@ -335,7 +474,7 @@ func (ing *ingestion) stage(ctx context.Context, probs *problems) error {
 		if in.records < 0 || in.years == nil {
 			in.records = n
 		}
-		parts = append(parts, fmt.Sprintf("SELECT %d AS file, %s AS rec, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source, year, value, rank, rank_of FROM %s",
+		parts = append(parts, fmt.Sprintf("SELECT %d AS file, %s AS rec, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source, verified_t, year, value, rank, rank_of FROM %s",
 			in.idx, rec, raw))
 	}
 	if len(parts) == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -101,6 +102,9 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	}
 
 	ing.step("validate: provinces")
+	for _, in := range ing.files {
+		in.summaryRows, in.summaryNames = 0, nil
+	}
 	// Provinces and sources: the distinct (name, year, source) triples. Each name is resolved in
 	// Go to the unit in force at the end of its year (or on the --units day); each source is
 	// cleaned and hashed once.
@@ -128,7 +132,21 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 			rows.Close()
 			return err
 		}
+		if what, ok := summaryRow(name); ok {
+			// A total or summary row ("Cả nước", "Trung bình", a region): skipped and counted.
+			in := ing.files[file]
+			in.summaryRows += int(n)
+			if !slices.Contains(in.summaryNames, name) {
+				in.summaryNames = append(in.summaryNames, name)
+			}
+			_ = what
+			continue
+		}
 		at := ing.units.at(year)
+		fileDay := ing.files[file].unitsDay
+		if !fileDay.IsZero() {
+			at = fileDay
+		}
 		u, err := ing.s.registry.Resolve(name, at)
 		if err != nil {
 			var ne *NameError
@@ -149,6 +167,9 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 		}
 		if _, ok := nUnits[at]; !ok {
 			nUnits[at] = len(ing.units.units(ing.s.registry, year))
+			if !fileDay.IsZero() {
+				nUnits[at] = len(ing.s.registry.InForce(at))
+			}
 		}
 		un, ok := unitNo[u.ID]
 		if !ok {

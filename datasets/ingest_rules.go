@@ -15,7 +15,7 @@ import (
 // A rule's SQL is written over three relations:
 //
 //	s  the row: the text as found (province, indicator, source, year_t, value_t, rank_t,
-//	   rank_of_t) and the parsed values (year, value, rank, rank_of); see rawColumns
+//	   rank_of_t, verified_t) and the parsed values (year, value, rank, rank_of); see rawColumns
 //	c  its indicator (chiso_inddim): id, first_year, scale_min, scale_max, unit_of_measure
 //	k  its key (chiso_keydim): n_units, the number of units in force for the row's year
 //
@@ -61,12 +61,15 @@ var rowRules = []rowRule{
 	{name: "rank_of", field: "rank_of",
 		ok:   `s.rank_of >= 1 OR NOT chiso_has(s.rank_of_t)`,
 		want: `'a whole number ≥ 1'`, got: `'"' || s.rank_of_t || '"'`},
+	{name: "verified", field: "verified",
+		ok:   `NOT chiso_has(s.verified_t) OR chiso_bool(s.verified_t) IS NOT NULL`,
+		want: `'true or false (có or không, yes or no)'`, got: `'"' || s.verified_t || '"'`},
 	{name: "year_range", field: "year", keyed: true,
 		ok:   `s.year BETWEEN c.first_year AND $last_year`,
 		want: `'a year from ' || c.first_year || ' (the first year of ' || c.id || ') to $last_year'`,
 		// A number of days since 1899-12-30 is how a spreadsheet stores a date (44197 is 2021-01-01).
-		got: `s.year::VARCHAR || CASE WHEN s.year BETWEEN 3000 AND 73050 THEN ', which is the date ' ||
-			strftime(DATE '1899-12-30' + s.year, '%Y-%m-%d') || ' as a spreadsheet stores dates (write the year alone)' ELSE '' END`},
+		got: `CASE WHEN s.year BETWEEN 3000 AND 2958465 THEN 'the date ' || CAST(DATE '1899-12-30' + s.year AS VARCHAR) || ' (an Excel date: the cell should hold a year)'
+			WHEN s.year > $last_year THEN s.year::VARCHAR || ', a year in the future' ELSE s.year::VARCHAR END`},
 	{name: "scale", field: "value", keyed: true,
 		ok:   `s.value IS NULL OR s.value BETWEEN coalesce(c.scale_min, s.value) AND coalesce(c.scale_max, s.value)`,
 		want: `'a value in [' || coalesce(c.scale_min::VARCHAR, '…') || ', ' || coalesce(c.scale_max::VARCHAR, '…') || '] (' || c.unit_of_measure || ')'`,

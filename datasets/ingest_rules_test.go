@@ -34,6 +34,7 @@ func TestRowRulesSameOnEveryPath(t *testing.T) {
 		"year_range":    {"Hà Nội,par_index,2011,70,,," + src, `:3:3: column "year": expected a year from 2012 (the first year of par_index) to 2026, got 2011`, IngestOptions{}},
 		"scale":         {"Hà Nội,par_index,2016,100.5,,," + src, `:3:4: column "value": expected a value in [0.0, 100.0] (% (0–100)), got "100.5"`, IngestOptions{}},
 		"rank_within":   {"Hà Nội,par_index,2016,70,64,," + src, `:3:5: column "rank": expected a rank in 1..63 (the units in force; give rank_of for a ranking of more), got 64`, IngestOptions{}},
+		"verified":      {"Hà Nội,par_index,2016,70,,," + src + ",perhaps", `:3:8: column "verified": expected true or false (có or không, yes or no), got "perhaps"`, IngestOptions{}},
 	}
 	ctx := context.Background()
 	s := mustOpenStore(t)
@@ -46,7 +47,11 @@ func TestRowRulesSameOnEveryPath(t *testing.T) {
 				t.Fatalf("rule %q has no test case: add a row that breaks only it", r.name)
 			}
 			path := filepath.Join(t.TempDir(), r.name+".csv")
-			writeFile(t, path, header+good+tc.row+"\n")
+			hdr, g := header, good
+			if strings.Count(tc.row, ",") > strings.Count(header, ",") { // the row has a verified column
+				hdr, g = strings.TrimSuffix(header, "\n")+",verified\n", strings.TrimSuffix(good, "\n")+",có\n"
+			}
+			writeFile(t, path, hdr+g+tc.row+"\n")
 			before := takeSnapshot(t, s)
 			var msgs [2]string
 			for i, dry := range []bool{true, false} {

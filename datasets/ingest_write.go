@@ -31,8 +31,8 @@ func (ing *ingestion) fast(ctx context.Context, rep *IngestReport) (bool, error)
 		if err != nil {
 			return false, err
 		}
-		parts = append(parts, fmt.Sprintf(`SELECT %d AS file, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source,
-			chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_int(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of
+		parts = append(parts, fmt.Sprintf(`SELECT %d AS file, vcol, province, indicator, year_t, value_t, rank_t, rank_of_t, source, verified_t,
+			chiso_int(year_t) AS year, chiso_num(value_t) AS value, chiso_rank(rank_t) AS rank, chiso_int(rank_of_t) AS rank_of
 			FROM (%s)`, in.idx, long))
 	}
 	rows := "(" + strings.Join(parts, " UNION ALL ") + ")"
@@ -73,13 +73,32 @@ func (ing *ingestion) fast(ctx context.Context, rep *IngestReport) (bool, error)
 	if scratch.total > 0 {
 		return false, nil
 	}
+	for _, in := range ing.files {
+		total -= int64(in.summaryRows) // totals and summaries are skipped, not written
+	}
 	ok, err := ing.write(ctx, rep, rows, total, true)
 	if ok {
 		for _, in := range ing.files {
-			in.records = int(perFile[in.idx])
+			in.records = int(perFile[in.idx]) - in.summaryRows
 		}
 	}
 	return ok, err
+}
+
+// verifiedSQL is the verified flag of a new figure: the row's verified cell (true/false,
+// có/không), else --verified, else the source's (a source that says UNVERIFIED marks its figures).
+func (ing *ingestion) verifiedSQL() string {
+	def := "k.verified"
+	switch ing.opts.Verified {
+	case "true", "false":
+		def = ing.opts.Verified
+	}
+	for _, in := range ing.files {
+		if _, ok := in.cols["verified"]; ok {
+			return "coalesce(chiso_bool(s.verified_t), " + def + ")"
+		}
+	}
+	return def
 }
 
 // write adds the staged rows in one transaction on the assumption that they are all valid,
@@ -103,24 +122,51 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	if ing.opts.Prefer || existing == 0 {
 		preferred, joinExisting = "true", ""
 	}
+	// Compare with the loaded figures: an identical one is not added again; a more precise
+	// one takes over as preferred from the figure it refines. The comparison reads only, into
+	// temporary tables, so that its refusal too leaves the database file as it was.
+	ing.step("write: compare")
+	rep.Comparison = Comparison{}
+	perFile, err := ing.compare(ctx, rows, &rep.Comparison)
+	if err != nil {
+		return false, err
+	}
+	var identical int64
+	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_new n JOIN chiso_cmp x USING (file, ind, unit_id, year)
+		WHERE x.class = 'identical'`).Scan(&identical); err != nil {
+		return false, err
+	}
+	var compared int
+	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_cmp`).Scan(&compared); err != nil {
+		return false, err
+	}
+	cmpJoin, cmpPref, cmpWhere := `LEFT JOIN chiso_cmp x ON x.file = s.file AND x.ind = c.id AND x.unit_id = k.unit_id AND x.year = s.year`,
+		"CASE WHEN x.precise_pref THEN true ELSE (%s) END", "AND x.class IS DISTINCT FROM 'identical'"
+	if compared == 0 { // nothing loaded to compare with: the plain insert
+		cmpJoin, cmpPref, cmpWhere = "", "%s", ""
+	}
+	preferred = fmt.Sprintf(cmpPref, preferred)
 	ing.step("write: check")
-	ing.temps = append(ing.temps, "chiso_new")
+	// chiso_add holds the observations to add, as rows of observation (chiso_new is the
+	// comparison's: the valid figures of indicators that have loaded ones).
+	ing.temps = append(ing.temps, "chiso_add")
 	// A refused write frees its rows now: diagnose, which comes next, stages the files again.
-	defer c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_new`)
-	if _, err := c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_new AS
+	defer c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_add`)
+	if _, err := c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_add AS
 		SELECT c.id AS indicator_id, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
 			CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END AS status,
-			k.verified, %[2]s AS preferred, k.source_id, ?::VARCHAR AS batch
+			%[6]s AS verified, %[2]s AS preferred, k.source_id, ?::VARCHAR AS batch
 		FROM %[4]s s %[5]s
 		%[3]s
-		WHERE %[1]s`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims), batch); err != nil {
+		%[7]s
+		WHERE %[1]s %[8]s`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims, ing.verifiedSQL(), cmpJoin, cmpWhere), batch); err != nil {
 		return false, fmt.Errorf("write observations: %w", err)
 	}
 	var added int64
-	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_new`).Scan(&added); err != nil {
+	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_add`).Scan(&added); err != nil {
 		return false, err
 	}
-	if added != staged {
+	if added != staged-identical {
 		return false, nil
 	}
 	if checkKeys {
@@ -129,7 +175,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		// slower path of diagnose.
 		var dups int
 		if err := c.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM (SELECT 1 FROM chiso_new GROUP BY hash(indicator_id, unit_id, year) HAVING count(*) > 1))
+			(SELECT count(*) FROM (SELECT 1 FROM chiso_add GROUP BY hash(indicator_id, unit_id, year) HAVING count(*) > 1))
 			+ (SELECT count(*) FROM chiso_existing e JOIN chiso_keys k ON k.unit_no = e.unit_no AND k.year = e.year AND k.src_no = e.same_source_no)`,
 		).Scan(&dups); err != nil {
 			return false, err
@@ -138,7 +184,11 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 			return false, nil
 		}
 	}
-	err := inTx(ctx, c, func() error {
+	if refused := ing.refusal(perFile); refused != nil {
+		return false, refused
+	}
+	locked := false
+	err = inTx(ctx, c, func() error {
 		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
 			WHERE id NOT IN (SELECT id FROM source)`); err != nil {
 			return fmt.Errorf("write sources: %w", err)
@@ -151,19 +201,39 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 				return fmt.Errorf("write: %w", err)
 			}
 		}
+		if compared > 0 {
+			if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false FROM chiso_cmp x
+				WHERE x.precise_pref AND observation.preferred AND observation.indicator_id = x.ind
+					AND observation.unit_id = x.unit_id AND observation.year = x.year`); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+		}
 		ing.step("write: observations")
-		if _, err := c.ExecContext(ctx, `INSERT INTO observation SELECT * FROM chiso_new`); err != nil {
+		if _, err := c.ExecContext(ctx, `INSERT INTO observation SELECT * FROM chiso_add`); err != nil {
 			return fmt.Errorf("write observations: %w", err)
 		}
-		rep.Added, rep.Rows = int(added), int(added)
-		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_new WHERE preferred`).Scan(&rep.Preferred); err != nil {
+		rep.Added, rep.Rows = int(added), int(added+identical)
+		rep.Comparison.New = int(added) - rep.Comparison.MorePrecise - rep.Comparison.Conflicting
+		if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_add WHERE preferred`).Scan(&rep.Preferred); err != nil {
 			return err
 		}
 		ing.step("write: version")
 		if err := updateVersion(ctx, c); err != nil {
 			return err
 		}
-		return recordVersion(ctx, c, batch, ing.opts.Prefer && existing > 0)
+		if err := recordVersion(ctx, c, batch, ing.opts.Prefer && existing > 0); err != nil {
+			return err
+		}
+		// Commit and publish the new version while no reader is between Read and release.
+		ing.s.pub.Lock()
+		locked = true
+		return nil
 	})
+	if locked {
+		if err == nil {
+			err = ing.readVersion(ctx, rep)
+		}
+		ing.s.pub.Unlock()
+	}
 	return err == nil, err
 }

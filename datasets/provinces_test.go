@@ -80,7 +80,7 @@ func TestRegistryCounts(t *testing.T) {
 	for _, tc := range []struct {
 		at   string
 		want int
-	}{{"2024-12-31", 63}, {"2025-03-01", 63}, {"2025-07-01", 34}, {"2006-12-31", 63}} {
+	}{{"2024-12-31", 63}, {"2025-03-01", 63}, {"2025-07-01", 34}, {"2006-12-31", 64}, {"2008-07-31", 64}, {"2008-08-01", 63}} {
 		if got := len(reg.InForce(date(tc.at))); got != tc.want {
 			t.Errorf("units in force on %s = %d, want %d", tc.at, got, tc.want)
 		}
@@ -92,6 +92,14 @@ func TestRegistryCounts(t *testing.T) {
 	succ = reg.Successors("vn63.46")
 	if len(succ) != 1 || succ[0].ID != "vn34.46" {
 		t.Errorf("successors of Thừa Thiên Huế = %v, want Huế vn34.46", succ)
+	}
+	// Hà Tây (64 units until 2008-07-31) became part of Hà Nội, which became Hà Nội of the 34.
+	succ = reg.Successors("vn63.28")
+	if len(succ) != 1 || succ[0].ID != "vn34.01" {
+		t.Errorf("successors of Hà Tây = %v, want Hà Nội vn34.01", succ)
+	}
+	if _, out := reg.Links("vn63.28"); len(out) != 1 || out[0].New != "vn63.01" || out[0].Effective.Format(time.DateOnly) != "2008-08-01" {
+		t.Errorf("lineage of Hà Tây = %v, want into vn63.01 on 2008-08-01", out)
 	}
 	in, _ := reg.Links("vn34.92")
 	if len(in) != 3 {
@@ -116,6 +124,9 @@ func FuzzResolve(f *testing.F) {
 		day := u.ValidFrom
 		if day.IsZero() {
 			day = date("2020-06-30")
+			if !u.ValidTo.IsZero() && u.ValidTo.Before(day) {
+				day = u.ValidTo // a unit that ended before (Hà Tây)
+			}
 		}
 		for _, name := range []string{u.NameVI, u.NameEN, u.ID, u.Code} {
 			got, err := reg.Resolve(name, day)

@@ -102,6 +102,18 @@ type Store struct {
 	// committed (ingest's readVersion, LoadSyntheticPanel); it does not order writes.
 	mu      sync.RWMutex
 	version string
+	// pub orders an ingest's commit against reads that must see one version (Read): the
+	// commit and the publication of its version happen with pub held for writing, so no
+	// reader holding it sees part of an ingest or a version that its data does not match.
+	pub sync.RWMutex
+}
+
+// Read returns the dataset version and holds off the commit of any ingest until release is
+// called: every query in between reads that version, whole. An ingest does its work while
+// readers hold it and waits only to commit; release must be called, and soon.
+func (s *Store) Read() (version string, release func()) {
+	s.pub.RLock()
+	return s.Version(), s.pub.RUnlock
 }
 
 // Open opens the DuckDB database at path ("" for an in-memory database), creates the schema

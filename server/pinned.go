@@ -42,6 +42,7 @@ type pinnedVersion struct {
 func newPins(rs *responder) *pins {
 	inner := *rs
 	inner.pins = nil
+	inner.admin = nil // a pinned version is read only: no upload under /v/{version}
 	r := chi.NewRouter()
 	addRoutes(r, &inner)
 	return &pins{main: rs, current: r, old: map[string]*pinnedVersion{}}

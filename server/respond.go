@@ -81,6 +81,7 @@ type responder struct {
 	tmpl   *template.Template
 	cache  *responseCache
 	limit  *limiter
+	admin  *admin // the operators' upload; nil (no routes) without an admin token
 }
 
 // fail writes err as JSON (the API) or as an HTML page (html). Server errors are logged here,
@@ -218,6 +219,16 @@ func (rs *responder) serve(w http.ResponseWriter, r *http.Request, q *query, var
 			return
 		}
 		defer release()
+	}
+	// The response is computed wholly on one dataset version: an ingest commits only when no
+	// response is being computed (datasets.Store.Read).
+	now, done := rs.store.Read()
+	defer done()
+	if now != version {
+		version = now
+		if cacheable {
+			key = cacheKey(version, r, q, variant, html)
+		}
 	}
 	resp, err := produce(r.Context(), version)
 	if err != nil {

@@ -51,6 +51,11 @@ func addRoutes(r chi.Router, rs *responder) {
 		r.Method(http.MethodGet, "/composite", compositeFormRedirect(rs.pages(rs.handleCompositePage())))
 	})
 	r.With(pageHeaders(true), cachePolicy(cacheShortHTML)).Method(http.MethodGet, "/embed/{chart}", rs.pages(rs.handleEmbed()))
+	if rs.admin != nil { // the operators' upload exists only with an admin token
+		r.Method(http.MethodPost, "/api/v1/admin/ingest", rs.handleAdminIngest())
+		r.With(pageHeaders(false)).Method(http.MethodGet, "/admin/upload", rs.handleUploadPage())
+		r.With(pageHeaders(false)).Method(http.MethodPost, "/admin/upload", rs.handleUploadPage())
+	}
 	r.Method(http.MethodGet, "/assets/*", handleAssets())
 	if rs.pins != nil {
 		r.Route("/v/{version}", func(r chi.Router) {

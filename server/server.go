@@ -24,6 +24,9 @@ type Config struct {
 	// KeepVersions is how many dataset versions, the current one included, are served at
 	// pinned URLs /v/{version}/… (default DefaultKeepVersions).
 	KeepVersions int
+	// AdminToken, if not "", enables the operators' upload (POST /api/v1/admin/ingest and
+	// /admin/upload) behind "Authorization: Bearer AdminToken"; without it those routes do not exist.
+	AdminToken string
 }
 
 // DefaultCacheBytes is the response cache's byte budget unless Config says otherwise.
@@ -57,6 +60,9 @@ func NewServer(logger *slog.Logger, cfg Config, store *datasets.Store) http.Hand
 		cfg.AccessLog = io.Discard
 	}
 	alog := newAccessLog(cfg.AccessLog)
+	if cfg.AdminToken != "" {
+		rs.admin = newAdmin(cfg.AdminToken)
+	}
 	rs.pins = newPins(rs)
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)

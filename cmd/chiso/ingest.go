@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -33,6 +35,12 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	fs.StringVar(&opts.Encoding, "encoding", "", "encoding of CSV files, e.g. windows-1258 (default UTF-8)")
 	fs.StringVar(&opts.Source, "source", "", "source of rows that have no source of their own")
 	fs.BoolVar(&opts.Prefer, "prefer", false, "make the new figures preferred over figures already loaded for the same key")
+	fs.StringVar(&opts.Recipe, "recipe", "", "read a publisher's own workbook: "+strings.Join(datasets.RecipeNames(), ", ")+` (default: detected where unambiguous; "none" never)`)
+	fs.IntVar(&opts.Year, "year", 0, "the year the files are for: checked against the year a recipe reads from the file")
+	fs.StringVar(&opts.Columns, "columns", "", `the columns of fields, by letter or header: "province=B,value=W,rank=X" (default: found by the headers)`)
+	fs.IntVar(&opts.HeaderRow, "header-row", 0, "the sheet row of an XLSX file's header (default: the first non-empty row)")
+	fs.BoolVar(&opts.Force, "force", false, "load a file even if most of its figures differ from those loaded (wrong year or sheet?)")
+	fs.StringVar(&opts.Verified, "verified", "", `mark every new figure verified ("true") or not ("false"); default: a source that says UNVERIFIED marks its figures`)
 	fs.BoolVar(&opts.DryRun, "dry-run", validateOnly, "validate only; change nothing")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	memMB := fs.Int64("memory-mb", 512, "memory DuckDB may use for the ingest, in MiB; beyond it, it spills to temporary files")
@@ -103,14 +111,22 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 		}()
 	}
 	rep, err := store.Ingest(ctx, files, opts)
-	if err != nil {
-		return err
+	if err == nil {
+		keep = !rep.DryRun
 	}
-	keep = !rep.DryRun
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		if err != nil {
+			if jerr := enc.Encode(ingestFailure(err)); jerr != nil {
+				return jerr
+			}
+			return err
+		}
 		return enc.Encode(rep)
+	}
+	if err != nil {
+		return err
 	}
 	for _, f := range rep.Files {
 		fmt.Fprintf(stdout, "%s: %s %s, %d rows", f.File, f.Shape, f.Format, f.Rows)
@@ -120,7 +136,28 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 		if len(f.Ignored) > 0 {
 			fmt.Fprintf(stdout, "; ignored columns %q", f.Ignored)
 		}
+		if f.Recipe != "" {
+			fmt.Fprintf(stdout, "; recipe %s, year %d", f.Recipe, f.Year)
+		}
 		fmt.Fprintln(stdout)
+		for _, u := range f.Used {
+			fmt.Fprintf(stdout, "  used: %s\n", u)
+		}
+		for _, u := range f.Skipped {
+			fmt.Fprintf(stdout, "  skipped: %s\n", u)
+		}
+	}
+	fmt.Fprintf(stdout, "compared with the loaded figures: %s\n", rep.Comparison)
+	for _, c := range rep.Comparison.Conflicts {
+		fmt.Fprintf(stdout, "  conflict: %s %s %d (%s): %s from %q; loaded %s from %q; preferred: the %s one\n",
+			c.Indicator, c.Unit, c.Year, c.Province, figureText(c.Value, c.Rank), c.Source,
+			figureText(c.Loaded.Value, c.Loaded.Rank), c.Loaded.Source.Citation, c.Preferred)
+	}
+	if more := rep.Comparison.Conflicting - len(rep.Comparison.Conflicts); more > 0 {
+		fmt.Fprintf(stdout, "  … and %d more conflicts\n", more)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
 	}
 	if rep.DryRun {
 		fmt.Fprintf(stdout, "valid: %d observations; nothing was changed\n", rep.Rows)
@@ -152,4 +189,50 @@ func lockMessage(err error) error {
 		return fmt.Errorf("open %s: %v: `chiso %s` (PID %d) holds its lock; wait for it to finish and try again", le.Path, datasets.ErrLocked, cmd, le.PID)
 	}
 	return err
+}
+
+// figureText writes a figure as "53.4 (rank 51)".
+func figureText(v *float64, rank *int) string {
+	var parts []string
+	if v != nil {
+		parts = append(parts, strconv.FormatFloat(*v, 'f', -1, 64))
+	}
+	if rank != nil {
+		parts = append(parts, fmt.Sprintf("rank %d", *rank))
+	}
+	if len(parts) == 0 {
+		return "no figure"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ingestFailure is a failed ingest as JSON: the message and, for invalid files, every problem
+// listed with its position.
+func ingestFailure(err error) any {
+	type problem struct {
+		File     string `json:"file"`
+		Sheet    string `json:"sheet,omitempty"`
+		Line     int    `json:"line,omitempty"`
+		Column   int    `json:"column,omitempty"`
+		Field    string `json:"field,omitempty"`
+		Position string `json:"position"`
+		Want     string `json:"expected,omitempty"`
+		Got      string `json:"got,omitempty"`
+		Message  string `json:"message"`
+	}
+	out := struct {
+		Error    string    `json:"error"`
+		Changed  bool      `json:"changed"`
+		Total    int       `json:"problems_total,omitempty"`
+		Problems []problem `json:"problems,omitempty"`
+	}{Error: err.Error()}
+	var ie *datasets.IngestError
+	if errors.As(err, &ie) {
+		out.Total = ie.Total
+		for _, p := range ie.Problems {
+			out.Problems = append(out.Problems, problem{File: p.File, Sheet: p.Sheet, Line: p.Line, Column: p.Column, Field: p.Field,
+				Position: p.Position(), Want: p.Want, Got: p.Got, Message: p.Error()})
+		}
+	}
+	return out
 }

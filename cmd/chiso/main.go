@@ -1,8 +1,12 @@
 // Command chiso serves, ingests, validates and exports the provincial indicators of Vietnam.
 //
-//	chiso serve    [--addr HOST:PORT] [--db FILE]    (default 127.0.0.1:8080; --addr :8080 for every interface)
+//	chiso serve    [--addr HOST:PORT] [--db FILE] [--admin-token-file FILE]
+//	               (default 127.0.0.1:8080; --addr :8080 for every interface; the admin token,
+//	               from the file or CHISO_ADMIN_TOKEN, enables the upload at /admin/upload)
 //	chiso ingest   --db FILE [--indicator ID] [--sheet NAME] [--units 63|34|YEAR|DATE]
-//	               [--encoding NAME] [--source TEXT] [--prefer] [--dry-run] FILE...
+//	               [--encoding NAME] [--source TEXT] [--prefer] [--dry-run] [--json]
+//	               [--recipe vcci-pci|none] [--year YEAR] [--columns FIELD=COL,...] [--header-row N]
+//	               [--force] [--verified true|false] FILE...
 //	chiso validate [--db FILE] [same options as ingest] FILE...
 //	chiso export   [--db FILE] [--format csv|json|parquet|xlsx|zip] [--indicator IDS] [--provinces P] [--years Y] [--units 63|34] [--sources all|preferred] [--out FILE]
 package main
@@ -26,7 +30,7 @@ const usage = `chiso compares Vietnam's provinces on PCI, PAR Index, DTI, PAPI a
 Usage:
   chiso serve    [--addr HOST:PORT] [--db FILE]   serve the API on the bundled data (and FILE's);
                                                   default 127.0.0.1:8080, --addr :8080 for every interface
-  chiso ingest   --db FILE [options] FILE...      add figures from CSV or XLSX files, atomically
+  chiso ingest   --db FILE [options] FILE...      add figures from CSV, XLSX or (with a recipe) XLS files, atomically
   chiso validate [--db FILE] [options] FILE...    check files without changing anything
   chiso export   [--db FILE] [--format csv|json|parquet|xlsx|zip] [--indicator IDS] [--provinces P]
                  [--years FROM-TO] [--units 63|34] [--sources all|preferred] [--excel-vn] [--out FILE]

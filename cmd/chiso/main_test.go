@@ -356,6 +356,7 @@ func TestServeFlags(t *testing.T) {
 		{"cache budget", []string{"--cache-mb", "16"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 16}},
 		{"versions kept", []string{"--keep-versions", "5"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 128, KeepVersions: 5}},
 		{"debug address", []string{"--debug-addr", "127.0.0.1:6060"}, nil, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 128, DebugAddr: "127.0.0.1:6060"}},
+		{"admin token from the environment", nil, map[string]string{"CHISO_ADMIN_TOKEN": " 0123456789abcdef\n"}, serveConfig{Addr: "127.0.0.1:8080", CacheMB: 128, AdminToken: "0123456789abcdef"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := parseServeFlags(tc.args, func(k string) string { return tc.env[k] }, io.Discard)
@@ -365,11 +366,23 @@ func TestServeFlags(t *testing.T) {
 		})
 	}
 	_, err := parseServeFlags([]string{"8080"}, func(string) string { return "" }, io.Discard)
-	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db, --read-only, --cache-mb, --keep-versions and --debug-addr` {
+	if err == nil || err.Error() != `serve: unexpected argument "8080": expected only the flags --addr, --db, --read-only, --cache-mb, --keep-versions, --debug-addr and --admin-token-file` {
 		t.Errorf("parseServeFlags(8080): %v", err)
 	}
 	if _, err := parseServeFlags([]string{"--cache-mb", "0"}, func(string) string { return "" }, io.Discard); err == nil {
 		t.Error("--cache-mb 0 was accepted")
+	}
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(tokenFile, []byte("fedcba9876543210fedc\n"), 0o600)
+	if got, err := parseServeFlags([]string{"--admin-token-file", tokenFile}, func(string) string { return "short" }, io.Discard); err != nil || got.AdminToken != "fedcba9876543210fedc" {
+		t.Errorf("--admin-token-file: %+v, %v", got, err)
+	}
+	if _, err := parseServeFlags(nil, func(k string) string { return map[string]string{"CHISO_ADMIN_TOKEN": "short"}[k] }, io.Discard); err == nil {
+		t.Error("a 5-character admin token was accepted")
+	}
+	if _, err := parseServeFlags([]string{"--read-only", "--db", "x.db", "--admin-token-file", tokenFile}, func(string) string { return "" }, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "--read-only serves no upload") {
+		t.Errorf("--read-only with an admin token: %v, want it refused", err)
 	}
 }
 

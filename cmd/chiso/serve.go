@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,7 +38,13 @@ type serveConfig struct {
 	// DebugAddr, if set, is where /debug/vars (goroutines and Go memory statistics, as JSON)
 	// is served, on its own listener apart from the public routes.
 	DebugAddr string
+	// AdminToken enables the operators' upload (POST /api/v1/admin/ingest, /admin/upload);
+	// "" leaves those routes out.
+	AdminToken string
 }
+
+// minAdminToken is the shortest admin token serve accepts.
+const minAdminToken = 16
 
 // parseServeFlags reads serve's flags, falling back to CHISO_ADDR and CHISO_DB, then to the defaults.
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -50,17 +57,36 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.Int64Var(&cfg.CacheMB, "cache-mb", server.DefaultCacheBytes>>20, "byte budget of the in-memory response cache, in MiB")
 	fs.IntVar(&cfg.KeepVersions, "keep-versions", 0, fmt.Sprintf("dataset versions served at pinned URLs /v/{version}/…, the current one included (default %d; in memory: the current one)", server.DefaultKeepVersions))
 	fs.StringVar(&cfg.DebugAddr, "debug-addr", getenv("CHISO_DEBUG_ADDR"), "if set, serve /debug/vars (goroutines, memory) on this address, e.g. 127.0.0.1:6060 (env CHISO_DEBUG_ADDR)")
+	tokenFile := fs.String("admin-token-file", "", "file holding the admin token that enables the upload (POST /api/v1/admin/ingest, /admin/upload); "+
+		"env CHISO_ADMIN_TOKEN gives the token itself; without either the upload routes do not exist")
 	if err := fs.Parse(args); err != nil {
 		return serveConfig{}, err
 	}
+	cfg.AdminToken = strings.TrimSpace(getenv("CHISO_ADMIN_TOKEN"))
+	if *tokenFile != "" {
+		b, err := os.ReadFile(*tokenFile)
+		if err != nil {
+			return serveConfig{}, fmt.Errorf("invalid --admin-token-file: %w", err)
+		}
+		cfg.AdminToken = strings.TrimSpace(string(b))
+		if cfg.AdminToken == "" {
+			return serveConfig{}, fmt.Errorf("invalid --admin-token-file %s: expected a token, got an empty file", *tokenFile)
+		}
+	}
+	if cfg.AdminToken != "" && len(cfg.AdminToken) < minAdminToken {
+		return serveConfig{}, fmt.Errorf("invalid admin token: expected at least %d characters, got %d", minAdminToken, len(cfg.AdminToken))
+	}
 	if fs.NArg() > 0 {
-		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db, --read-only, --cache-mb, --keep-versions and --debug-addr", fs.Arg(0))
+		return serveConfig{}, fmt.Errorf("serve: unexpected argument %q: expected only the flags --addr, --db, --read-only, --cache-mb, --keep-versions, --debug-addr and --admin-token-file", fs.Arg(0))
 	}
 	if cfg.KeepVersions < 0 {
 		return serveConfig{}, fmt.Errorf("invalid --keep-versions: expected at least 1, got %d", cfg.KeepVersions)
 	}
 	if cfg.ReadOnly && cfg.DBPath == "" {
 		return serveConfig{}, fmt.Errorf("serve: --read-only needs --db FILE")
+	}
+	if cfg.ReadOnly && cfg.AdminToken != "" {
+		return serveConfig{}, fmt.Errorf("serve: --read-only serves no upload: expected no admin token (--admin-token-file or CHISO_ADMIN_TOKEN), got one")
 	}
 	if cfg.CacheMB < 1 {
 		return serveConfig{}, fmt.Errorf("invalid --cache-mb: expected at least 1, got %d", cfg.CacheMB)
@@ -92,7 +118,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20, KeepVersions: keepVersions(cfg), AccessLog: stderr}, store),
+		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20, KeepVersions: keepVersions(cfg), AccessLog: stderr, AdminToken: cfg.AdminToken}, store),
 		MaxHeaderBytes:    16 << 10,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -105,7 +131,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	logger.Info("chiso listening", "addr", ln.Addr().String(), "db", dbName(cfg.DBPath),
-		"dataset_version", store.Version(), "startup", time.Since(start).String())
+		"dataset_version", store.Version(), "startup", time.Since(start).String(), "admin_upload", cfg.AdminToken != "")
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	if cfg.DebugAddr != "" {

@@ -337,23 +337,8 @@ func (s *Store) parquetFile(ctx context.Context, path string, t Table, m Meta) e
 
 // appendTemp bulk-loads rows into a temporary table through the DuckDB Appender.
 func appendTemp(ctx context.Context, conn *sql.Conn, table string, rows [][]any) error {
-	return conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", table)
-		if err != nil {
-			return fmt.Errorf("appender %s: %w", table, err)
-		}
-		vals := make([]driver.Value, 0, 32)
-		for _, r := range rows {
-			vals = vals[:0]
-			for _, v := range r {
-				vals = append(vals, v)
-			}
-			if err := a.AppendRow(vals...); err != nil {
-				a.Close()
-				return fmt.Errorf("append %s: %w", table, err)
-			}
-		}
-		return a.CloseWithCancel(ctx)
+	return appendWith(ctx, conn, table, rows, func(dc driver.Conn) (*duckdb.Appender, error) {
+		return duckdb.NewAppender(dc, "temp", "main", table)
 	})
 }
 

@@ -195,29 +195,8 @@ func readXLSXFile(ctx context.Context, conn *sql.Conn, in *inputFile, sheet stri
 			in.skipped = append(in.skipped, plural(n, "empty row"))
 		}
 	}
-	in.records = len(data)
 	percentColumns(f, sheet, data, in.lines)
-	cols := make([]string, len(in.header))
-	for i := range cols {
-		cols[i] = fmt.Sprintf("c%d VARCHAR", i+1)
-	}
-	raw := fmt.Sprintf("chiso_raw_%d", in.idx)
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (%s)", raw, strings.Join(cols, ", "))); err != nil {
-		return err
-	}
-	in.from = fmt.Sprintf("(SELECT rowid + 1 AS rec, * FROM %s)", raw)
-	in.temps = append(in.temps, raw)
-	vals := make([][]any, len(data))
-	for i, cells := range data {
-		row := make([]any, len(in.header))
-		for j, c := range cells {
-			if c != "" {
-				row[j] = c
-			}
-		}
-		vals[i] = row
-	}
-	return appendRows(ctx, conn, raw, vals)
+	return loadRawTable(ctx, conn, in, data)
 }
 
 func quoteAll(ss []string) []string {

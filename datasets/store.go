@@ -335,8 +335,15 @@ func inTx(ctx context.Context, conn *sql.Conn, fn func() error) error {
 
 // appendRows bulk-loads rows into table through the DuckDB Appender.
 func appendRows(ctx context.Context, conn *sql.Conn, table string, rows [][]any) error {
+	return appendWith(ctx, conn, table, rows, func(dc driver.Conn) (*duckdb.Appender, error) {
+		return duckdb.NewAppenderFromConn(dc, "", table)
+	})
+}
+
+// appendWith bulk-loads rows through the Appender that open makes on the connection.
+func appendWith(ctx context.Context, conn *sql.Conn, table string, rows [][]any, open func(driver.Conn) (*duckdb.Appender, error)) error {
 	return conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		a, err := open(dc.(driver.Conn))
 		if err != nil {
 			return fmt.Errorf("appender %s: %w", table, err)
 		}

@@ -157,15 +157,8 @@ func (in MapInput) Plot(o Options) (*plot.Plot, error) {
 		labels.XYs = append(labels.XYs, plotter.XY{X: x - 0.35, Y: y - 0.15})
 		labels.Labels = append(labels.Labels, t.Label)
 	}
-	if len(labels.XYs) > 0 {
-		lb, err := plotter.NewLabels(labels)
-		if err != nil {
-			return nil, err
-		}
-		for i := range lb.TextStyle {
-			lb.TextStyle[i].Font.Size = vg.Points(5)
-		}
-		p.Add(lb)
+	if err := addLabels(p, labels, 5); err != nil {
+		return nil, err
 	}
 	p.Legend.Add(o.label("no_data") + " □  " + withheldLabel(o, in.NotPublished) + " ■")
 	// The colour scale: five swatches from the worst to the best value, with their values.

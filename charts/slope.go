@@ -88,15 +88,8 @@ func (in SlopeInput) Plot(o Options) (*plot.Plot, error) {
 		}
 		p.Add(l)
 	}
-	if len(labels.XYs) > 0 {
-		lb, err := plotter.NewLabels(labels)
-		if err != nil {
-			return nil, err
-		}
-		for i := range lb.TextStyle {
-			lb.TextStyle[i].Font.Size = vg.Points(7)
-		}
-		p.Add(lb)
+	if err := addLabels(p, labels, 7); err != nil {
+		return nil, err
 	}
 	p.NominalX(strconv.Itoa(in.FromYear), strconv.Itoa(in.ToYear))
 	p.X.Max = 1.4

@@ -161,3 +161,19 @@ func MissingGlyphs(s string) []rune {
 	}
 	return missing
 }
+
+// addLabels adds text labels at points to p in a font of size points; none is nothing.
+func addLabels(p *plot.Plot, labels plotter.XYLabels, size float64) error {
+	if len(labels.XYs) == 0 {
+		return nil
+	}
+	lb, err := plotter.NewLabels(labels)
+	if err != nil {
+		return err
+	}
+	for i := range lb.TextStyle {
+		lb.TextStyle[i].Font.Size = vg.Points(size)
+	}
+	p.Add(lb)
+	return nil
+}

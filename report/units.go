@@ -86,8 +86,6 @@ func finite(v float64) *float64 {
 	return &v
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}

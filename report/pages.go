@@ -124,8 +124,8 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 		for i, s := range v.Successors {
 			names[i] = UnitName(s, lang)
 		}
-		v.Became, v.BecameUnits = fmt.Sprintf(words.Text(lang, "became"), UnitName(u, lang), dateText(u.ValidTo, lang),
-			dateText(u.ValidTo.AddDate(0, 0, 1), lang), strings.Join(names, ", ")), v.Successors
+		v.Became, v.BecameUnits = fmt.Sprintf(words.Text(lang, "became"), UnitName(u, lang), words.Date(lang, u.ValidTo),
+			words.Date(lang, u.ValidTo.AddDate(0, 0, 1)), strings.Join(names, ", ")), v.Successors
 	}
 	in, _ := reg.Links(u.ID)
 	for _, l := range in {
@@ -214,9 +214,6 @@ func (v View) params(q url.Values) url.Values {
 	}
 	return q
 }
-
-// dateText is a date as the page's language writes it: 30/06/2025 or 2025-06-30.
-func dateText(d time.Time, lang string) string { return words.Date(lang, d) }
 
 func validityText(u datasets.Unit, lang string) string {
 	from, to := "…", "…"

@@ -10,20 +10,31 @@ import (
 
 // An accessLog writes one JSON line per request, as slog's JSON handler would
 // ({"time","level","msg","method","path","status","bytes","duration","request_id","cached"}),
-// without slog's per-record costs (caller capture, attribute boxing): it is on every request's path.
+// without slog's per-record costs (caller capture, attribute boxing): it is on every request's
+// path. Lines are written in batches: at most flushEvery after they were logged, or when
+// flushAt bytes are waiting, and on Flush.
 type accessLog struct {
-	mu  sync.Mutex
-	w   io.Writer
-	buf []byte
+	mu      sync.Mutex
+	w       io.Writer
+	buf     []byte // lines not written yet
+	pending bool   // a flush is scheduled
 }
+
+const (
+	flushEvery = 100 * time.Millisecond
+	flushAt    = 32 << 10
+)
 
 func newAccessLog(w io.Writer) *accessLog { return &accessLog{w: w} }
 
-// log writes one request's line. Write errors are ignored: the log must never fail a request.
+// log logs one request's line. Write errors are ignored: the log must never fail a request.
 func (l *accessLog) log(method, path string, status, bytes int, d time.Duration, requestID string, cached bool) {
+	if l.w == io.Discard {
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.buf[:0]
+	b := l.buf
 	b = append(b, `{"time":"`...)
 	b = time.Now().AppendFormat(b, time.RFC3339Nano)
 	b = append(b, `","level":"INFO","msg":"request","method":`...)
@@ -43,9 +54,29 @@ func (l *accessLog) log(method, path string, status, bytes int, d time.Duration,
 	if cached {
 		b = append(b, `,"cached":true`...)
 	}
-	b = append(b, "}\n"...)
-	l.w.Write(b)
-	l.buf = b
+	l.buf = append(b, "}\n"...)
+	switch {
+	case len(l.buf) >= flushAt:
+		l.flushLocked()
+	case !l.pending:
+		l.pending = true
+		time.AfterFunc(flushEvery, l.Flush)
+	}
+}
+
+// Flush writes the lines logged so far.
+func (l *accessLog) Flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.flushLocked()
+	l.pending = false
+}
+
+func (l *accessLog) flushLocked() {
+	if len(l.buf) > 0 {
+		l.w.Write(l.buf)
+		l.buf = l.buf[:0]
+	}
 }
 
 // appendJSONString appends s as a JSON string: quotes, backslashes and control characters

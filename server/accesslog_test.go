@@ -11,6 +11,10 @@ func TestAccessLogLinesAreJSON(t *testing.T) {
 	var buf bytes.Buffer
 	l := newAccessLog(&buf)
 	l.log("GET", "/provinces/Hậu Giang?x=\"\\\x01\xff", 200, 1234, 3*time.Millisecond, "host/abc-1", true)
+	if buf.Len() != 0 {
+		t.Errorf("a line was written at once: %q", buf.String())
+	}
+	l.Flush()
 	var rec map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
 		t.Fatalf("%q is not JSON: %v", buf.String(), err)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"container/list"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -29,6 +31,7 @@ type cachedResponse struct {
 	gzipped []byte
 	etag    string
 	header  http.Header // the middleware's headers when it was produced (security, CORS, Vary) and the response's own
+	lines   [][2]string // header's lines in key order, with the ETag and Cache-Control: what every answer from it carries
 	aliases []string    // guarded by the cache's mutex
 }
 
@@ -54,8 +57,19 @@ func (e *cacheEntry) size() int64 {
 func (c *responseCache) get(key string) (*cachedResponse, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.entries[key]
-	if !ok {
+	return c.touch(c.entries[key])
+}
+
+// getBytes is get of a key built in a buffer (the lookup does not copy it).
+func (c *responseCache) getBytes(key []byte) (*cachedResponse, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.touch(c.entries[string(key)])
+}
+
+// touch marks el, if any, as the most recently used and returns its response; c.mu is held.
+func (c *responseCache) touch(el *list.Element) (*cachedResponse, bool) {
+	if el == nil {
 		return nil, false
 	}
 	c.order.MoveToFront(el)
@@ -76,6 +90,15 @@ func newCachedResponse(resp response, etag string, header http.Header) *cachedRe
 	}
 	for k, v := range resp.header { // the response's own headers, over the middleware's
 		cr.header[k] = v
+	}
+	for _, k := range slices.Sorted(maps.Keys(cr.header)) {
+		for _, v := range cr.header[k] {
+			cr.lines = append(cr.lines, [2]string{k, v})
+		}
+	}
+	cr.lines = append(cr.lines, [2]string{"Etag", etag})
+	if _, ok := cr.header["Cache-Control"]; !ok {
+		cr.lines = append(cr.lines, [2]string{"Cache-Control", noCache[0]})
 	}
 	if len(resp.body) >= 1024 && compressible(resp.contentType) {
 		var buf bytes.Buffer

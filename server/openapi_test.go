@@ -42,11 +42,7 @@ func getDocument(t *testing.T, srv *httptest.Server) ([]byte, *openapi.Document)
 // document names is a route.
 func TestRoutesDocumented(t *testing.T) {
 	store := mustOpenStore(t)
-	h := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}, store)
-	f, ok := h.(*front)
-	if !ok {
-		t.Fatalf("NewServer returns %T, not the cache in front of the router", h)
-	}
+	f := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}, store)
 	routes, ok := f.next.(chi.Routes)
 	if !ok {
 		t.Fatalf("the router is a %T, not a chi.Routes", f.next)
@@ -59,7 +55,7 @@ func TestRoutesDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(f)
 	defer srv.Close()
 	_, doc := getDocument(t, srv)
 	var documented []string

@@ -261,23 +261,35 @@ func (rs *responder) cached(w http.ResponseWriter, r *http.Request, html bool) b
 
 // rawKey is the alias of a request: the URL as requested, with what else selects the response.
 func rawKey(version string, r *http.Request, html bool) string {
-	var b strings.Builder
-	b.WriteString("raw|")
-	b.WriteString(version)
-	b.WriteByte('|')
-	b.WriteString(strconv.FormatInt(time.Now().Unix()/86400, 10)) // the day: the default as_of
-	b.WriteByte('|')
-	b.WriteString(r.URL.Path)
-	b.WriteByte('?')
-	b.WriteString(r.URL.RawQuery)
-	if strings.Contains(r.Header.Get("Accept"), "text/csv") {
-		b.WriteString("|csv")
+	return string(appendRawKey(make([]byte, 0, 128), version, r.URL.Path, r.URL.RawQuery,
+		strings.Contains(r.Header.Get("Accept"), "text/csv"), html, scheme(r) == "https", r.Host))
+}
+
+// appendRawKey appends to b the alias key of a request for path?query (raw query), whether it
+// asks for CSV (Accept), and for pages (html) the origin the links name: one rule for the
+// requests of net/http (strings) and of the front server (bytes).
+func appendRawKey[T string | []byte](b []byte, version string, path, query T, csv, html, https bool, host T) []byte {
+	b = append(b, "raw|"...)
+	b = append(b, version...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, time.Now().Unix()/86400, 10) // the day: the default as_of
+	b = append(b, '|')
+	b = append(b, path...)
+	b = append(b, '?')
+	b = append(b, query...)
+	if csv {
+		b = append(b, "|csv"...)
 	}
 	if html {
-		b.WriteByte('|')
-		b.WriteString(scheme(r) + "://" + r.Host)
+		b = append(b, '|')
+		if https {
+			b = append(b, "https://"...)
+		} else {
+			b = append(b, "http://"...)
+		}
+		b = append(b, host...)
 	}
-	return b.String()
+	return b
 }
 
 // writeCached writes a kept response: 304 when the client's copy is current, the gzip form

@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/fasthttpadaptor"
 
 	"chiso/datasets"
 	"chiso/web"
@@ -36,8 +38,9 @@ const DefaultCacheBytes = 128 << 20
 const maxURL = 8 << 10
 
 // NewServer returns chiso's HTTP handler: the API and the pages behind request ids, panic
-// recovery, compression, security headers and a structured access log.
-func NewServer(logger *slog.Logger, cfg Config, store *datasets.Store) http.Handler {
+// recovery, compression, security headers and a structured access log. It is an http.Handler
+// (for tests and embedding) and serves a listener itself (Serve).
+func NewServer(logger *slog.Logger, cfg Config, store *datasets.Store) *Server {
 	tmpl, err := web.Templates()
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a build defect
@@ -73,18 +76,24 @@ func NewServer(logger *slog.Logger, cfg Config, store *datasets.Store) http.Hand
 	r.Use(middleware.GetHead)
 	r.Use(middleware.Compress(5, "application/json", "text/csv", "text/html", "text/plain", "application/javascript", "text/javascript", "text/css", "image/svg+xml"))
 	addRoutes(r, rs)
-	return &front{rs: rs, log: alog, next: r}
+	s := &Server{rs: rs, log: alog, next: r, logger: logger, admin: cfg.AdminToken != ""}
+	s.slow = fasthttpadaptor.NewFastHTTPHandler(cancelOnClose(s))
+	return s
 }
 
-// front answers a request from the cache by its raw URL before any middleware or routing —
+// Server answers a request from the cache by its raw URL before any middleware or routing —
 // the answer kept carries the headers the middleware gave it — and passes everything else on.
-type front struct {
-	rs   *responder
-	log  *accessLog
-	next http.Handler
+type Server struct {
+	rs     *responder
+	log    *accessLog
+	next   http.Handler
+	logger *slog.Logger
+	admin  bool                    // the operators' upload is served (its bodies may be large)
+	slow   fasthttp.RequestHandler // everything the front does not answer, through next (serve.go)
 }
 
-func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers a net/http request.
+func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && len(r.URL.RawQuery)+len(r.URL.Path) <= maxURL {
 		if cr, ok := f.rs.cache.get(rawKey(f.rs.store.Version(), r, isPage(r.URL.Path))); ok {
 			start := time.Now()

@@ -116,16 +116,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := report.Warm(ctx, store); err != nil {
 		return fmt.Errorf("warm up: %w", err)
 	}
-	srv := &http.Server{
-		Addr:              cfg.Addr,
-		Handler:           server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20, KeepVersions: keepVersions(cfg), AccessLog: stderr, AdminToken: cfg.AdminToken}, store),
-		MaxHeaderBytes:    16 << 10,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := server.NewServer(logger, server.Config{CacheBytes: cfg.CacheMB << 20, KeepVersions: keepVersions(cfg), AccessLog: stderr, AdminToken: cfg.AdminToken}, store)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
@@ -133,7 +124,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	logger.Info("chiso listening", "addr", ln.Addr().String(), "db", dbName(cfg.DBPath),
 		"dataset_version", store.Version(), "startup", time.Since(start).String(), "admin_upload", cfg.AdminToken != "")
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(ctx, ln) }()
 	if cfg.DebugAddr != "" {
 		dln, err := net.Listen("tcp", cfg.DebugAddr)
 		if err != nil {
@@ -150,16 +141,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}()
 		logger.Info("chiso debug listening", "addr", dln.Addr().String())
 	}
-	select {
-	case err := <-errc:
+	err = <-errc
+	logger.Info("shut down")
+	if err != nil {
 		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
 }

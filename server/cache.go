@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // A responseCache keeps whole responses within a byte budget, least recently used first out.
@@ -18,6 +20,7 @@ import (
 // aliases cost only their keys and go when their response goes.
 type responseCache struct {
 	mu      sync.Mutex
+	zstd    *zstd.Encoder // shared by every response kept (EncodeAll is safe for concurrent use)
 	budget  int64
 	used    int64
 	order   *list.List // front: most recently used
@@ -28,7 +31,7 @@ type responseCache struct {
 // its ETag. It is never modified once kept.
 type cachedResponse struct {
 	response
-	gzipped []byte
+	encoded []encodedBody // compressed forms, smallest first
 	etag    string
 	header  http.Header // the middleware's headers when it was produced (security, CORS, Vary) and the response's own
 	lines   [][2]string // header's lines in key order, with the ETag and Cache-Control: what every answer from it carries
@@ -43,14 +46,23 @@ type cacheEntry struct {
 
 // newResponseCache returns a cache of at most budget bytes (bodies, compressed bodies and keys).
 func newResponseCache(budget int64) *responseCache {
-	return &responseCache{budget: budget, order: list.New(), entries: map[string]*list.Element{}}
+	// The encoder's options are valid: an error here is a build defect.
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		panic(err)
+	}
+	return &responseCache{budget: budget, order: list.New(), entries: map[string]*list.Element{}, zstd: enc}
 }
 
 func (e *cacheEntry) size() int64 {
 	if e.alias {
 		return int64(len(e.key) + 64)
 	}
-	return int64(len(e.key) + len(e.resp.body) + len(e.resp.gzipped) + 256)
+	n := len(e.key) + len(e.resp.body) + 256
+	for _, f := range e.resp.encoded {
+		n += len(f.body)
+	}
+	return int64(n)
 }
 
 // get returns the response kept under key (a canonical key or an alias).
@@ -82,8 +94,15 @@ func compressible(contentType string) bool {
 		strings.HasPrefix(contentType, "image/svg")
 }
 
-// newCachedResponse prepares resp for keeping: its gzip form, computed once.
-func newCachedResponse(resp response, etag string, header http.Header) *cachedResponse {
+// An encodedBody is a response body in a content coding.
+type encodedBody struct {
+	coding []string // the Content-Encoding header's value
+	body   []byte
+}
+
+// newCachedResponse prepares resp for keeping: its header lines and its compressed forms
+// (zstd, gzip), computed once.
+func (c *responseCache) newCachedResponse(resp response, etag string, header http.Header) *cachedResponse {
 	cr := &cachedResponse{response: resp, etag: etag, header: header.Clone()}
 	if cr.header == nil {
 		cr.header = http.Header{}
@@ -100,16 +119,34 @@ func newCachedResponse(resp response, etag string, header http.Header) *cachedRe
 	if _, ok := cr.header["Cache-Control"]; !ok {
 		cr.lines = append(cr.lines, [2]string{"Cache-Control", noCache[0]})
 	}
-	if len(resp.body) >= 1024 && compressible(resp.contentType) {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(resp.body)
-		zw.Close()
-		if buf.Len() < len(resp.body) {
-			cr.gzipped = buf.Bytes()
+	if len(resp.body) < 1024 || !compressible(resp.contentType) {
+		return cr
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(resp.body)
+	zw.Close()
+	for _, f := range []encodedBody{{zstdCoding, c.zstd.EncodeAll(resp.body, nil)}, {gzipCoding, buf.Bytes()}} {
+		if len(f.body) < len(resp.body) {
+			cr.encoded = append(cr.encoded, f)
 		}
 	}
+	slices.SortStableFunc(cr.encoded, func(a, b encodedBody) int { return len(a.body) - len(b.body) })
 	return cr
+}
+
+// encoding is the smallest compressed form of cr that a client with the Accept-Encoding
+// header ae takes, if any.
+func (cr *cachedResponse) encoding(ae string) (encodedBody, bool) {
+	if ae == "" {
+		return encodedBody{}, false
+	}
+	for _, f := range cr.encoded {
+		if accepts(ae, f.coding[0]) {
+			return f, true
+		}
+	}
+	return encodedBody{}, false
 }
 
 // add keeps cr under key, evicting the least recently used entries to stay within budget.

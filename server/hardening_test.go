@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // TestETagIdentifiesTheRepresentation: an ETag issued for one chart or query never answers 304
@@ -247,6 +249,7 @@ func TestCachedGzip(t *testing.T) {
 	if second.Header().Get("Content-Encoding") != "gzip" || !strings.Contains(strings.Join(second.Header().Values("Vary"), ","), "Accept-Encoding") {
 		t.Fatalf("cached response: Content-Encoding %q, Vary %q", second.Header().Get("Content-Encoding"), second.Header().Get("Vary"))
 	}
+	gzipLen := second.Body.Len()
 	for _, rec := range []*httptest.ResponseRecorder{first, second} {
 		zr, err := gzip.NewReader(rec.Body)
 		if err != nil {
@@ -259,5 +262,25 @@ func TestCachedGzip(t *testing.T) {
 	}
 	if plain.Header().Get("ETag") != second.Header().Get("ETag") {
 		t.Error("the gzipped and plain forms of a cached response have different ETags")
+	}
+	// A client that takes zstd as well gets the smaller zstd form; one that refuses gzip gets zstd or nothing.
+	for _, ae := range []string{"gzip, deflate, br, zstd", "zstd", "zstd;q=1, gzip;q=0"} {
+		rec := do(ae)
+		if rec.Header().Get("Content-Encoding") != "zstd" || rec.Body.Len() >= gzipLen {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, %d bytes (gzip: %d)", ae, rec.Header().Get("Content-Encoding"), rec.Body.Len(), gzipLen)
+			continue
+		}
+		zr, err := zstd.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		zr.Close()
+		if err != nil || string(got) != plain.Body.String() {
+			t.Errorf("Accept-Encoding %q: the zstd body decodes to %d bytes (%v), plain is %d", ae, len(got), err, plain.Body.Len())
+		}
+	}
+	if rec := do("gzip;q=0, zstd;q=0"); rec.Header().Get("Content-Encoding") != "" {
+		t.Errorf("a client refusing both codings got %q", rec.Header().Get("Content-Encoding"))
 	}
 }

@@ -237,7 +237,7 @@ func (rs *responder) serve(w http.ResponseWriter, r *http.Request, q *query, var
 	}
 	resp.status = cmp.Or(resp.status, http.StatusOK)
 	if cacheable && resp.status == http.StatusOK {
-		cr := newCachedResponse(resp, etagOf(version, key), w.Header())
+		cr := rs.cache.newCachedResponse(resp, etagOf(version, key), w.Header())
 		rs.cache.add(key, cr)
 		rs.cache.alias(rawKey(version, r, html), key)
 		writeCached(w, r, cr)
@@ -312,11 +312,11 @@ func writeCached(w http.ResponseWriter, r *http.Request, cr *cachedResponse) {
 		h["Content-Disposition"] = []string{cr.disposition}
 	}
 	body := cr.body
-	if cr.gzipped != nil {
+	if cr.encoded != nil {
 		h["Vary"] = append(h["Vary"][:len(h["Vary"]):len(h["Vary"])], "Accept-Encoding")
-		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-			h["Content-Encoding"] = gzipEncoding
-			body = cr.gzipped
+		if f, ok := cr.encoding(r.Header.Get("Accept-Encoding")); ok {
+			h["Content-Encoding"] = f.coding
+			body = f.body
 		}
 	}
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
@@ -328,15 +328,16 @@ func writeCached(w http.ResponseWriter, r *http.Request, cr *cachedResponse) {
 
 // Header values shared by every cached answer (never modified).
 var (
-	noCache      = []string{"no-cache"}
-	gzipEncoding = []string{"gzip"}
+	noCache    = []string{"no-cache"}
+	gzipCoding = []string{"gzip"}
+	zstdCoding = []string{"zstd"}
 )
 
-// acceptsGzip reports whether an Accept-Encoding header takes gzip.
-func acceptsGzip(ae string) bool {
+// accepts reports whether an Accept-Encoding header takes the content coding name.
+func accepts(ae, name string) bool {
 	for _, part := range strings.Split(ae, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") || strings.TrimSpace(name) == "*" {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), name) || strings.TrimSpace(coding) == "*" {
 			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
 		}
 	}

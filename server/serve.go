@@ -119,11 +119,11 @@ func writeCachedFast(c *fasthttp.RequestCtx, cr *cachedResponse) int {
 		h.Set("Content-Disposition", cr.disposition)
 	}
 	body := cr.body
-	if cr.gzipped != nil {
+	if cr.encoded != nil {
 		h.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(string(c.Request.Header.Peek("Accept-Encoding"))) {
-			h.Set("Content-Encoding", gzipEncoding[0])
-			body = cr.gzipped
+		if f, ok := cr.encoding(string(c.Request.Header.Peek("Accept-Encoding"))); ok {
+			h.Set("Content-Encoding", f.coding[0])
+			body = f.body
 		}
 	}
 	c.SetStatusCode(cr.status)

@@ -127,6 +127,7 @@ func TestServeAnswersAsHandler(t *testing.T) {
 		{"GET", obs, nil, true},
 		{"GET", obs, map[string]string{"Accept": "text/csv"}, true},
 		{"GET", obs, map[string]string{"Accept-Encoding": "gzip"}, true},
+		{"GET", obs, map[string]string{"Accept-Encoding": "gzip, deflate, br, zstd"}, true},
 		{"GET", obs, map[string]string{"If-None-Match": etag}, true},
 		{"HEAD", obs, nil, true},
 		{"GET", "/api/v1/rankings?indicator=pci&year=2021", nil, true},

@@ -49,6 +49,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:                 writeTimeout,
 		IdleTimeout:                  idleTimeout,
 		CloseOnShutdown:              true,
+		ReduceMemoryUsage:            true,
 		Logger:                       printfLogger{s.logger},
 	}
 	errc := make(chan error, 1)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -256,5 +257,48 @@ func TestCancelOnClose(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the request's context did not end within 5 s of the client leaving")
+	}
+}
+
+// TestIdleConnectionsHoldLittle: a kept-alive connection that waits for its next request holds
+// no read or write buffer (16 KiB and 64 KiB while a request is served): 500 of them after a
+// 42 KB answer each cost under 32 KiB of heap apiece, client side included (about 22 KiB
+// measured; 86 KiB when the buffers stay).
+func TestIdleConnectionsHoldLittle(t *testing.T) {
+	store := mustOpenStore(t)
+	url := startServe(t, NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}, store))
+	path := "/api/v1/observations?indicator=pci&provinces=93,92,94,89,91&from=2006&to=2024"
+	if resp, err := http.Get(url + path); err == nil {
+		resp.Body.Close()
+	}
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapInuse
+	}
+	before := heap()
+	const n = 500
+	var conns []net.Conn
+	for range n {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		conns = append(conns, conn)
+	}
+	time.Sleep(100 * time.Millisecond)
+	after := heap()
+	per := (int64(after) - int64(before)) / n
+	t.Logf("%d idle connections: %d bytes of heap each", len(conns), per)
+	if per > 32<<10 {
+		t.Errorf("an idle connection holds %d bytes of heap; want under 32 KiB", per)
 	}
 }

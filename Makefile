@@ -62,7 +62,7 @@ fuzz:
 
 bench: build
 	./scripts/setup.sh --bench
-	$(GO) test -run='^$$' -bench=. -benchmem -timeout=30m ./analytics ./datasets ./report ./server
+	$(GO) test -run='^$$' -bench=. -benchmem -timeout=60m ./analytics ./datasets ./report ./server ./cmd/chiso
 	./scripts/bench-startup.sh
 	PATH="$$PATH:/usr/sbin" ./scripts/bench-http.sh
 

@@ -60,11 +60,18 @@ func (s *Store) EachAlternative(ctx context.Context, q ObservationQuery, fn func
 	return s.eachFigure(ctx, q, "NOT preferred", fn)
 }
 
+// figureQuery is the query of eachFigure: the figures that q selects and which (a condition:
+// "preferred", "NOT preferred") keeps, with its arguments; cat gives the indicators' keys.
+func figureQuery(q ObservationQuery, which string, cat *Catalogue) (string, []any) {
+	where, args := q.where("", cat)
+	return `SELECT indicator_key, unit_id, year, value, rank, rank_of, status, verified, source_id
+		FROM observation WHERE ` + strings.Join(append(where, which), " AND ") + ` ORDER BY source_id`, args
+}
+
 func (s *Store) eachFigure(ctx context.Context, q ObservationQuery, which string, fn func(indicator, unit string, year int, f Figure)) error {
 	cat := s.Catalogue()
-	where, args := q.where("", cat)
-	rows, err := s.db.QueryContext(ctx, `SELECT indicator_key, unit_id, year, value, rank, rank_of, status, verified, source_id
-		FROM observation WHERE `+strings.Join(append(where, which), " AND ")+` ORDER BY source_id`, args...)
+	query, args := figureQuery(q, which, cat)
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("query figures: %w", err)
 	}

@@ -223,14 +223,7 @@ type ObservationQuery struct {
 // a unit set, the order of the codes) and year, each with its preferred figure first and the
 // other sources' figures beside it.
 func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observation, error) {
-	where, args := q.where("o.", s.Catalogue())
-	// The join names each figure's indicator and orders by its id; the filter compares keys.
-	query := `SELECT i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
-		o.preferred, o.source_id FROM observation o JOIN indicator i ON i.key = o.indicator_key`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY i.id, o.unit_id, o.year, o.preferred DESC, o.source_id"
+	query, args := observationsQuery(q, s.Catalogue())
 	sources := s.sourceCache()
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -274,6 +267,19 @@ func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observa
 		return nil, fmt.Errorf("query observations: %w", err)
 	}
 	return out, nil
+}
+
+// observationsQuery is the query of Observations for q, with its arguments; cat gives the
+// indicators' keys. The join names each figure's indicator and orders by its id; the filter
+// compares keys.
+func observationsQuery(q ObservationQuery, cat *Catalogue) (string, []any) {
+	where, args := q.where("o.", cat)
+	query := `SELECT i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
+		o.preferred, o.source_id FROM observation o JOIN indicator i ON i.key = o.indicator_key`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	return query + " ORDER BY i.id, o.unit_id, o.year, o.preferred DESC, o.source_id", args
 }
 
 // sourceCache returns every source by id. Sources change only when an ingest adds some, so

@@ -2,7 +2,8 @@
 -- into a read-only snapshot) and what the README describes. Columns are named for readers, not
 -- for joins; every figure keeps its unit id, status, source and whether it is preferred.
 -- IF NOT EXISTS: opening a database never writes to it (a refused ingest, a full disk); a view
--- whose definition changes needs a new migration file.
+-- whose definition changes needs a migration that drops it (migrate.go: observations_v, when
+-- the observations came to name their indicator by key).
 
 CREATE VIEW IF NOT EXISTS observations_v AS
 SELECT i.id AS indicator, o.unit_id, u.code AS unit_code, u.unit_set, u.name_vi, u.name_en,

@@ -189,6 +189,8 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		return false, refused
 	}
 	locked := false
+	ing.s.write.Lock()
+	defer ing.s.write.Unlock()
 	err = inTx(ctx, c, func() error {
 		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
 			WHERE id NOT IN (SELECT id FROM source)`); err != nil {

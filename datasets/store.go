@@ -107,6 +107,10 @@ type Store struct {
 	// commit and the publication of its version happen with pub held for writing, so no
 	// reader holding it sees part of an ingest or a version that its data does not match.
 	pub sync.RWMutex
+	// write serializes the transactions that write observations (an ingest's, a synthetic
+	// panel's): each may rewrite the observation table (resortObservations), and two rewrites
+	// at once conflict in DuckDB's catalogue. It is taken before pub, never after.
+	write sync.Mutex
 }
 
 // Read returns the dataset version and holds off the commit of any ingest until release is

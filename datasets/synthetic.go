@@ -91,6 +91,8 @@ func (s *Store) LoadSyntheticPanelOf(ctx context.Context, set string, indicators
 	id := sourceID(SyntheticSource)
 	cat := s.Catalogue()
 	var n int64
+	s.write.Lock()
+	defer s.write.Unlock()
 	err = inTx(ctx, conn, func() error {
 		if _, err := conn.ExecContext(ctx, `INSERT OR IGNORE INTO source VALUES (?, ?, NULL)`, id, SyntheticSource); err != nil {
 			return err

@@ -81,7 +81,8 @@ type obsRow struct {
 	Batch     string
 }
 
-func (o obsRow) values() []any {
+// values returns the row of o for the observation table, whose indicator has key.
+func (o obsRow) values(key int32) []any {
 	var v, r, n any
 	if o.Value != nil {
 		v = *o.Value
@@ -92,7 +93,7 @@ func (o obsRow) values() []any {
 	if o.RankOf != nil {
 		n = int32(*o.RankOf)
 	}
-	return []any{o.Indicator, o.UnitID, int32(o.Year), v, r, n, o.Status, o.Verified, o.Preferred, o.SourceID, o.Batch}
+	return []any{key, o.UnitID, int32(o.Year), v, r, n, o.Status, o.Verified, o.Preferred, o.SourceID, o.Batch}
 }
 
 // sourceID returns the stable id of a citation: the first 12 hex digits of its SHA-256.

@@ -26,9 +26,9 @@ type SourceUse struct {
 // Coverage returns the coverage of every indicator, year and unit set that has a figure,
 // ordered by indicator, year and unit set (63 first).
 func (s *Store) Coverage(ctx context.Context) ([]Coverage, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT o.indicator_id, o.year, u.unit_set,
+	rows, err := s.db.QueryContext(ctx, `SELECT i.id, o.year, u.unit_set,
 			count(*) FILTER (WHERE o.status = 'published'), count(*) FILTER (WHERE o.status = 'not_published')
-		FROM observation o JOIN unit u ON u.id = o.unit_id
+		FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN unit u ON u.id = o.unit_id
 		WHERE o.preferred GROUP BY ALL ORDER BY 1, 2, 3 DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)
@@ -51,8 +51,8 @@ func (s *Store) Coverage(ctx context.Context) ([]Coverage, error) {
 // SourceUses returns, for every indicator, the sources of its figures with their counts,
 // ordered by indicator, then most figures first.
 func (s *Store) SourceUses(ctx context.Context) ([]SourceUse, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT indicator_id, source_id, count(*), count(*) FILTER (WHERE preferred)
-		FROM observation GROUP BY ALL ORDER BY 1, 3 DESC, 2`)
+	rows, err := s.db.QueryContext(ctx, `SELECT i.id, o.source_id, count(*), count(*) FILTER (WHERE o.preferred)
+		FROM observation o JOIN indicator i ON i.key = o.indicator_key GROUP BY ALL ORDER BY 1, 3 DESC, 2`)
 	if err != nil {
 		return nil, fmt.Errorf("source uses: %w", err)
 	}

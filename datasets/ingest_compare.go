@@ -87,14 +87,14 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 	// conflicting or implausible: the others (a whole new indicator) are new, and not read again.
 	var loaded int
 	if err := c.QueryRowContext(ctx, `SELECT count(*) FROM chiso_inds i
-		WHERE EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.id)`).Scan(&loaded); err != nil {
+		WHERE EXISTS (SELECT 1 FROM observation o WHERE o.indicator_key = i.ind_key)`).Scan(&loaded); err != nil {
 		return nil, fmt.Errorf("compare: %w", err)
 	}
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_new AS
-		SELECT s.file, s.vcol, s.province, c.id AS ind, k.unit_id, s.year, s.value, s.rank, k.source_id
-		FROM %s s %s WHERE %s AND c.id IN (SELECT DISTINCT indicator_id FROM observation)`, rows, joinDims, ing.rules.allOK())
+		SELECT s.file, s.vcol, s.province, c.id AS ind, c.ind_key, k.unit_id, s.year, s.value, s.rank, k.source_id
+		FROM %s s %s WHERE %s AND c.ind_key IN (SELECT DISTINCT indicator_key FROM observation)`, rows, joinDims, ing.rules.allOK())
 	if loaded == 0 {
-		q = `CREATE OR REPLACE TEMP TABLE chiso_new (file INTEGER, vcol INTEGER, province VARCHAR, ind VARCHAR, unit_id VARCHAR,
+		q = `CREATE OR REPLACE TEMP TABLE chiso_new (file INTEGER, vcol INTEGER, province VARCHAR, ind VARCHAR, ind_key INTEGER, unit_id VARCHAR,
 			year INTEGER, value DOUBLE, rank INTEGER, source_id VARCHAR)`
 	}
 	if _, err := c.ExecContext(ctx, q); err != nil {
@@ -107,9 +107,9 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 				(n.value IS NOT NULL AND o.value IS NOT NULL AND chiso_decimals(n.value) > greatest(chiso_decimals(o.value), 2)
 					AND round(n.value, greatest(chiso_decimals(o.value), 2)) = o.value
 					AND (n.rank IS NULL OR o.rank IS NOT DISTINCT FROM n.rank)) AS precise
-			FROM chiso_new n JOIN observation o ON o.indicator_id = n.ind AND o.unit_id = n.unit_id AND o.year = n.year
+			FROM chiso_new n JOIN observation o ON o.indicator_key = n.ind_key AND o.unit_id = n.unit_id AND o.year = n.year
 				AND o.source_id <> n.source_id AND o.status = 'published')
-		SELECT file, ind, unit_id, year, any_value(province) AS province, any_value(value) AS value, any_value(rank) AS rank,
+		SELECT file, ind, any_value(ind_key) AS ind_key, unit_id, year, any_value(province) AS province, any_value(value) AS value, any_value(rank) AS rank,
 			any_value(source_id) AS source_id,
 			CASE WHEN bool_or(same) THEN 'identical' WHEN bool_or(precise) THEN 'precise' ELSE 'conflict' END AS class,
 			bool_or(precise AND opref) AS precise_pref,
@@ -196,13 +196,13 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 func (ing *ingestion) plausible(ctx context.Context) error {
 	ing.implausible = nil
 	rows, err := ing.conn.QueryContext(ctx, `WITH n AS (
-			SELECT file, vcol, ind, median(abs(value)) AS m, count(*) AS k FROM chiso_new
+			SELECT file, vcol, ind, ind_key, median(abs(value)) AS m, count(*) AS k FROM chiso_new
 			WHERE value IS NOT NULL AND value <> 0 GROUP BY ALL HAVING count(*) >= 3),
 		o AS (
-			SELECT indicator_id AS ind, median(abs(value)) AS m FROM observation
-			WHERE preferred AND value IS NOT NULL AND value <> 0 AND indicator_id IN (SELECT ind FROM n)
+			SELECT indicator_key AS ind_key, median(abs(value)) AS m FROM observation
+			WHERE preferred AND value IS NOT NULL AND value <> 0 AND indicator_key IN (SELECT ind_key FROM n)
 			GROUP BY ALL HAVING count(*) >= 3)
-		SELECT n.file, n.vcol, n.ind, n.m, o.m FROM n JOIN o USING (ind)
+		SELECT n.file, n.vcol, n.ind, n.m, o.m FROM n JOIN o USING (ind_key)
 		WHERE n.m / o.m >= 30 OR o.m / n.m >= 30 ORDER BY 1, 2, 3`)
 	if err != nil {
 		return fmt.Errorf("compare: %w", err)

@@ -38,7 +38,8 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	c := ing.conn
 	known := map[string]bool{}
 	var ids []string
-	for _, in := range ing.s.Catalogue().All() {
+	cat := ing.s.Catalogue()
+	for _, in := range cat.All() {
 		known[in.ID] = true
 		ids = append(ids, in.ID)
 	}
@@ -86,11 +87,13 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	var indRows [][]any
 	for _, id := range ids { // ids are in id order, so ind_no sorts as the id does
 		if used[id] {
+			key, _ := cat.key(id)
 			indNo[id] = int32(len(indRows))
-			indRows = append(indRows, []any{id, int32(len(indRows))})
+			indRows = append(indRows, []any{id, int32(len(indRows)), key})
 		}
 	}
-	if err := ing.table(ctx, "chiso_inds", "id VARCHAR, ind_no INTEGER", indRows); err != nil {
+	// ind_key is the indicator's key in the observation table.
+	if err := ing.table(ctx, "chiso_inds", "id VARCHAR, ind_no INTEGER, ind_key INTEGER", indRows); err != nil {
 		return err
 	}
 	var rawRows [][]any
@@ -218,7 +221,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	// chiso_existing: the keys of this ingest that already have figures in the database.
 	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_existing AS
 		SELECT i.ind_no, u.unit_no, o.year, bool_or(o.preferred) AS has_preferred, src.src_no AS same_source_no
-		FROM observation o JOIN chiso_inds i ON i.id = o.indicator_id JOIN chiso_units u ON u.id = o.unit_id
+		FROM observation o JOIN chiso_inds i ON i.ind_key = o.indicator_key JOIN chiso_units u ON u.id = o.unit_id
 		LEFT JOIN chiso_sources src ON src.id = o.source_id
 		GROUP BY ALL`); err != nil {
 		return fmt.Errorf("validate: %w", err)
@@ -229,7 +232,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	// hash joins (joinDims).
 	ing.temps = append(ing.temps, "chiso_inddim", "chiso_keydim")
 	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_inddim AS
-		SELECT r.raw, i.ind_no, i.id, c.first_year, c.scale_min, c.scale_max, c.unit_of_measure
+		SELECT r.raw, i.ind_no, i.id, i.ind_key, c.first_year, c.scale_min, c.scale_max, c.unit_of_measure
 		FROM chiso_indraw r JOIN chiso_inds i USING (ind_no) JOIN indicator c ON c.id = i.id;
 		CREATE OR REPLACE TEMP TABLE chiso_keydim AS
 		SELECT k.province, k.year, k.source, k.unit_no, u.id AS unit_id, k.n_units, k.src_no, src.id AS source_id,

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -153,7 +154,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	// A refused write frees its rows now: diagnose, which comes next, stages the files again.
 	defer c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_add`)
 	if _, err := c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_add AS
-		SELECT c.id AS indicator_id, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
+		SELECT c.ind_key AS indicator_key, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
 			CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END AS status,
 			%[6]s AS verified, %[2]s AS preferred, k.source_id, ?::VARCHAR AS batch
 		FROM %[4]s s %[5]s
@@ -175,7 +176,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		// slower path of diagnose.
 		var dups int
 		if err := c.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM (SELECT 1 FROM chiso_add GROUP BY hash(indicator_id, unit_id, year) HAVING count(*) > 1))
+			(SELECT count(*) FROM (SELECT 1 FROM chiso_add GROUP BY hash(indicator_key, unit_id, year) HAVING count(*) > 1))
 			+ (SELECT count(*) FROM chiso_existing e JOIN chiso_keys k ON k.unit_no = e.unit_no AND k.year = e.year AND k.src_no = e.same_source_no)`,
 		).Scan(&dups); err != nil {
 			return false, err
@@ -188,6 +189,8 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		return false, refused
 	}
 	locked := false
+	ing.s.write.Lock()
+	defer ing.s.write.Unlock()
 	err = inTx(ctx, c, func() error {
 		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
 			WHERE id NOT IN (SELECT id FROM source)`); err != nil {
@@ -195,22 +198,22 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		}
 		if ing.opts.Prefer {
 			if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false
-				FROM (SELECT DISTINCT i.id, u.id AS unit_id, e.year FROM chiso_existing e
+				FROM (SELECT DISTINCT i.ind_key, u.id AS unit_id, e.year FROM chiso_existing e
 					JOIN chiso_inds i USING (ind_no) JOIN chiso_units u USING (unit_no)) x
-				WHERE observation.indicator_id = x.id AND observation.unit_id = x.unit_id AND observation.year = x.year`); err != nil {
+				WHERE observation.indicator_key = x.ind_key AND observation.unit_id = x.unit_id AND observation.year = x.year`); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
 		}
 		if compared > 0 {
 			if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false FROM chiso_cmp x
-				WHERE x.precise_pref AND observation.preferred AND observation.indicator_id = x.ind
+				WHERE x.precise_pref AND observation.preferred AND observation.indicator_key = x.ind_key
 					AND observation.unit_id = x.unit_id AND observation.year = x.year`); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
 		}
 		ing.step("write: observations")
-		if _, err := c.ExecContext(ctx, `INSERT INTO observation SELECT * FROM chiso_add`); err != nil {
-			return fmt.Errorf("write observations: %w", err)
+		if err := insertObservations(ctx, c, "chiso_add"); err != nil {
+			return err
 		}
 		rep.Added, rep.Rows = int(added), int(added+identical)
 		rep.Comparison.New = int(added) - rep.Comparison.MorePrecise - rep.Comparison.Conflicting
@@ -236,4 +239,24 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		ing.s.pub.Unlock()
 	}
 	return err == nil, err
+}
+
+// insertObservations appends the rows of table (rows of observation) to the observation table
+// in its physical order, inside the caller's transaction, and keeps the table sorted: if a new
+// row's indicator key is not above every key already stored, the rows interleave with the
+// stored ones and the table is rewritten in order (resortObservations). New rows whose keys
+// all sort after the stored ones only append, and nothing is rewritten.
+func insertObservations(ctx context.Context, c *sql.Conn, table string) error {
+	// Two aggregates over integer columns: the stored maximum and the new minimum.
+	var interleaves sql.NullBool
+	if err := c.QueryRowContext(ctx, `SELECT (SELECT min(indicator_key) FROM `+table+`) <= (SELECT max(indicator_key) FROM observation)`).Scan(&interleaves); err != nil {
+		return fmt.Errorf("write observations: %w", err)
+	}
+	if _, err := c.ExecContext(ctx, `INSERT INTO observation SELECT * FROM `+table+` ORDER BY `+observationOrder); err != nil {
+		return fmt.Errorf("write observations: %w", err)
+	}
+	if interleaves.Bool {
+		return resortObservations(ctx, c)
+	}
+	return nil
 }

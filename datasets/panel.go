@@ -8,19 +8,34 @@ import (
 )
 
 // where returns the SQL conditions that select what q asks for, on columns of the
-// observation table prefixed by prefix ("o." or ""), and their arguments.
-func (q ObservationQuery) where(prefix string) (conds []string, args []any) {
-	in := func(col string, vals []string) {
-		if len(vals) == 0 {
-			return
-		}
+// observation table prefixed by prefix ("o." or ""), and their arguments. Indicators are
+// compared by the keys that cat gives their ids, so that the filter on the integer column
+// reaches the scan and its zone maps; an id that cat does not know selects nothing.
+func (q ObservationQuery) where(prefix string, cat *Catalogue) (conds []string, args []any) {
+	in := func(col string, vals []any) {
 		conds = append(conds, prefix+col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
-		for _, v := range vals {
-			args = append(args, v)
+		args = append(args, vals...)
+	}
+	if len(q.Indicators) > 0 {
+		var keys []any
+		for _, id := range q.Indicators {
+			if k, ok := cat.key(id); ok {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) == 0 {
+			conds = append(conds, "false")
+		} else {
+			in("indicator_key", keys)
 		}
 	}
-	in("indicator_id", q.Indicators)
-	in("unit_id", q.UnitIDs)
+	if len(q.UnitIDs) > 0 {
+		units := make([]any, len(q.UnitIDs))
+		for i, u := range q.UnitIDs {
+			units[i] = u
+		}
+		in("unit_id", units)
+	}
 	if q.From != 0 {
 		conds = append(conds, prefix+"year >= ?")
 		args = append(args, q.From)
@@ -45,25 +60,38 @@ func (s *Store) EachAlternative(ctx context.Context, q ObservationQuery, fn func
 	return s.eachFigure(ctx, q, "NOT preferred", fn)
 }
 
+// figureQuery is the query of eachFigure: the figures that q selects and which (a condition:
+// "preferred", "NOT preferred") keeps, with its arguments; cat gives the indicators' keys.
+func figureQuery(q ObservationQuery, which string, cat *Catalogue) (string, []any) {
+	where, args := q.where("", cat)
+	return `SELECT indicator_key, unit_id, year, value, rank, rank_of, status, verified, source_id
+		FROM observation WHERE ` + strings.Join(append(where, which), " AND ") + ` ORDER BY source_id`, args
+}
+
 func (s *Store) eachFigure(ctx context.Context, q ObservationQuery, which string, fn func(indicator, unit string, year int, f Figure)) error {
-	where, args := q.where("")
-	rows, err := s.db.QueryContext(ctx, `SELECT indicator_id, unit_id, year, value, rank, rank_of, status, verified, source_id
-		FROM observation WHERE `+strings.Join(append(where, which), " AND ")+` ORDER BY source_id`, args...)
+	cat := s.Catalogue()
+	query, args := figureQuery(q, which, cat)
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("query figures: %w", err)
 	}
 	defer rows.Close()
 	sources := s.sourceCache()
 	var (
-		ind, unit, src string
-		year           int
-		v              sql.NullFloat64
-		r, n           sql.NullInt64
+		key       int32
+		unit, src string
+		year      int
+		v         sql.NullFloat64
+		r, n      sql.NullInt64
 	)
 	for rows.Next() {
 		var f Figure
-		if err := rows.Scan(&ind, &unit, &year, &v, &r, &n, &f.Status, &f.Verified, &src); err != nil {
+		if err := rows.Scan(&key, &unit, &year, &v, &r, &n, &f.Status, &f.Verified, &src); err != nil {
 			return fmt.Errorf("scan figure: %w", err)
+		}
+		ind, ok := cat.idOfKey(key)
+		if !ok {
+			return fmt.Errorf("query figures: figure %s/%d of indicator key %d, which the catalogue does not have", unit, year, key)
 		}
 		f.Source = sources[src]
 		if v.Valid {

@@ -40,16 +40,46 @@ type Break struct {
 // A Catalogue is the indicator catalogue, ordered by id. It is immutable and safe for
 // concurrent use.
 type Catalogue struct {
-	list []Indicator
-	byID map[string]int
+	list  []Indicator
+	byID  map[string]int
+	keys  []int32  // keys[i] is the key of list[i] in the indicator table
+	idOf  []string // idOf[key] is the id of the indicator with that key ("" for none)
+	byKey map[int32]int
 }
 
-func newCatalogue(list []Indicator) *Catalogue {
-	c := &Catalogue{list: list, byID: make(map[string]int, len(list))}
+// newCatalogue builds the catalogue of list, whose indicators have the keys keys.
+func newCatalogue(list []Indicator, keys []int32) *Catalogue {
+	c := &Catalogue{list: list, byID: make(map[string]int, len(list)), keys: keys, byKey: make(map[int32]int, len(list))}
+	var top int32
 	for i, in := range list {
 		c.byID[in.ID] = i
+		c.byKey[keys[i]] = i
+		top = max(top, keys[i])
+	}
+	c.idOf = make([]string, top+1)
+	for i, k := range keys {
+		if k >= 0 {
+			c.idOf[k] = list[i].ID
+		}
 	}
 	return c
+}
+
+// key returns the key that the observations of indicator id carry.
+func (c *Catalogue) key(id string) (int32, bool) {
+	i, ok := c.byID[id]
+	if !ok {
+		return 0, false
+	}
+	return c.keys[i], true
+}
+
+// idOfKey returns the id of the indicator whose key is k.
+func (c *Catalogue) idOfKey(k int32) (string, bool) {
+	if k < 0 || int(k) >= len(c.idOf) || c.idOf[k] == "" {
+		return "", false
+	}
+	return c.idOf[k], true
 }
 
 // Get returns the indicator with the given id.
@@ -98,7 +128,7 @@ func (s *Store) Indicators(ctx context.Context) ([]Indicator, error) {
 }
 
 func (s *Store) readIndicators(ctx context.Context) (*Catalogue, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, coalesce(parent, ''), name_vi, name_en, unit_of_measure,
+	rows, err := s.db.QueryContext(ctx, `SELECT id, key, coalesce(parent, ''), name_vi, name_en, unit_of_measure,
 		measure, higher_is_better, publisher, scale_min, scale_max, first_year, aggregation_rule, description
 		FROM indicator ORDER BY id`)
 	if err != nil {
@@ -106,12 +136,14 @@ func (s *Store) readIndicators(ctx context.Context) (*Catalogue, error) {
 	}
 	defer rows.Close()
 	var out []Indicator
+	var keys []int32
 	index := map[string]int{}
 	for rows.Next() {
 		var in Indicator
+		var key int32
 		var hib sql.NullBool
 		var smin, smax sql.NullFloat64
-		if err := rows.Scan(&in.ID, &in.Parent, &in.NameVI, &in.NameEN, &in.UnitOfMeasure, &in.Measure, &hib,
+		if err := rows.Scan(&in.ID, &key, &in.Parent, &in.NameVI, &in.NameEN, &in.UnitOfMeasure, &in.Measure, &hib,
 			&in.Publisher, &smin, &smax, &in.FirstYear, &in.AggregationRule, &in.Description); err != nil {
 			return nil, fmt.Errorf("scan indicator: %w", err)
 		}
@@ -127,6 +159,7 @@ func (s *Store) readIndicators(ctx context.Context) (*Catalogue, error) {
 		in.Breaks = []Break{}
 		index[in.ID] = len(out)
 		out = append(out, in)
+		keys = append(keys, key)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("query indicators: %w", err)
@@ -149,7 +182,7 @@ func (s *Store) readIndicators(ctx context.Context) (*Catalogue, error) {
 	if err := brows.Err(); err != nil {
 		return nil, err
 	}
-	return newCatalogue(out), nil
+	return newCatalogue(out, keys), nil
 }
 
 // A Source is the citation of a figure.
@@ -190,13 +223,7 @@ type ObservationQuery struct {
 // a unit set, the order of the codes) and year, each with its preferred figure first and the
 // other sources' figures beside it.
 func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observation, error) {
-	where, args := q.where("o.")
-	query := `SELECT o.indicator_id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
-		o.preferred, o.source_id FROM observation o`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY o.indicator_id, o.unit_id, o.year, o.preferred DESC, o.source_id"
+	query, args := observationsQuery(q, s.Catalogue())
 	sources := s.sourceCache()
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -240,6 +267,19 @@ func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observa
 		return nil, fmt.Errorf("query observations: %w", err)
 	}
 	return out, nil
+}
+
+// observationsQuery is the query of Observations for q, with its arguments; cat gives the
+// indicators' keys. The join names each figure's indicator and orders by its id; the filter
+// compares keys.
+func observationsQuery(q ObservationQuery, cat *Catalogue) (string, []any) {
+	where, args := q.where("o.", cat)
+	query := `SELECT i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
+		o.preferred, o.source_id FROM observation o JOIN indicator i ON i.key = o.indicator_key`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	return query + " ORDER BY i.id, o.unit_id, o.year, o.preferred DESC, o.source_id", args
 }
 
 // sourceCache returns every source by id. Sources change only when an ingest adds some, so

@@ -25,6 +25,13 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open read-only %s: %w", path, err)
 	}
 	s := &Store{db: sql.OpenDB(connector), conn: connector}
+	if old, err := hasIndicatorID(ctx, s.db); err != nil || old {
+		s.Close()
+		if err == nil {
+			err = ErrOldSchema
+		}
+		return nil, fmt.Errorf("open read-only %s: %w", path, err)
+	}
 	if err := s.readState(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open read-only %s: %w", path, err)

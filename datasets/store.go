@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -106,6 +107,10 @@ type Store struct {
 	// commit and the publication of its version happen with pub held for writing, so no
 	// reader holding it sees part of an ingest or a version that its data does not match.
 	pub sync.RWMutex
+	// write serializes the transactions that write observations (an ingest's, a synthetic
+	// panel's): each may rewrite the observation table (resortObservations), and two rewrites
+	// at once conflict in DuckDB's catalogue. It is taken before pub, never after.
+	write sync.Mutex
 }
 
 // Read returns the dataset version and holds off the commit of any ingest until release is
@@ -154,8 +159,13 @@ func displayPath(path string) string {
 	return path
 }
 
-// applySchema runs the schema files in order; each creates only what is not there yet.
-func (s *Store) applySchema(ctx context.Context) error {
+// An execer runs statements: a *sql.DB, or a *sql.Conn inside a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// applySchema runs the schema files in order on db; each creates only what is not there yet.
+func applySchema(ctx context.Context, db execer) error {
 	files, err := fs.Glob(schemaFS, "schema/*.sql")
 	if err != nil {
 		return err
@@ -166,7 +176,7 @@ func (s *Store) applySchema(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.db.ExecContext(ctx, string(ddl)); err != nil {
+		if _, err := db.ExecContext(ctx, string(ddl)); err != nil {
 			return fmt.Errorf("apply %s: %w", f, err)
 		}
 	}
@@ -174,8 +184,10 @@ func (s *Store) applySchema(ctx context.Context) error {
 }
 
 func (s *Store) init(ctx context.Context, bundled fs.FS) error {
-	err := s.applySchema(ctx)
-	if err != nil {
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	if err := applySchema(ctx, s.db); err != nil {
 		return err
 	}
 	var loaded int
@@ -212,7 +224,8 @@ func (s *Store) readState(ctx context.Context) error {
 		return err
 	}
 	// The first query after opening is slower: warm the observation scan up now.
-	_, err = s.db.ExecContext(ctx, `SELECT count(*), sum(value) FROM observation WHERE indicator_id = 'pci'`)
+	key, _ := cat.key("pci")
+	_, err = s.db.ExecContext(ctx, `SELECT count(*), sum(value) FROM observation WHERE indicator_key = ?`, key)
 	return err
 }
 
@@ -279,7 +292,14 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 		if err := appendRows(ctx, conn, "lineage", rows); err != nil {
 			return err
 		}
-		if err := appendRows(ctx, conn, "indicator", b.indicators); err != nil {
+		// Keys in id order: the bundled observations sort by key as by id.
+		keys := map[string]int32{}
+		rows = rows[:0]
+		for i, in := range b.indicators {
+			keys[in[0].(string)] = int32(i + 1)
+			rows = append(rows, slices.Insert(slices.Clone(in), 1, any(int32(i+1))))
+		}
+		if err := appendRows(ctx, conn, "indicator", rows); err != nil {
 			return err
 		}
 		if err := appendRows(ctx, conn, "indicator_break", b.breaks); err != nil {
@@ -297,7 +317,7 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 		}
 		rows = rows[:0]
 		for _, o := range b.obs {
-			rows = append(rows, o.values())
+			rows = append(rows, o.values(keys[o.Indicator]))
 		}
 		if err := appendRows(ctx, conn, "observation", rows); err != nil {
 			return err
@@ -365,8 +385,11 @@ func appendWith(ctx context.Context, conn *sql.Conn, table string, rows [][]any,
 	})
 }
 
-// resortObservations rewrites the observation table physically ordered by (indicator, unit,
-// year), so that DuckDB's zone maps answer a comparison or a ranking from a few row groups.
+// observationOrder is the physical order of the observation table.
+const observationOrder = "indicator_key, unit_id, year, preferred DESC, source_id"
+
+// resortObservations rewrites the observation table physically ordered by (indicator key,
+// unit, year), so that DuckDB's zone maps answer a comparison or a ranking from a few row groups.
 // It builds a new table and swaps it in: deleting and re-inserting would leave the deleted
 // row groups in the scans.
 func resortObservations(ctx context.Context, conn *sql.Conn) error {
@@ -378,7 +401,7 @@ func resortObservations(ctx context.Context, conn *sql.Conn) error {
 	for _, q := range []string{
 		`DROP TABLE IF EXISTS observation_sorted`,
 		ddl,
-		`INSERT INTO observation_sorted SELECT * FROM observation ORDER BY indicator_id, unit_id, year, preferred DESC, source_id`,
+		`INSERT INTO observation_sorted SELECT * FROM observation ORDER BY ` + observationOrder,
 		`DROP TABLE observation`,
 		`ALTER TABLE observation_sorted RENAME TO observation`,
 	} {
@@ -390,12 +413,15 @@ func resortObservations(ctx context.Context, conn *sql.Conn) error {
 }
 
 // updateVersion recomputes the dataset version: a hash of every observation's content and
-// source. The sum of row hashes does not depend on the physical order of the rows.
+// source. The sum of row hashes does not depend on the physical order of the rows. It hashes
+// the indicator's id, not its key, so that the same figures have the same version whatever
+// keys the database gave their indicators (and as before the keys existed: pinned URLs
+// /v/{version} name it).
 func updateVersion(ctx context.Context, conn *sql.Conn) error {
 	_, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta
-		SELECT 'version', left(md5(count(*)::VARCHAR || ':' || coalesce(sum(hash(indicator_id, unit_id, year, value, rank,
-			rank_of, status, verified, preferred, source_id)::HUGEINT), 0)::VARCHAR), 16)
-		FROM observation`)
+		SELECT 'version', left(md5(count(*)::VARCHAR || ':' || coalesce(sum(hash(i.id, o.unit_id, o.year, o.value, o.rank,
+			o.rank_of, o.status, o.verified, o.preferred, o.source_id)::HUGEINT), 0)::VARCHAR), 16)
+		FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key`)
 	if err != nil {
 		return fmt.Errorf("dataset version: %w", err)
 	}

@@ -12,21 +12,29 @@ import (
 const SyntheticSource = "SYNTHETIC: generated for benchmarks and tests; not real data"
 
 // AddSyntheticIndicators adds n indicators syn00001 … to the catalogue (scale 0–100)
-// and returns their ids. For benchmarks and tests only.
+// and returns their ids. Their keys follow the highest key already given. For benchmarks and
+// tests only.
 func (s *Store) AddSyntheticIndicators(ctx context.Context, n int) ([]string, error) {
-	ids := make([]string, n)
-	rows := make([][]any, n)
-	for i := range n {
-		ids[i] = fmt.Sprintf("syn%05d", i+1)
-		rows[i] = []any{ids[i], nil, "Chỉ số tổng hợp (SYNTHETIC) " + ids[i], "SYNTHETIC benchmark indicator " + ids[i],
-			"points (0–100)", "index", true, "none (synthetic)", 0.0, 100.0, int32(2000), "none", "SYNTHETIC: for benchmarks and tests only; not real data."}
-	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
-	if err := appendRows(ctx, conn, "indicator", rows); err != nil {
+	ids := make([]string, n)
+	err = inTx(ctx, conn, func() error {
+		var top int32
+		if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(key), 0) FROM indicator`).Scan(&top); err != nil {
+			return fmt.Errorf("synthetic indicators: %w", err)
+		}
+		rows := make([][]any, n)
+		for i := range n {
+			ids[i] = fmt.Sprintf("syn%05d", i+1)
+			rows[i] = []any{ids[i], top + int32(i) + 1, nil, "Chỉ số tổng hợp (SYNTHETIC) " + ids[i], "SYNTHETIC benchmark indicator " + ids[i],
+				"points (0–100)", "index", true, "none (synthetic)", 0.0, 100.0, int32(2000), "none", "SYNTHETIC: for benchmarks and tests only; not real data."}
+		}
+		return appendRows(ctx, conn, "indicator", rows)
+	})
+	if err != nil {
 		return nil, err
 	}
 	cat, err := s.readIndicators(ctx)
@@ -81,7 +89,10 @@ func (s *Store) LoadSyntheticPanelOf(ctx context.Context, set string, indicators
 	}
 	defer conn.Close()
 	id := sourceID(SyntheticSource)
+	cat := s.Catalogue()
 	var n int64
+	s.write.Lock()
+	defer s.write.Unlock()
 	err = inTx(ctx, conn, func() error {
 		if _, err := conn.ExecContext(ctx, `INSERT OR IGNORE INTO source VALUES (?, ?, NULL)`, id, SyntheticSource); err != nil {
 			return err
@@ -89,18 +100,22 @@ func (s *Store) LoadSyntheticPanelOf(ctx context.Context, set string, indicators
 		if _, err := conn.ExecContext(ctx, `SELECT setseed(?)`, seed); err != nil {
 			return err
 		}
-		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_syn_ind (id VARCHAR)`); err != nil {
+		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_syn_ind (id VARCHAR, key INTEGER)`); err != nil {
 			return err
 		}
 		rows := make([][]any, len(indicators))
-		for i, s := range indicators {
-			rows[i] = []any{s}
+		for i, id := range indicators {
+			key, ok := cat.key(id)
+			if !ok {
+				return fmt.Errorf("synthetic panel: indicator %q: %w", id, ErrNotFound)
+			}
+			rows[i] = []any{id, key}
 		}
 		if err := appendRows(ctx, conn, "chiso_syn_ind", rows); err != nil {
 			return err
 		}
 		res, err := conn.ExecContext(ctx, `INSERT INTO observation
-			SELECT i.id, u.id, y.y::INTEGER, round(random() * 100, 2), NULL, NULL, 'published', true, true, ?, 'synthetic'
+			SELECT i.key, u.id, y.y::INTEGER, round(random() * 100, 2), NULL, NULL, 'published', true, true, ?, 'synthetic'
 			FROM chiso_syn_ind i, (SELECT id FROM unit WHERE unit_set = ? AND id <> 'vn63.46.2025') u,
 				generate_series(?, ?) y(y)
 			ORDER BY i.id, u.id, y.y`, id, set, from, to)

@@ -44,10 +44,11 @@ type Version struct {
 // transaction, after updateVersion.
 func recordVersion(ctx context.Context, conn *sql.Conn, batch string, prefer bool) error {
 	var changes []Change
-	rows, err := conn.QueryContext(ctx, `WITH prior AS (SELECT DISTINCT indicator_id, unit_id, year FROM observation WHERE ? <> '' AND batch <> ?),
-		added AS (SELECT indicator_id, unit_id, year FROM observation WHERE ? = '' OR batch = ?)
-		SELECT a.indicator_id, count(*) FILTER (WHERE p.year IS NULL), count(*) FILTER (WHERE p.year IS NOT NULL)
-		FROM added a LEFT JOIN prior p USING (indicator_id, unit_id, year) GROUP BY 1 ORDER BY 1`, batch, batch, batch, batch)
+	rows, err := conn.QueryContext(ctx, `WITH prior AS (SELECT DISTINCT indicator_key, unit_id, year FROM observation WHERE ? <> '' AND batch <> ?),
+		added AS (SELECT indicator_key, unit_id, year FROM observation WHERE ? = '' OR batch = ?)
+		SELECT i.id, count(*) FILTER (WHERE p.year IS NULL), count(*) FILTER (WHERE p.year IS NOT NULL)
+		FROM added a LEFT JOIN prior p USING (indicator_key, unit_id, year) JOIN indicator i ON i.key = a.indicator_key
+		GROUP BY 1 ORDER BY 1`, batch, batch, batch, batch)
 	if err != nil {
 		return fmt.Errorf("record version: %w", err)
 	}
@@ -139,7 +140,7 @@ var snapshotTables = []struct{ name, order string }{
 	{"indicator", "id"},
 	{"indicator_break", "indicator_id, year"},
 	{"source", "id"},
-	{"observation", "indicator_id, unit_id, year, preferred DESC, source_id"},
+	{"observation", "indicator_key, unit_id, year, preferred DESC, source_id"},
 }
 
 // Snapshot rebuilds an earlier dataset version as a new in-memory Store: the figures of every
@@ -191,7 +192,7 @@ func (s *Store) Snapshot(ctx context.Context, version string) (*Store, error) {
 		snap.Close()
 		return nil, fmt.Errorf("snapshot %s: %w", version, err)
 	}
-	if err := snap.applySchema(ctx); err != nil {
+	if err := applySchema(ctx, snap.db); err != nil {
 		return fail(err)
 	}
 	for _, t := range snapshotTables {

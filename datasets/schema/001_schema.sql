@@ -23,8 +23,11 @@ CREATE TABLE IF NOT EXISTS lineage (
     source     VARCHAR NOT NULL
 );
 
+-- key is the integer the observations carry: assigned when the indicator is added (the
+-- bundled catalogue in id order, then each addition after the highest key), never reused.
 CREATE TABLE IF NOT EXISTS indicator (
     id                VARCHAR PRIMARY KEY,
+    key               INTEGER NOT NULL UNIQUE,
     parent            VARCHAR,
     name_vi           VARCHAR NOT NULL,
     name_en           VARCHAR NOT NULL,
@@ -56,8 +59,12 @@ CREATE TABLE IF NOT EXISTS source (
 -- Several sources may give a figure for the same (indicator, unit, year): all are kept and
 -- exactly one of them is preferred. status 'not_published' records a figure that the publisher
 -- withholds by design (PCI from 2023 outside the top 30), which differs from no row at all.
+-- An observation names its indicator by indicator.key, not by the id: DuckDB's zone maps keep
+-- an 8-byte prefix of a VARCHAR, so 'dti.digital_economy' and 'dti.digital_society' would not
+-- prune each other's row groups, while an integer does. The table is kept physically sorted by
+-- (indicator_key, unit_id, year) (resortObservations).
 CREATE TABLE IF NOT EXISTS observation (
-    indicator_id  VARCHAR NOT NULL,
+    indicator_key INTEGER NOT NULL,      -- indicator.key
     unit_id       VARCHAR NOT NULL,
     year          INTEGER NOT NULL,
     value         DOUBLE,

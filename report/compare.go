@@ -95,6 +95,10 @@ func CompareOf(ctx context.Context, store *datasets.Store, s CompareSpec) (Compa
 		v.Top10Threshold = fd.threshold(10, hib)
 	}
 	v.Coverage = Coverage{fd.n, len(units)}
+	var best, worst []int
+	if !fd.complete() {
+		best, worst = sec.rankBounds(hib)
+	}
 	for _, u := range selectUnits(units, s.Provinces) {
 		row := CompareRow{Unit: Ref(u), Status: "no_data", Region: u.Region}
 		if f, ok := sec.figure(u.ID); ok {
@@ -106,7 +110,7 @@ func CompareOf(ctx context.Context, store *datasets.Store, s CompareSpec) (Compa
 		}
 		i := fd.index(u.ID)
 		if i >= 0 {
-			row.Percentile, row.PercentileLow, row.PercentileHigh, row.PercentileBasis = fd.percentile(i, hib, v.National)
+			row.Percentile, row.PercentileLow, row.PercentileHigh, row.PercentileBasis = fd.percentile(i, hib, v.National, best, worst)
 			row.RegionRank = fd.regionRank(i, hib)
 		}
 		if x, ok := sec.value(u.ID); ok && v.National != nil {

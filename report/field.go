@@ -78,18 +78,26 @@ func (f field) threshold(k int, higherIsBetter bool) *analytics.Threshold {
 // percentile is unit i's percentile in the whole field: from all values when the field is
 // complete, from its published rank otherwise, else the range its value allows among the
 // published ranks. basis says which.
-func (f field) percentile(i int, higherIsBetter bool, d *analytics.Distribution) (pc *float64, lo, hi *float64, basis string) {
+//
+// best and worst, if not nil, are the rank bounds of every unit (analytics.RankBoundsAll),
+// else unit i's are computed alone.
+func (f field) percentile(i int, higherIsBetter bool, d *analytics.Distribution, best, worst []int) (pc *float64, lo, hi *float64, basis string) {
 	switch {
 	case f.complete() && d != nil && !math.IsNaN(f.values[i]):
 		return finite(d.Percentile(f.values[i])), nil, nil, "the values of every province"
 	case f.ranks[i] > 0 && f.of > 1:
 		return new(analytics.RankPercentile(f.ranks[i], f.of)), nil, nil, "the published rank"
 	case !math.IsNaN(f.values[i]) && f.of > 1:
-		best, worst, err := analytics.RankBounds(f.values, f.ranks, i, f.of, higherIsBetter)
-		if err != nil {
+		b, w, err := 0, 0, error(nil)
+		if best != nil {
+			b, w = best[i], worst[i] // 0: inconsistent
+		} else {
+			b, w, err = analytics.RankBounds(f.values, f.ranks, i, f.of, higherIsBetter)
+		}
+		if err != nil || b == 0 {
 			return nil, nil, nil, ""
 		}
-		return nil, new(analytics.RankPercentile(worst, f.of)), new(analytics.RankPercentile(best, f.of)),
+		return nil, new(analytics.RankPercentile(w, f.of)), new(analytics.RankPercentile(b, f.of)),
 			"the range of ranks the published ranks allow; not every province has a figure"
 	}
 	return nil, nil, nil, ""

@@ -91,8 +91,8 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 	fd := sec.field
 	units := fd.units
 	regionRanks := fd.regionRanks(orderOf(in))
-	var values []float64
-	var valued []int
+	values, valued := make([]float64, 0, fd.n), make([]int, 0, fd.n)
+	v.Data = make([]RankingRow, 0, len(units))
 	ranked := 0
 	for i, u := range units {
 		f, ok := sec.figs[i], sec.has[i]

@@ -22,6 +22,25 @@ type section struct {
 	field    field                      //
 	national *analytics.Distribution    // of the field's published values, in unit order; nil: none
 	byRegion map[string][]float64       // the field's published values by region, in unit order
+	bounds   [2]rankBounds              // of every unit, lower- and higher-is-better, on first use
+}
+
+type rankBounds struct {
+	once        sync.Once
+	best, worst []int
+}
+
+// rankBounds returns the rank bounds of every unit of the field (see analytics.RankBoundsAll),
+// computed once for each direction; nil if the field is malformed.
+func (s *section) rankBounds(higherIsBetter bool) (best, worst []int) {
+	b := &s.bounds[0]
+	if higherIsBetter {
+		b = &s.bounds[1]
+	}
+	b.once.Do(func() {
+		b.best, b.worst, _ = analytics.RankBoundsAll(s.field.values, s.field.ranks, s.field.of, higherIsBetter)
+	})
+	return b.best, b.worst
 }
 
 // figure returns the figure of unit in the section's year, published or not.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -184,4 +185,60 @@ func TestRegionRanksOfField(t *testing.T) {
 	if checked < 1000 {
 		t.Errorf("checked %d region ranks, want the bundled data's thousands", checked)
 	}
+}
+
+// TestSectionCacheConcurrent: callers sharing a cache small enough to drop sections while
+// others build them get the sections a cache of their own builds (run with -race).
+func TestSectionCacheConcurrent(t *testing.T) {
+	ctx := context.Background()
+	store := mustOpenStore(t)
+	type key struct {
+		view View
+		year int
+	}
+	var keys []key
+	for _, v := range []View{{}, {Set: datasets.Set34}} {
+		for y := 2006; y <= 2024; y++ {
+			keys = append(keys, key{v, y})
+		}
+	}
+	want := map[key]*section{}
+	for _, k := range keys {
+		s, err := newSectionCache(sectionFigures).get(ctx, store, k.view, "pci", k.year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[k] = s
+	}
+	c := newSectionCache(200)
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for i := range 3 * len(keys) {
+				k := keys[(i*(g+1))%len(keys)]
+				s, err := c.get(ctx, store, k.view, "pci", k.year)
+				if err == nil && fieldString(s.field) != fieldString(want[k].field) {
+					err = fmt.Errorf("pci %d (units=%q): the shared cache's field differs", k.year, k.view.Set)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if c.held > c.limit+64 {
+		t.Errorf("the cache holds %d figures, want about %d at most", c.held, c.limit)
+	}
+}
+
+// fieldString prints a field's figures (NaN as NaN, which reflect.DeepEqual never finds equal).
+func fieldString(f field) string {
+	return fmt.Sprintf("%d units, %v, %v, of %d, n %d", len(f.units), f.values, f.ranks, f.of, f.n)
 }

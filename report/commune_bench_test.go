@@ -32,7 +32,7 @@ func communeStore(b *testing.B, indicators int) (*datasets.Store, []string, int)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("synthetic commune panel: %d figures loaded in %v", n, time.Since(start))
+	b.Logf("synthetic commune panel: %d figures loaded in %v; peak RSS so far %.0f MiB", n, time.Since(start), peakRSS())
 	return store, ids, n
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 
 	"gonum.org/v1/gonum/stat"
 )
@@ -54,16 +55,12 @@ func (d Distribution) Z(v float64) float64 {
 // percent (the mid-rank percentile), whatever the direction of the indicator. It is a
 // percentile of the values given, not of the field when they cover only part of it.
 func (d Distribution) Percentile(v float64) float64 {
-	below, equal := 0, 0
-	for _, x := range d.sorted {
-		switch {
-		case x < v:
-			below++
-		case x == v:
-			equal++
-		}
+	if math.IsNaN(v) {
+		return 0 // no value is below or equal to it
 	}
-	return 100 * (float64(below) + float64(equal)/2) / float64(d.N)
+	below := sort.Search(len(d.sorted), func(i int) bool { return d.sorted[i] >= v })
+	notAbove := sort.Search(len(d.sorted), func(i int) bool { return d.sorted[i] > v })
+	return 100 * (float64(below) + float64(notAbove-below)/2) / float64(d.N)
 }
 
 // Threshold returns the value that the k-th best of the N values given has (k from 1). ok is

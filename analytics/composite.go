@@ -365,7 +365,7 @@ func CompositeUncertainty(data *mat.Dense, spec CompositeSpec, u UncertaintySpec
 		ranks[i] = make([]float64, u.Draws)
 	}
 	w := make([]float64, c)
-	scores := make([]float64, r)
+	scores, sorted, rk := make([]float64, r), make([]float64, r), make([]int, r)
 	for d := 0; d < u.Draws; d++ {
 		if d%64 == 0 && u.Done != nil {
 			select {
@@ -387,7 +387,10 @@ func CompositeUncertainty(data *mat.Dense, spec CompositeSpec, u UncertaintySpec
 			n = map[string]string{MinMax: ZScore, ZScore: MinMax}[n]
 		}
 		aggregate(normed[n], w, spec.Aggregation, scores)
-		rk, _ := CompetitionRanks(scores, true)
+		if checkFinite(scores) != nil {
+			continue // no ranks in this draw, as CompetitionRanks refuses such scores
+		}
+		competitionRanks(rk, scores, sorted, true)
 		for i, x := range rk {
 			ranks[i][d] = float64(x)
 		}

@@ -15,16 +15,33 @@ func CompetitionRanks(values []float64, higherIsBetter bool) ([]int, error) {
 	if err := checkFinite(values); err != nil {
 		return nil, err
 	}
-	idx := order(values, higherIsBetter)
-	ranks := make([]int, len(values))
-	for pos, i := range idx {
-		if pos > 0 && values[i] == values[idx[pos-1]] {
-			ranks[i] = ranks[idx[pos-1]]
-			continue
+	return competitionRanks(make([]int, len(values)), values, make([]float64, len(values)), higherIsBetter), nil
+}
+
+// competitionRanks writes the competition ranks of the finite values into dst and returns
+// it: 1 + the number of values strictly better. sorted is scratch space of len(values).
+func competitionRanks(dst []int, values, sorted []float64, higherIsBetter bool) []int {
+	copy(sorted, values)
+	slices.Sort(sorted)
+	n := len(sorted)
+	for i, v := range values {
+		// lo: the values below v (or, if higherIsBetter, not above it), by bisection.
+		lo, hi := 0, n
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if sorted[m] < v || higherIsBetter && sorted[m] == v {
+				lo = m + 1
+			} else {
+				hi = m
+			}
 		}
-		ranks[i] = pos + 1
+		if higherIsBetter {
+			dst[i] = 1 + n - lo
+		} else {
+			dst[i] = 1 + lo
+		}
 	}
-	return ranks, nil
+	return dst
 }
 
 // MidRanks returns the ranks of values in ascending order, ties given the mean of the ranks
@@ -53,11 +70,18 @@ func order(values []float64, higherIsBetter bool) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool {
+	slices.SortStableFunc(idx, func(a, b int) int {
+		x, y := values[a], values[b]
 		if higherIsBetter {
-			return values[idx[a]] > values[idx[b]]
+			x, y = y, x
 		}
-		return values[idx[a]] < values[idx[b]]
+		switch {
+		case x < y:
+			return -1
+		case y < x:
+			return 1
+		}
+		return 0
 	})
 	return idx
 }

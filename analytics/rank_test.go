@@ -3,6 +3,7 @@ package analytics
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -112,4 +113,36 @@ func ExampleRegionRanks() {
 	// Vĩnh Phúc 9, Bắc Ninh 17.
 	fmt.Println(RegionRanks([]float64{14, 2, 9, 17}, false))
 	// Output: [3 1 2 4]
+}
+
+// TestCompetitionRanksByDefinition: each rank is 1 + the number of values strictly better,
+// counted pair by pair, on SYNTHETIC fields with many ties (and 0 next to −0), in both directions.
+func TestCompetitionRanksByDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 2, 3, 10, 63, 500} {
+		values := make([]float64, n)
+		for i := range values {
+			values[i] = float64(rng.IntN(max(2, n/4))) / 2
+			if values[i] == 0 && rng.IntN(2) == 0 {
+				values[i] = math.Copysign(0, -1)
+			}
+		}
+		for _, higher := range []bool{true, false} {
+			got, err := CompetitionRanks(values, higher)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range values {
+				want := 1
+				for _, w := range values {
+					if higher && w > v || !higher && w < v {
+						want++
+					}
+				}
+				if got[i] != want {
+					t.Fatalf("n=%d higher=%v: rank of values[%d]=%v is %d, want %d", n, higher, i, v, got[i], want)
+				}
+			}
+		}
+	}
 }

@@ -216,6 +216,79 @@ func RankBounds(values []float64, ranks []int, i, of int, higherIsBetter bool) (
 	return best, worst, nil
 }
 
+// RankBoundsAll is RankBounds for every unit of the field at once, in O(n log n) rather than
+// O(n) per unit: best[i] and worst[i] are unit i's bounds, and both are 0 where RankBounds
+// would return ErrInconsistentRanks. err reports a malformed field, as RankBounds does.
+func RankBoundsAll(values []float64, ranks []int, of int, higherIsBetter bool) (best, worst []int, err error) {
+	if err := checkRankField(values, ranks, of); err != nil {
+		return nil, nil, fmt.Errorf("rank bounds: %w", err)
+	}
+	n := len(values)
+	best, worst = make([]int, n), make([]int, n)
+	rankOf := func(j int) int {
+		if ranks == nil {
+			return 0
+		}
+		return ranks[j]
+	}
+	var idx []int // the units with a value, best first
+	for i, x := range values {
+		if !math.IsNaN(x) {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		x, y := values[a], values[b]
+		if higherIsBetter {
+			x, y = y, x
+		}
+		switch {
+		case x < y:
+			return -1
+		case y < x:
+			return 1
+		}
+		return 0
+	})
+	m := len(idx)
+	// suffixMin[k]: the smallest published rank among idx[k:] (of+1: none).
+	suffixMin := make([]int, m+1)
+	suffixMin[m] = of + 1
+	for k := m - 1; k >= 0; k-- {
+		suffixMin[k] = suffixMin[k+1]
+		if rk := rankOf(idx[k]); rk != 0 {
+			suffixMin[k] = min(suffixMin[k], rk)
+		}
+	}
+	prefixMax := 0 // the largest published rank among the units strictly better than the group
+	for a := 0; a < m; {
+		b := a + 1
+		for b < m && values[idx[b]] == values[idx[a]] {
+			b++
+		}
+		// idx[a:b] share a value: a units are strictly better, m − b strictly worse.
+		bst, wst := max(1, prefixMax+1, 1+a), min(of, suffixMin[b]-1, of-(m-b))
+		for _, i := range idx[a:b] {
+			if bst <= wst {
+				best[i], worst[i] = bst, wst
+			}
+		}
+		for _, i := range idx[a:b] {
+			prefixMax = max(prefixMax, rankOf(i))
+		}
+		a = b
+	}
+	for i := range values {
+		switch {
+		case rankOf(i) != 0:
+			best[i], worst[i] = ranks[i], ranks[i]
+		case math.IsNaN(values[i]):
+			best[i], worst[i] = 1, of
+		}
+	}
+	return best, worst, nil
+}
+
 // checkRankField checks the figures of part of a field of of units.
 func checkRankField(values []float64, ranks []int, of int) error {
 	if ranks != nil && len(ranks) != len(values) {

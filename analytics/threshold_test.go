@@ -216,3 +216,50 @@ func TestRankThresholdContainsTruth(t *testing.T) {
 		}
 	}
 }
+
+// TestRankBoundsAll: the bounds of every unit at once are RankBounds of each unit, on SYNTHETIC
+// partial fields with ties, ranks hidden or absent, and ranks that contradict the values.
+func TestRankBoundsAll(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	inconsistent := 0
+	for trial := 0; trial < 3000; trial++ {
+		of := 2 + rng.IntN(30)
+		higher := rng.IntN(2) == 0
+		n := 1 + rng.IntN(of)
+		values, ranks := make([]float64, n), make([]int, n)
+		for i := range values {
+			values[i] = float64(rng.IntN(8))
+			switch rng.IntN(4) {
+			case 0:
+				values[i] = math.NaN()
+			case 1:
+				ranks[i] = 1 + rng.IntN(of) // may contradict the values
+			}
+		}
+		if rng.IntN(5) == 0 {
+			ranks = nil
+		}
+		best, worst, err := RankBoundsAll(values, ranks, of, higher)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range values {
+			b, w, err := RankBounds(values, ranks, i, of, higher)
+			if errors.Is(err, ErrInconsistentRanks) {
+				b, w = 0, 0
+				inconsistent++
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if best[i] != b || worst[i] != w {
+				t.Fatalf("values %v ranks %v of %d higher=%v: unit %d bounds %d–%d, RankBounds %d–%d", values, ranks, of, higher, i, best[i], worst[i], b, w)
+			}
+		}
+	}
+	if inconsistent == 0 {
+		t.Error("no field with contradicting ranks was checked")
+	}
+	if _, _, err := RankBoundsAll([]float64{1, 2}, []int{1}, 63, true); !errors.Is(err, ErrLength) {
+		t.Errorf("ranks of another length: err = %v, want ErrLength", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,7 +32,7 @@ func communeStore(b *testing.B, indicators int) (*datasets.Store, []string, int)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("synthetic commune panel: %d figures loaded in %v", n, time.Since(start))
+	b.Logf("synthetic commune panel: %d figures loaded in %v; peak RSS so far %.0f MiB", n, time.Since(start), peakRSS())
 	return store, ids, n
 }
 
@@ -95,6 +96,54 @@ func BenchmarkCommunes(b *testing.B) {
 				_, err := RankingOf(ctx, store, RankingSpec{Indicator: in, Year: 2020, FromYear: 2015, Top: 10, View: view})
 				return err
 			})
+		})
+		// The same on sections not read before: each call asks for an indicator-year (and, for
+		// the ranking, a from-year) that no earlier call of the run asked for.
+		b.Run(label+"/compare-cold", func(b *testing.B) {
+			i := 0
+			latencies(b, func() error {
+				in, _ := cat.Get(ids[i%nind])
+				year := 2005 + (i/nind)%20
+				i++
+				_, err := CompareOf(ctx, store, CompareSpec{Indicator: in, Year: year, Provinces: five, View: view})
+				return err
+			})
+		})
+		b.Run(label+"/ranking-cold", func(b *testing.B) {
+			i := 0
+			latencies(b, func() error {
+				in, _ := cat.Get(ids[(i+nind/2)%nind])
+				year := 2015 + (i/nind)%10
+				i++
+				_, err := RankingOf(ctx, store, RankingSpec{Indicator: in, Year: year, FromYear: year - 10, Top: 10, View: view})
+				return err
+			})
+		})
+		// What a section costs: the heap a new section holds, and what the cache holds at its bound.
+		b.Run(label+"/section-memory", func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				if _, err := newSectionCache(sectionFigures).get(ctx, store, view, ids[i%nind], 2005+i/nind%20); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			const n = 10
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			c := newSectionCache(sectionFigures)
+			for k := range n {
+				if _, err := c.get(ctx, store, view, ids[k%nind], 2005+k/nind); err != nil {
+					b.Fatal(err)
+				}
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			runtime.KeepAlive(c)
+			per := float64(after.HeapAlloc-before.HeapAlloc) / n
+			b.ReportMetric(per/1024, "KiB/section")
+			b.ReportMetric(per*float64(sectionFigures)/float64(c.held/n)/(1<<20), "cache-MiB")
 		})
 		b.Run(label+"/trends-all-units", func(b *testing.B) {
 			latencies(b, func() error {

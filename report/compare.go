@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"fmt"
-	"math"
 	"strconv"
 
 	"chiso/analytics"
@@ -77,21 +76,16 @@ func CompareOf(ctx context.Context, store *datasets.Store, s CompareSpec) (Compa
 	var v Comparison
 	v.Query.Indicator, v.Query.Year, v.Query.Target, v.Query.Units = in.ID, year, s.Target, s.Set
 	v.Method = CompareMethod
-	p, err := loadPanel(ctx, store, s.View, []string{in.ID}, year, year)
+	sec, err := sectionOf(ctx, store, s.View, in.ID, year)
 	if err != nil {
 		return Comparison{}, err
 	}
-	units := store.Registry().Units(s.Set, year)
-	fd := fieldOf(p, in.ID, units, year)
-	byRegion := map[string][]float64{}
-	for i, u := range units {
-		if x := fd.values[i]; !math.IsNaN(x) && u.Region != "" {
-			byRegion[u.Region] = append(byRegion[u.Region], x)
-		}
-	}
+	fd := sec.field
+	units := fd.units
 	hib, directed := Direction(in)
 	v.Direction = DirectionName(in)
-	if d, err := analytics.NewDistribution(p.values(in.ID, units, year)); err == nil {
+	if sec.national != nil {
+		d := *sec.national
 		v.National = &d
 		if !fd.complete() {
 			v.NationalNote = fmt.Sprintf("mean, median and z-scores describe the %d of %d provinces with a value, not the whole field", fd.n, len(units))
@@ -101,21 +95,25 @@ func CompareOf(ctx context.Context, store *datasets.Store, s CompareSpec) (Compa
 		v.Top10Threshold = fd.threshold(10, hib)
 	}
 	v.Coverage = Coverage{fd.n, len(units)}
+	var best, worst []int
+	if !fd.complete() {
+		best, worst = sec.rankBounds(hib)
+	}
 	for _, u := range selectUnits(units, s.Provinces) {
 		row := CompareRow{Unit: Ref(u), Status: "no_data", Region: u.Region}
-		if f, ok := p.figure(in.ID, u.ID, year); ok {
+		if f, ok := sec.figure(u.ID); ok {
 			row.Status, row.Value, row.Rank, row.RankOf, row.Verified = f.Status, f.Value, f.Rank, f.RankOf, f.Verified
 		}
-		if reg := byRegion[u.Region]; len(reg) > 0 {
+		if reg := sec.byRegion[u.Region]; len(reg) > 0 {
 			d, _ := analytics.NewDistribution(reg)
 			row.RegionMedian, row.RegionN = &d.Median, d.N
 		}
 		i := fd.index(u.ID)
 		if i >= 0 {
-			row.Percentile, row.PercentileLow, row.PercentileHigh, row.PercentileBasis = fd.percentile(i, hib, v.National)
+			row.Percentile, row.PercentileLow, row.PercentileHigh, row.PercentileBasis = fd.percentile(i, hib, v.National, best, worst)
 			row.RegionRank = fd.regionRank(i, hib)
 		}
-		if x, ok := p.value(in.ID, u.ID, year); ok && v.National != nil {
+		if x, ok := sec.value(u.ID); ok && v.National != nil {
 			nat := v.National
 			row.Z = finite(nat.Z(x))
 			row.DiffNationalMedian = finite(x - nat.Median)

@@ -12,25 +12,36 @@ import (
 // region) must be computed from, knowing which units lack a figure.
 type field struct {
 	units  []datasets.Unit
-	values []float64 // NaN: no published value
-	ranks  []int     // 0: no published rank
-	of     int       // the number of units the publisher ranked (rank_of), else len(units)
-	n      int       // units with a value
+	pos    map[string]int // unit id → index in units
+	values []float64      // NaN: no published value
+	ranks  []int          // 0: no published rank
+	of     int            // the number of units the publisher ranked (rank_of), else len(units)
+	n      int            // units with a value
 }
 
 // fieldOf reads the field of indicator in year over units.
 func fieldOf(p *panel, indicator string, units []datasets.Unit, year int) field {
-	f := field{units: units, values: make([]float64, len(units)), ranks: make([]int, len(units)), of: len(units)}
-	for i, u := range units {
+	return newField(units, positions(units), func(i int) (datasets.Figure, bool) { return p.figure(indicator, units[i].ID, year) })
+}
+
+// newField is the field of the figures of units (figure(i): unit i's, if any); pos maps their
+// ids to their indices.
+func newField(units []datasets.Unit, pos map[string]int, figure func(i int) (datasets.Figure, bool)) field {
+	f := field{units: units, pos: pos, values: make([]float64, len(units)), ranks: make([]int, len(units)), of: len(units)}
+	for i := range units {
 		f.values[i] = math.NaN()
-		if v, ok := p.value(indicator, u.ID, year); ok {
-			f.values[i] = v
+		fig, ok := figure(i)
+		if !ok || fig.Status != "published" {
+			continue
+		}
+		if fig.Value != nil {
+			f.values[i] = *fig.Value
 			f.n++
 		}
-		if rk, of, ok := p.rank(indicator, u.ID, year); ok {
-			f.ranks[i] = rk
-			if of > 0 {
-				f.of = max(f.of, of)
+		if fig.Rank != nil {
+			f.ranks[i] = *fig.Rank
+			if fig.RankOf != nil && *fig.RankOf > 0 {
+				f.of = max(f.of, *fig.RankOf)
 			}
 		}
 	}
@@ -45,10 +56,8 @@ func (f field) complete() bool { return f.n == len(f.units) && f.n == f.of }
 
 // index returns the position of unit id in the field, or -1.
 func (f field) index(id string) int {
-	for i, u := range f.units {
-		if u.ID == id {
-			return i
-		}
+	if i, ok := f.pos[id]; ok {
+		return i
 	}
 	return -1
 }
@@ -69,18 +78,26 @@ func (f field) threshold(k int, higherIsBetter bool) *analytics.Threshold {
 // percentile is unit i's percentile in the whole field: from all values when the field is
 // complete, from its published rank otherwise, else the range its value allows among the
 // published ranks. basis says which.
-func (f field) percentile(i int, higherIsBetter bool, d *analytics.Distribution) (pc *float64, lo, hi *float64, basis string) {
+//
+// best and worst, if not nil, are the rank bounds of every unit (analytics.RankBoundsAll),
+// else unit i's are computed alone.
+func (f field) percentile(i int, higherIsBetter bool, d *analytics.Distribution, best, worst []int) (pc *float64, lo, hi *float64, basis string) {
 	switch {
 	case f.complete() && d != nil && !math.IsNaN(f.values[i]):
 		return finite(d.Percentile(f.values[i])), nil, nil, "the values of every province"
 	case f.ranks[i] > 0 && f.of > 1:
 		return new(analytics.RankPercentile(f.ranks[i], f.of)), nil, nil, "the published rank"
 	case !math.IsNaN(f.values[i]) && f.of > 1:
-		best, worst, err := analytics.RankBounds(f.values, f.ranks, i, f.of, higherIsBetter)
-		if err != nil {
+		b, w, err := 0, 0, error(nil)
+		if best != nil {
+			b, w = best[i], worst[i] // 0: inconsistent
+		} else {
+			b, w, err = analytics.RankBounds(f.values, f.ranks, i, f.of, higherIsBetter)
+		}
+		if err != nil || b == 0 {
 			return nil, nil, nil, ""
 		}
-		return nil, new(analytics.RankPercentile(worst, f.of)), new(analytics.RankPercentile(best, f.of)),
+		return nil, new(analytics.RankPercentile(w, f.of)), new(analytics.RankPercentile(b, f.of)),
 			"the range of ranks the published ranks allow; not every province has a figure"
 	}
 	return nil, nil, nil, ""
@@ -138,4 +155,46 @@ func (f field) regionRank(i int, higherIsBetter bool) *RegionRank {
 	}
 	rr.Rank = analytics.RegionRanks(order, higherIsBetter)[at]
 	return rr
+}
+
+// regionRanks is regionRank of every unit of the field (nil where it has none), ranking each
+// region once for each basis instead of once for each unit.
+func (f field) regionRanks(higherIsBetter bool) []*RegionRank {
+	out := make([]*RegionRank, len(f.units))
+	members := map[string][]int{} // region → its units' indices, in field order
+	for i, u := range f.units {
+		if u.Region != "" {
+			members[u.Region] = append(members[u.Region], i)
+		}
+	}
+	for region, idx := range members {
+		byRank, byValue := make([]float64, len(idx)), make([]float64, len(idx))
+		withRank, withValue := 0, 0
+		for k, j := range idx {
+			byRank[k], byValue[k] = math.NaN(), f.values[j]
+			if f.ranks[j] > 0 {
+				byRank[k] = float64(f.ranks[j])
+				withRank++
+			}
+			if !math.IsNaN(f.values[j]) {
+				withValue++
+			}
+		}
+		var rankOrder, valueOrder []int
+		for k, j := range idx {
+			switch {
+			case f.ranks[j] > 0:
+				if rankOrder == nil {
+					rankOrder = analytics.RegionRanks(byRank, false) // rank 1 is best
+				}
+				out[j] = &RegionRank{Region: region, Rank: rankOrder[k], Of: len(idx), WithValue: withRank, Basis: "published ranks", Derived: true}
+			case !math.IsNaN(f.values[j]):
+				if valueOrder == nil {
+					valueOrder = analytics.RegionRanks(byValue, higherIsBetter)
+				}
+				out[j] = &RegionRank{Region: region, Rank: valueOrder[k], Of: len(idx), WithValue: withValue, Basis: "values", Derived: true}
+			}
+		}
+	}
+	return out
 }

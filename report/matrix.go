@@ -13,29 +13,40 @@ import (
 // partial, when a missing value is NaN and a unit needs at least one value.
 type matrix struct {
 	units   []datasets.Unit
+	pos     map[string]int // unit id → row
 	data    *mat.Dense
 	missing map[string][]string // unit id → indicators it lacks (units left out, or scored partially)
 	of      int                 // units in the universe
 }
 
-// yearMatrix reads one year's values of indicators for the units of set. This is the one
-// home of the year matrix (correlations, peers, composite, the profile's peers).
+// yearMatrix reads one year's values of indicators for the units of set, from their sections.
+// This is the one home of the year matrix (correlations, peers, composite, the profile's peers).
 func yearMatrix(ctx context.Context, store *datasets.Store, v View, inds []string, year int, partial bool) (matrix, error) {
-	p, err := loadPanel(ctx, store, v, inds, year, year)
-	if err != nil {
-		return matrix{}, err
+	fields := make([]field, len(inds))
+	for j, id := range inds {
+		sec, err := sectionOf(ctx, store, v, id, year)
+		if err != nil {
+			return matrix{}, err
+		}
+		fields[j] = sec.field
 	}
-	return buildMatrix(p, store.Registry().Units(v.Set, year), inds, year, partial), nil
+	universe := store.Registry().Units(v.Set, year)
+	if len(fields) > 0 {
+		universe = fields[0].units
+	}
+	return buildMatrix(universe, inds, partial, func(i, j int) float64 { return fields[j].values[i] }), nil
 }
 
-func buildMatrix(p *panel, universe []datasets.Unit, inds []string, year int, partial bool) matrix {
-	m := matrix{missing: map[string][]string{}, of: len(universe)}
+// buildMatrix builds the matrix of the units of universe on inds; value(i, j) is unit i's
+// published value of inds[j], NaN for none.
+func buildMatrix(universe []datasets.Unit, inds []string, partial bool, value func(i, j int) float64) matrix {
+	m := matrix{missing: map[string][]string{}, pos: map[string]int{}, of: len(universe)}
 	var rows []float64
-	for _, u := range universe {
+	for i, u := range universe {
 		row := make([]float64, len(inds))
 		have := 0
 		for j, id := range inds {
-			if v, ok := p.value(id, u.ID, year); ok {
+			if v := value(i, j); !math.IsNaN(v) {
 				row[j] = v
 				have++
 			} else {
@@ -44,6 +55,7 @@ func buildMatrix(p *panel, universe []datasets.Unit, inds []string, year int, pa
 			}
 		}
 		if have == len(inds) || (partial && have > 0) {
+			m.pos[u.ID] = len(m.units)
 			m.units = append(m.units, u)
 			rows = append(rows, row...)
 		}
@@ -56,10 +68,8 @@ func buildMatrix(p *panel, universe []datasets.Unit, inds []string, year int, pa
 
 // index returns the row of unit id, or -1.
 func (m matrix) index(id string) int {
-	for i, u := range m.units {
-		if u.ID == id {
-			return i
-		}
+	if i, ok := m.pos[id]; ok {
+		return i
 	}
 	return -1
 }

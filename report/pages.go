@@ -54,7 +54,7 @@ func OverviewOf(ctx context.Context, store *datasets.Store, vw View, in datasets
 		if y >= year {
 			continue
 		}
-		m := movers(p, reg, in.ID, reg.Units(vw.Set, year), y, year, 5)
+		m := movers(p.ranker(in.ID), reg, reg.Units(vw.Set, year), y, year, 5)
 		if m.Compared == 0 {
 			continue
 		}

@@ -13,7 +13,6 @@ type panel struct {
 	figures map[string]map[string]map[int]datasets.Figure
 	alts    map[string]map[string]map[int][]datasets.Figure // other sources' figures, as published
 	derived *derivedPanel                                   // the 34-unit view's derivations, if the panel is of it
-	shared  bool                                            // every figure of every year, shared by the views: never modified
 }
 
 // alternatives returns the other sources' figures for indicator, unit and year (nil: none).
@@ -49,7 +48,7 @@ func loadPanel(ctx context.Context, store *datasets.Store, v View, indicators []
 	if err != nil {
 		return nil, err
 	}
-	return &panel{figures: dp.figures, derived: dp, shared: true}, nil
+	return &panel{figures: dp.figures, derived: dp}, nil
 }
 
 // memoLimit is the number of figures up to which the views share one in-memory panel of every
@@ -60,20 +59,24 @@ const memoLimit = 500_000
 // The panel may hold more indicators and years than asked (the shared panel of every figure):
 // views look figures up by indicator and year and must treat it as read-only.
 func loadPublished(ctx context.Context, store *datasets.Store, indicators []string, from, to int) (*panel, error) {
-	if n, err := store.Figures(ctx); err == nil && n <= memoLimit {
-		v, err := store.Memo("report.published", func() (any, error) {
-			p, err := queryPanel(ctx, store, nil, 0, 0)
-			if p != nil {
-				p.shared = true
-			}
-			return p, err
-		})
-		if err != nil {
-			return nil, err
-		}
-		return v.(*panel), nil
+	p, err := sharedPanel(ctx, store)
+	if p != nil || err != nil {
+		return p, err
 	}
 	return queryPanel(ctx, store, indicators, from, to)
+}
+
+// sharedPanel returns the panel of every published figure that the views share, built once per
+// dataset version, or nil when the store holds more than memoLimit figures.
+func sharedPanel(ctx context.Context, store *datasets.Store) (*panel, error) {
+	if n, err := store.Figures(ctx); err != nil || n > memoLimit {
+		return nil, nil
+	}
+	v, err := store.Memo("report.published", func() (any, error) { return queryPanel(ctx, store, nil, 0, 0) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*panel), nil
 }
 
 // queryPanel reads the preferred published figures of the indicators from..to from DuckDB.
@@ -111,39 +114,6 @@ func queryPanel(ctx context.Context, store *datasets.Store, indicators []string,
 	return p, nil
 }
 
-// add adds the figures of one more year to a panel read for other years. A panel shared by
-// every view (loadPublished's, the 34-unit view) holds every year already.
-func (p *panel) add(ctx context.Context, store *datasets.Store, v View, indicators []string, year int) error {
-	if p.shared {
-		return nil
-	}
-	for _, ind := range indicators {
-		for _, years := range p.figures[ind] {
-			if _, ok := years[year]; ok {
-				return nil // this panel holds the year already
-			}
-		}
-	}
-	more, err := loadPanel(ctx, store, v, indicators, year, year)
-	if err != nil {
-		return err
-	}
-	for ind, byUnit := range more.figures {
-		if p.figures[ind] == nil {
-			p.figures[ind] = map[string]map[int]datasets.Figure{}
-		}
-		for unit, years := range byUnit {
-			if p.figures[ind][unit] == nil {
-				p.figures[ind][unit] = map[int]datasets.Figure{}
-			}
-			for y, f := range years {
-				p.figures[ind][unit][y] = f
-			}
-		}
-	}
-	return nil
-}
-
 // figure returns the figure of indicator for unit in year, published or not.
 func (p *panel) figure(indicator, unit string, year int) (datasets.Figure, bool) {
 	f, ok := p.figures[indicator][unit][year]
@@ -172,6 +142,14 @@ func (p *panel) rank(indicator, unit string, year int) (rank, of int, ok bool) {
 		of = *f.RankOf
 	}
 	return *f.Rank, of, true
+}
+
+// ranker returns the published rank of indicator for a unit in a year.
+func (p *panel) ranker(indicator string) func(unit string, year int) (int, bool) {
+	return func(unit string, year int) (int, bool) {
+		rk, _, ok := p.rank(indicator, unit, year)
+		return rk, ok
+	}
 }
 
 // years returns the years in which indicator has any figure, within from..to (0: open), ascending.

@@ -1,9 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"math"
+	"slices"
 	"strconv"
 
 	"chiso/analytics"
@@ -76,30 +78,29 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 	var v Ranking
 	v.Query.Indicator, v.Query.Year, v.Query.FromYear, v.Query.Derived, v.Query.Units = in.ID, year, nullInt(s.FromYear), s.Derived, s.Set
 	v.Method = "ranks as published (ties share a rank, rank out of N as published); rank_percentile = 100 × (N − rank) / (N − 1)"
-	p, err := loadPanel(ctx, store, s.View, []string{in.ID}, year, year)
+	sec, err := sectionOf(ctx, store, s.View, in.ID, year)
 	if err != nil {
 		return Ranking{}, err
 	}
+	since := sec
 	if s.FromYear != 0 && s.FromYear != year {
-		if err := p.add(ctx, store, s.View, []string{in.ID}, s.FromYear); err != nil {
+		if since, err = sectionOf(ctx, store, s.View, in.ID, s.FromYear); err != nil {
 			return Ranking{}, err
 		}
 	}
-	units := store.Registry().Units(s.Set, year)
-	fd := fieldOf(p, in.ID, units, year)
-	var values []float64
-	var valued []int
+	fd := sec.field
+	units := fd.units
+	regionRanks := fd.regionRanks(orderOf(in))
+	values, valued := make([]float64, 0, fd.n), make([]int, 0, fd.n)
+	v.Data = make([]RankingRow, 0, len(units))
 	ranked := 0
-	for _, u := range units {
-		f, ok := p.figure(in.ID, u.ID, year)
+	for i, u := range units {
+		f, ok := sec.figs[i], sec.has[i]
 		if !ok {
 			continue
 		}
 		row := RankingRow{Unit: Ref(u), Value: f.Value, Rank: f.Rank, RankOf: f.RankOf, Status: f.Status, Verified: f.Verified,
-			Derived: p.derivation(in.ID, u.ID, year) != nil}
-		if i := fd.index(u.ID); i >= 0 {
-			row.RegionRank = fd.regionRank(i, orderOf(in))
-		}
+			Derived: sec.derived[i], RegionRank: regionRanks[i]}
 		if row.Derived {
 			v.DerivedNote = "units=34: values derived from the predecessors' published figures and ranks recomputed among the derived values " +
 				"(a derived ranking of the 34, not the publisher's); " + DerivedMethod
@@ -108,7 +109,7 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 			row.Percentile = new(analytics.RankPercentile(*f.Rank, *f.RankOf))
 			ranked++
 		}
-		if x, ok := p.value(in.ID, u.ID, year); ok {
+		if x := fd.values[i]; !math.IsNaN(x) {
 			values = append(values, x)
 			valued = append(valued, len(v.Data))
 		}
@@ -127,25 +128,32 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 			v.DerivedNote += " and covers only the units with a value"
 		}
 	}
-	sort.SliceStable(v.Data, func(i, j int) bool { return rankKey(v.Data[i]) < rankKey(v.Data[j]) })
+	slices.SortStableFunc(v.Data, func(a, b RankingRow) int { return cmp.Compare(rankKey(a), rankKey(b)) })
 	v.Data = nonNil(v.Data)
 	v.Coverage = map[string]Coverage{"ranked": {ranked, len(units)}, "valued": {len(values), len(units)}}
 	if s.FromYear != 0 {
-		m := movers(p, store.Registry(), in.ID, units, s.FromYear, year, s.Top)
+		rankIn := func(unit string, y int) (int, bool) {
+			if y == year {
+				return sec.rank(unit)
+			}
+			return since.rank(unit)
+		}
+		m := movers(rankIn, store.Registry(), units, s.FromYear, year, s.Top)
 		v.Movers = &m
 	}
 	return v, nil
 }
 
-// movers compares the published ranks of units in two years and lists the top biggest climbs
-// and falls. This is the one home of the movers rule (rankings API and overview page).
-func movers(p *panel, reg *datasets.Registry, indicator string, units []datasets.Unit, fromYear, toYear, top int) Movers {
-	from, to := map[string]int{}, map[string]int{}
+// movers compares the published ranks of units in two years (rankIn: a unit's rank in a year)
+// and lists the top biggest climbs and falls. This is the one home of the movers rule
+// (rankings API and overview page).
+func movers(rankIn func(unit string, year int) (int, bool), reg *datasets.Registry, units []datasets.Unit, fromYear, toYear, top int) Movers {
+	from, to := make(map[string]int, len(units)), make(map[string]int, len(units))
 	for _, u := range units {
-		if rk, _, ok := p.rank(indicator, u.ID, fromYear); ok {
+		if rk, ok := rankIn(u.ID, fromYear); ok {
 			from[u.ID] = rk
 		}
-		if rk, _, ok := p.rank(indicator, u.ID, toYear); ok {
+		if rk, ok := rankIn(u.ID, toYear); ok {
 			to[u.ID] = rk
 		}
 	}

@@ -1,0 +1,252 @@
+package report
+
+import (
+	"container/list"
+	"context"
+	"math"
+	"sync"
+	"time"
+
+	"chiso/analytics"
+	"chiso/datasets"
+)
+
+// A section is one indicator's preferred figures in one year as a view shows them, with the
+// field of the units of the view's set in force that year: what a comparison and a ranking
+// read. It is built once per dataset version (see sectionOf) and is read-only once built.
+type section struct {
+	figs     []datasets.Figure          // aligned with field.units
+	has      []bool                     // figs[i] is a figure
+	derived  []bool                     // figs[i] was derived from the predecessors (the 34-unit view)
+	extra    map[string]datasets.Figure // figures of units not in force that year, by unit id
+	field    field                      //
+	national *analytics.Distribution    // of the field's published values, in unit order; nil: none
+	byRegion map[string][]float64       // the field's published values by region, in unit order
+	bounds   [2]rankBounds              // of every unit, lower- and higher-is-better, on first use
+}
+
+type rankBounds struct {
+	once        sync.Once
+	best, worst []int
+}
+
+// rankBounds returns the rank bounds of every unit of the field (see analytics.RankBoundsAll),
+// computed once for each direction; nil if the field is malformed.
+func (s *section) rankBounds(higherIsBetter bool) (best, worst []int) {
+	b := &s.bounds[0]
+	if higherIsBetter {
+		b = &s.bounds[1]
+	}
+	b.once.Do(func() {
+		b.best, b.worst, _ = analytics.RankBoundsAll(s.field.values, s.field.ranks, s.field.of, higherIsBetter)
+	})
+	return b.best, b.worst
+}
+
+// figure returns the figure of unit in the section's year, published or not.
+func (s *section) figure(unit string) (datasets.Figure, bool) {
+	if i, ok := s.field.pos[unit]; ok {
+		return s.figs[i], s.has[i]
+	}
+	f, ok := s.extra[unit]
+	return f, ok
+}
+
+// value returns the published value of unit.
+func (s *section) value(unit string) (float64, bool) {
+	f, ok := s.figure(unit)
+	if !ok || f.Value == nil || f.Status != "published" {
+		return 0, false
+	}
+	return *f.Value, true
+}
+
+// rank returns the published rank of unit.
+func (s *section) rank(unit string) (int, bool) {
+	f, ok := s.figure(unit)
+	if !ok || f.Rank == nil || f.Status != "published" {
+		return 0, false
+	}
+	return *f.Rank, true
+}
+
+// size is the number of figures the section holds (at least 1): what the cache counts against its bound.
+func (s *section) size() int { return 1 + len(s.figs) + len(s.extra) }
+
+// sectionFigures bounds the figures the sections of one dataset version may hold together
+// (about 170 bytes each: the figure, its value and rank, the field's entries); the least
+// recently used sections are dropped beyond it. 300,000 figures is about 90 commune-scale
+// sections (3,321 units) or every section of the bundled provinces' data.
+const sectionFigures = 300_000
+
+// sectionOf returns indicator's section in year as view v shows it, from the cache of the
+// current dataset version, building it on first use.
+func sectionOf(ctx context.Context, store *datasets.Store, v View, indicator string, year int) (*section, error) {
+	c, err := store.Memo("report.sections", func() (any, error) { return newSectionCache(sectionFigures), nil })
+	if err != nil {
+		return nil, err
+	}
+	return c.(*sectionCache).get(ctx, store, v, indicator, year)
+}
+
+// A sectionCache keeps the sections of one dataset version, at most limit figures of them,
+// dropping the least recently used. It lives in the store's memo, so a new dataset version
+// starts an empty one. The registry is part of every key: units added without a new dataset
+// version (synthetic units) make a new field.
+type sectionCache struct {
+	limit int
+
+	mu        sync.Mutex
+	held      int // figures of the sections built and kept
+	entries   map[sectionKey]*list.Element
+	lru       *list.List // of *sectionEntry, most recently used first
+	positions map[posKey]map[string]int
+}
+
+type sectionKey struct {
+	reg       *datasets.Registry
+	set, agg  string
+	indicator string
+	year      int
+}
+
+type posKey struct {
+	reg *datasets.Registry
+	day time.Time
+}
+
+type sectionEntry struct {
+	key  sectionKey
+	once sync.Once
+	s    *section
+	err  error
+	size int // counted in held
+}
+
+func newSectionCache(limit int) *sectionCache {
+	return &sectionCache{limit: limit, entries: map[sectionKey]*list.Element{}, lru: list.New(), positions: map[posKey]map[string]int{}}
+}
+
+// get returns the section of key, building it once; concurrent callers of one key wait for
+// one build, and a build that fails is not kept.
+func (c *sectionCache) get(ctx context.Context, store *datasets.Store, v View, indicator string, year int) (*section, error) {
+	reg := store.Registry()
+	key := sectionKey{reg: reg, set: v.Set, agg: v.Agg, indicator: indicator, year: year}
+	day := datasets.SetDay(v.Set, year)
+	c.mu.Lock()
+	el, ok := c.entries[key]
+	if ok {
+		c.lru.MoveToFront(el)
+	} else {
+		el = c.lru.PushFront(&sectionEntry{key: key})
+		c.entries[key] = el
+	}
+	pos := c.positions[posKey{reg, day}]
+	c.mu.Unlock()
+	e := el.Value.(*sectionEntry)
+	e.once.Do(func() {
+		units := reg.InForce(day)
+		if pos == nil {
+			pos = positions(units)
+		}
+		e.s, e.err = buildSection(ctx, store, v, indicator, year, units, pos)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.positions[posKey{reg, day}] = pos
+		if e.err != nil {
+			if c.entries[key] == el {
+				delete(c.entries, key)
+				c.lru.Remove(el)
+			}
+			return
+		}
+		if c.entries[key] != el {
+			return // dropped while it was built: the caller still gets it
+		}
+		e.size = e.s.size()
+		c.held += e.size
+		c.evict(el)
+	})
+	return e.s, e.err
+}
+
+// evict drops the least recently used sections but keep until the cache holds at most its
+// limit. c.mu must be held.
+func (c *sectionCache) evict(keep *list.Element) {
+	for el := c.lru.Back(); el != nil && c.held > c.limit; {
+		prev := el.Prev()
+		if e := el.Value.(*sectionEntry); el != keep && e.size > 0 { // size 0: still being built
+			c.lru.Remove(el)
+			delete(c.entries, e.key)
+			c.held -= e.size
+		}
+		el = prev
+	}
+}
+
+// positions maps each unit's id to its index in units.
+func positions(units []datasets.Unit) map[string]int {
+	pos := make(map[string]int, len(units))
+	for i, u := range units {
+		pos[u.ID] = i
+	}
+	return pos
+}
+
+// buildSection reads indicator's figures in year as view v shows them: from the panel the
+// views share where there is one (the 34-unit view; the published figures up to memoLimit),
+// else only this indicator and year from DuckDB.
+func buildSection(ctx context.Context, store *datasets.Store, v View, indicator string, year int, units []datasets.Unit, pos map[string]int) (*section, error) {
+	s := &section{figs: make([]datasets.Figure, len(units)), has: make([]bool, len(units)), derived: make([]bool, len(units))}
+	put := func(unit string, f datasets.Figure, derived bool) {
+		if i, ok := pos[unit]; ok {
+			s.figs[i], s.has[i], s.derived[i] = f, true, derived
+			return
+		}
+		if s.extra == nil {
+			s.extra = map[string]datasets.Figure{}
+		}
+		s.extra[unit] = f
+	}
+	var p *panel
+	if v.Set == datasets.Set34 {
+		dp, err := loadDerived(ctx, store, v.Agg)
+		if err != nil {
+			return nil, err
+		}
+		p = &panel{figures: dp.figures, derived: dp}
+	} else {
+		var err error
+		if p, err = sharedPanel(ctx, store); err != nil {
+			return nil, err
+		}
+	}
+	if p != nil {
+		for unit, years := range p.figures[indicator] {
+			if f, ok := years[year]; ok {
+				put(unit, f, p.derivation(indicator, unit, year) != nil)
+			}
+		}
+	} else {
+		err := store.EachFigure(ctx, datasets.ObservationQuery{Indicators: []string{indicator}, From: year, To: year},
+			func(_, unit string, _ int, f datasets.Figure) { put(unit, f, false) })
+		if err != nil {
+			return nil, err
+		}
+	}
+	s.field = newField(units, pos, func(i int) (datasets.Figure, bool) { return s.figs[i], s.has[i] })
+	var values []float64
+	s.byRegion = map[string][]float64{}
+	for i, u := range units {
+		if x := s.field.values[i]; !math.IsNaN(x) {
+			values = append(values, x)
+			if u.Region != "" {
+				s.byRegion[u.Region] = append(s.byRegion[u.Region], x)
+			}
+		}
+	}
+	if d, err := analytics.NewDistribution(values); err == nil {
+		s.national = &d
+	}
+	return s, nil
+}

@@ -44,12 +44,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		StreamRequestBody:            true,
 		MaxRequestBodySize:           maxBodySize,
 		ReadBufferSize:               maxHeader,
-		WriteBufferSize:              64 << 10,
+		WriteBufferSize:              4 << 10,
 		ReadTimeout:                  readTimeout,
 		WriteTimeout:                 writeTimeout,
 		IdleTimeout:                  idleTimeout,
 		CloseOnShutdown:              true,
-		ReduceMemoryUsage:            true,
 		Logger:                       printfLogger{s.logger},
 	}
 	errc := make(chan error, 1)

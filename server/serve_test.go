@@ -261,9 +261,9 @@ func TestCancelOnClose(t *testing.T) {
 }
 
 // TestIdleConnectionsHoldLittle: a kept-alive connection that waits for its next request holds
-// no read or write buffer (16 KiB and 64 KiB while a request is served): 500 of them after a
-// 42 KB answer each cost under 32 KiB of heap apiece, client side included (about 22 KiB
-// measured; 86 KiB when the buffers stay).
+// no more than its 16 KiB read buffer and a 4 KiB write buffer (a large body is written past it,
+// not copied into it): 500 of them after a 42 KB answer each cost under 40 KiB of heap apiece,
+// client side included (29 KiB measured; 86 KiB with a 64 KiB write buffer).
 func TestIdleConnectionsHoldLittle(t *testing.T) {
 	store := mustOpenStore(t)
 	url := startServe(t, NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}, store))
@@ -298,7 +298,7 @@ func TestIdleConnectionsHoldLittle(t *testing.T) {
 	after := heap()
 	per := (int64(after) - int64(before)) / n
 	t.Logf("%d idle connections: %d bytes of heap each", len(conns), per)
-	if per > 32<<10 {
-		t.Errorf("an idle connection holds %d bytes of heap; want under 32 KiB", per)
+	if per > 40<<10 {
+		t.Errorf("an idle connection holds %d bytes of heap; want under 40 KiB", per)
 	}
 }

@@ -24,7 +24,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open read-only %s: %w", path, err)
 	}
-	s := &Store{db: sql.OpenDB(connector), conn: connector}
+	s := &Store{db: sql.OpenDB(connector), conn: connector, readOnly: true}
 	if old, err := hasIndicatorID(ctx, s.db); err != nil || old {
 		s.Close()
 		if err == nil {

@@ -41,3 +41,41 @@ func TestOpenReadOnly(t *testing.T) {
 		t.Error("OpenReadOnly of a missing file succeeded")
 	}
 }
+
+// TestOpenReadOnlyUnrecordedVersion: a file whose history lacks its current version (as a
+// synthetic panel load left it before loads were recorded) opens read-only, writing nothing;
+// a synthetic panel load now records its version.
+func TestOpenReadOnlyUnrecordedVersion(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "chiso.duckdb")
+	w, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := w.AddSyntheticIndicators(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.LoadSyntheticPanel(ctx, ids, 2020, 2021, 0.5); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := w.Versions(ctx)
+	if err != nil || len(vs) == 0 || vs[0].Version != w.Version() || vs[0].Batch != "synthetic" {
+		t.Fatalf("history after a synthetic load: %v, %+v; version %s", err, vs, w.Version())
+	}
+	if _, err := w.db.ExecContext(ctx, `DELETE FROM dataset_version WHERE seq = (SELECT max(seq) FROM dataset_version)`); err != nil {
+		t.Fatal(err)
+	}
+	version := w.Version()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatalf("OpenReadOnly of a file with an unrecorded version: %v", err)
+	}
+	defer r.Close()
+	if r.Version() != version {
+		t.Errorf("version %s, want %s", r.Version(), version)
+	}
+}

@@ -98,6 +98,7 @@ type Store struct {
 	sources   atomic.Pointer[map[string]Source] // every source by id (sourceCache)
 	memo      memo                              // values computed once per dataset version
 	sandbox   sqlSandbox                        // the read-only snapshot ReadOnlyQuery runs on (sql.go)
+	readOnly  bool                              // opened by OpenReadOnly: nothing is written, not even the history
 
 	// mu guards version. Writers take it only to publish the version of what they have
 	// committed (ingest's readVersion, LoadSyntheticPanel); it does not order writes.

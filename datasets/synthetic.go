@@ -129,7 +129,10 @@ func (s *Store) LoadSyntheticPanelOf(ctx context.Context, set string, indicators
 		if err := resortObservations(ctx, conn); err != nil {
 			return err
 		}
-		return updateVersion(ctx, conn)
+		if err := updateVersion(ctx, conn); err != nil {
+			return err
+		}
+		return recordVersion(ctx, conn, "synthetic", false)
 	})
 	if err != nil {
 		return 0, err

@@ -86,8 +86,8 @@ func (s *Store) ensureHistory(ctx context.Context) error {
 	if err := s.db.QueryRowContext(ctx, `SELECT version FROM dataset_version ORDER BY seq DESC LIMIT 1`).Scan(&last); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read version history: %w", err)
 	}
-	if last.Valid && last.String == s.version {
-		return nil
+	if last.Valid && last.String == s.version || s.readOnly {
+		return nil // a read-only store lists the history as it was written
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {

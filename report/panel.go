@@ -191,8 +191,13 @@ func (p *panel) values(indicator string, units []datasets.Unit, year int) []floa
 }
 
 // Warm builds what the views share for the current dataset version (the panel of every
-// figure, the 34-unit view, the default trends), so that the first requests are fast.
+// figure, the 34-unit view, the default trends), so that the first requests are fast. A store
+// of more than memoLimit figures shares no panel: each view reads what it needs, and Warm
+// does nothing (warming every indicator's trends over every unit would take minutes).
 func Warm(ctx context.Context, store *datasets.Store) error {
+	if n, err := store.Figures(ctx); err != nil || n > memoLimit {
+		return err
+	}
 	p, err := loadPublished(ctx, store, nil, 0, 0)
 	if err != nil {
 		return err

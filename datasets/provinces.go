@@ -120,6 +120,7 @@ type Registry struct {
 	names   []string         // distinct display names, for suggestions
 	links   []Link
 	inForce sync.Map // time.Time → []Unit: InForce's answers, computed once per day asked
+	ofSet   sync.Map // setDay → []Unit: Units' answers
 }
 
 // extraAliases are spellings in common use that the names and initials do not produce.
@@ -268,8 +269,31 @@ func SetDay(set string, year int) time.Time {
 	return d
 }
 
-// Units returns the units of set in force for year (see SetDay), ordered by code.
-func (r *Registry) Units(set string, year int) []Unit { return r.InForce(SetDay(set, year)) }
+// Units returns the units of set in force for year (see SetDay), ordered by code; set "" is
+// every unit in force at the end of year. The slice is shared: callers must not modify it.
+func (r *Registry) Units(set string, year int) []Unit {
+	day := SetDay(set, year)
+	if set == "" {
+		return r.InForce(day)
+	}
+	key := setDay{set, day}
+	if v, ok := r.ofSet.Load(key); ok {
+		return v.([]Unit)
+	}
+	var out []Unit
+	for _, u := range r.InForce(day) {
+		if u.Set == set {
+			out = append(out, u)
+		}
+	}
+	r.ofSet.Store(key, out)
+	return out
+}
+
+type setDay struct {
+	set string
+	day time.Time
+}
 
 // Unit returns the unit with the given id.
 func (r *Registry) Unit(id string) (Unit, bool) {

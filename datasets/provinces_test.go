@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -144,4 +145,30 @@ func FuzzResolve(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnitsOfSet: a set's units are that set's alone, whatever else the registry holds (here
+// synthetic communes, in force throughout); set "" is every unit in force.
+func TestUnitsOfSet(t *testing.T) {
+	s := mustOpenStore(t)
+	if err := s.AddSyntheticUnits(context.Background(), 40); err != nil {
+		t.Fatal(err)
+	}
+	reg := s.Registry()
+	for _, c := range []struct {
+		set  string
+		year int
+		want int
+	}{{Set63, 2020, 63}, {Set63, 2026, 63}, {Set34, 2026, 34}, {Set34, 2020, 34}, {SyntheticSet, 2020, 40}, {"", 2020, 103}, {"", 2026, 74}} {
+		units := reg.Units(c.set, c.year)
+		if len(units) != c.want {
+			t.Errorf("Units(%q, %d): %d units, want %d", c.set, c.year, len(units), c.want)
+		}
+		for _, u := range units {
+			if c.set != "" && u.Set != c.set {
+				t.Errorf("Units(%q, %d) holds %s of set %q", c.set, c.year, u.ID, u.Set)
+				break
+			}
+		}
+	}
 }

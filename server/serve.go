@@ -92,7 +92,7 @@ func (s *Server) serveFast(c *fasthttp.RequestCtx) {
 // that net/http would decode (%) or that is not a plain path is left to the net/http handler.
 func (s *Server) cachedFast(c *fasthttp.RequestCtx) (*cachedResponse, bool) {
 	uri := c.RequestURI()
-	if len(uri) == 0 || uri[0] != '/' || len(uri) > maxURL || bytes.IndexAny(uri, "%#") >= 0 {
+	if len(uri) == 0 || uri[0] != '/' || len(uri) > maxURL || bytes.ContainsAny(uri, "%#") {
 		return nil, false
 	}
 	path, query, _ := bytes.Cut(uri, []byte{'?'})

@@ -126,6 +126,9 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	var keys [][]any
 	nUnits := map[time.Time]int{}
 	reported := map[string]bool{}
+	// A name comes once per year and a source once per name and year: each is looked at once.
+	summary := map[string]bool{}
+	srcOf := map[string]int{} // the source cell → its src_no, or -1 for none
 	for rows.Next() {
 		var file, year int
 		var name string
@@ -135,14 +138,18 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 			rows.Close()
 			return err
 		}
-		if what, ok := summaryRow(name); ok {
+		isSummary, seen := summary[name]
+		if !seen {
+			_, isSummary = summaryRow(name)
+			summary[name] = isSummary
+		}
+		if isSummary {
 			// A total or summary row ("Cả nước", "Trung bình", a region): skipped and counted.
 			in := ing.files[file]
 			in.summaryRows += int(n)
 			if !slices.Contains(in.summaryNames, name) {
 				in.summaryNames = append(in.summaryNames, name)
 			}
-			_ = what
 			continue
 		}
 		at := ing.units.at(year)
@@ -180,19 +187,24 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 			unitNo[u.ID] = un
 			units = append(units, unitKey{u.ID, nUnits[at]})
 		}
-		cit := ing.opts.Source
-		if strings.TrimSpace(source) != "" {
-			cit = source
-		}
-		clean := norm.NFC.String(strings.TrimSpace(cit))
-		if clean == "" {
-			continue // reported as a missing source
-		}
-		sn, ok := srcNo[clean]
+		sn, ok := srcOf[source]
 		if !ok {
-			sn = len(srcRows)
-			srcNo[clean] = sn
-			srcRows = append(srcRows, []any{int32(sn), sourceID(clean), clean, nullString(citationURL(clean))})
+			sn = -1
+			cit := ing.opts.Source
+			if strings.TrimSpace(source) != "" {
+				cit = source
+			}
+			if clean := norm.NFC.String(strings.TrimSpace(cit)); clean != "" {
+				if sn, ok = srcNo[clean]; !ok {
+					sn = len(srcRows)
+					srcNo[clean] = sn
+					srcRows = append(srcRows, []any{int32(sn), sourceID(clean), clean, nullString(citationURL(clean))})
+				}
+			}
+			srcOf[source] = sn
+		}
+		if sn < 0 {
+			continue // reported as a missing source
 		}
 		keys = append(keys, []any{name, int32(year), source, int32(un), int32(sn), int32(nUnits[at])})
 	}

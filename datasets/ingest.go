@@ -306,6 +306,8 @@ type ingestion struct {
 	temps []string // temporary tables to drop at the end
 	views []string // temporary views to drop at the end
 	step  func(string)
+	// oneSource: every row that may join a key has the same source cell (see joinDims).
+	oneSource bool
 	// implausible lists the value columns far from the indicator's loaded figures (plausible).
 	implausible []*ParseError
 }

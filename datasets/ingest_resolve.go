@@ -128,7 +128,8 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	reported := map[string]bool{}
 	// A name comes once per year and a source once per name and year: each is looked at once.
 	summary := map[string]bool{}
-	srcOf := map[string]int{} // the source cell → its src_no, or -1 for none
+	srcOf := map[string]int{}  // the source cell → its src_no, or -1 for none
+	cells := map[string]bool{} // every source cell of a row with a name and a year
 	for rows.Next() {
 		var file, year int
 		var name string
@@ -138,6 +139,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 			rows.Close()
 			return err
 		}
+		cells[source] = true
 		isSummary, seen := summary[name]
 		if !seen {
 			_, isSummary = summaryRow(name)
@@ -209,6 +211,9 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 		keys = append(keys, []any{name, int32(year), source, int32(un), int32(sn), int32(nUnits[at])})
 	}
 	rows.Close()
+	// One source cell for every row that may join a key (a row without a name or a year joins
+	// none): then a row's province and year find its key.
+	ing.oneSource = len(cells) == 1
 	// Units are numbered in id order, so that (ind_no, unit_no, year) sorts as the stored table does.
 	sort.Slice(units, func(i, j int) bool { return units[i].id < units[j].id })
 	renumber := make([]int32, len(units))
@@ -257,8 +262,16 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 
 // joinDims joins a row s to its indicator c and its key k, the relations the row rules read.
 // A row whose indicator or province did not resolve, or that has no source, has neither.
-const joinDims = `JOIN chiso_inddim c ON c.raw = coalesce(s.indicator, '')
-	JOIN chiso_keydim k ON k.province = s.province AND k.year = s.year AND k.source = coalesce(s.source, '')`
+// When every row has the same source cell (ing.oneSource) the key is joined on province and
+// year alone: comparing a long citation on every row was the join's main cost.
+func (ing *ingestion) joinDims() string {
+	src := " AND k.source = coalesce(s.source, '')"
+	if ing.oneSource {
+		src = ""
+	}
+	return `JOIN chiso_inddim c ON c.raw = coalesce(s.indicator, '')
+	JOIN chiso_keydim k ON k.province = s.province AND k.year = s.year` + src
+}
 
 func nameWant(ne *NameError, year int) string {
 	switch ne.Err {

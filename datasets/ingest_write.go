@@ -148,19 +148,21 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	}
 	preferred = fmt.Sprintf(cmpPref, preferred)
 	ing.step("write: check")
-	// chiso_add holds the observations to add, as rows of observation (chiso_new is the
-	// comparison's: the valid figures of indicators that have loaded ones).
+	// chiso_add holds the observations to add, by the integer keys of their indicator, unit
+	// and source (chiso_new is the comparison's: the valid figures of indicators that have
+	// loaded ones). It holds no text, so that building, checking and sorting it stays cheap;
+	// the insert puts the unit and source ids and the status back (insertObservations).
 	ing.temps = append(ing.temps, "chiso_add")
 	// A refused write frees its rows now: diagnose, which comes next, stages the files again.
 	defer c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_add`)
 	if _, err := c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_add AS
-		SELECT c.ind_key AS indicator_key, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
-			CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END AS status,
-			%[6]s AS verified, %[2]s AS preferred, k.source_id, ?::VARCHAR AS batch
+		SELECT c.ind_key, k.unit_no, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
+			CASE WHEN s.value IS NULL THEN chiso_na(s.value_t) ELSE false END AS not_published,
+			%[6]s AS verified, %[2]s AS preferred, k.src_no
 		FROM %[4]s s %[5]s
 		%[3]s
 		%[7]s
-		WHERE %[1]s %[8]s`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims, ing.verifiedSQL(), cmpJoin, cmpWhere), batch); err != nil {
+		WHERE %[1]s %[8]s`, ing.rules.joinedOK(), preferred, joinExisting, rows, ing.joinDims(), ing.verifiedSQL(), cmpJoin, cmpWhere)); err != nil {
 		return false, fmt.Errorf("write observations: %w", err)
 	}
 	var added int64
@@ -172,11 +174,10 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	}
 	if checkKeys {
 		ing.step("write: check keys")
-		// Keys are compared by their hash here: a collision only sends the ingest down the exact,
-		// slower path of diagnose.
+		// The keys are integers here (unit_no numbers the unit ids one to one), so the check is exact.
 		var dups int
 		if err := c.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM (SELECT 1 FROM chiso_add GROUP BY hash(indicator_key, unit_id, year) HAVING count(*) > 1))
+			(SELECT count(*) FROM (SELECT 1 FROM chiso_add GROUP BY ind_key, unit_no, year HAVING count(*) > 1))
 			+ (SELECT count(*) FROM chiso_existing e JOIN chiso_keys k ON k.unit_no = e.unit_no AND k.year = e.year AND k.src_no = e.same_source_no)`,
 		).Scan(&dups); err != nil {
 			return false, err
@@ -212,7 +213,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 			}
 		}
 		ing.step("write: observations")
-		if err := insertObservations(ctx, c, "chiso_add"); err != nil {
+		if err := insertObservations(ctx, c, batch); err != nil {
 			return err
 		}
 		rep.Added, rep.Rows = int(added), int(added+identical)
@@ -241,18 +242,24 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	return err == nil, err
 }
 
-// insertObservations appends the rows of table (rows of observation) to the observation table
-// in its physical order, inside the caller's transaction, and keeps the table sorted: if a new
+// insertObservations appends the rows of chiso_add, with batch, to the observation table in
+// its physical order, inside the caller's transaction, and keeps the table sorted: if a new
 // row's indicator key is not above every key already stored, the rows interleave with the
 // stored ones and the table is rewritten in order (resortObservations). New rows whose keys
-// all sort after the stored ones only append, and nothing is rewritten.
-func insertObservations(ctx context.Context, c *sql.Conn, table string) error {
+// all sort after the stored ones only append, and nothing is rewritten. The new rows are
+// sorted by their integer keys: unit_no numbers the unit ids in their order, and no key comes
+// twice, so that is the order of observationOrder.
+func insertObservations(ctx context.Context, c *sql.Conn, batch string) error {
 	// Two aggregates over integer columns: the stored maximum and the new minimum.
 	var interleaves sql.NullBool
-	if err := c.QueryRowContext(ctx, `SELECT (SELECT min(indicator_key) FROM `+table+`) <= (SELECT max(indicator_key) FROM observation)`).Scan(&interleaves); err != nil {
+	if err := c.QueryRowContext(ctx, `SELECT (SELECT min(ind_key) FROM chiso_add) <= (SELECT max(indicator_key) FROM observation)`).Scan(&interleaves); err != nil {
 		return fmt.Errorf("write observations: %w", err)
 	}
-	if _, err := c.ExecContext(ctx, `INSERT INTO observation SELECT * FROM `+table+` ORDER BY `+observationOrder); err != nil {
+	if _, err := c.ExecContext(ctx, `INSERT INTO observation
+		SELECT a.ind_key, u.id, a.year, a.value, a.rank, a.rank_of, CASE WHEN a.not_published THEN 'not_published' ELSE 'published' END,
+			a.verified, a.preferred, src.id, ?::VARCHAR
+		FROM chiso_add a JOIN chiso_units u USING (unit_no) JOIN chiso_sources src USING (src_no)
+		ORDER BY a.ind_key, a.unit_no, a.year`, batch); err != nil {
 		return fmt.Errorf("write observations: %w", err)
 	}
 	if interleaves.Bool {

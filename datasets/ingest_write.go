@@ -155,14 +155,25 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	ing.temps = append(ing.temps, "chiso_add")
 	// A refused write frees its rows now: diagnose, which comes next, stages the files again.
 	defer c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_add`)
-	if _, err := c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_add AS
+	// The row rules read the parsed values (s.year, s.value, …) that the rows' projection
+	// computes once per row. DuckDB would push the rules below that projection, into the scan,
+	// and parse every cell there again (the macros are inlined): the filter stays above the
+	// joins for this statement, which saves a third of its work.
+	if _, err := c.ExecContext(ctx, `SET disabled_optimizers = 'filter_pushdown'`); err != nil {
+		return false, fmt.Errorf("write observations: %w", err)
+	}
+	_, err = c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_add AS
 		SELECT c.ind_key, k.unit_no, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
 			CASE WHEN s.value IS NULL THEN chiso_na(s.value_t) ELSE false END AS not_published,
 			%[6]s AS verified, %[2]s AS preferred, k.src_no
 		FROM %[4]s s %[5]s
 		%[3]s
 		%[7]s
-		WHERE %[1]s %[8]s`, ing.rules.joinedOK(), preferred, joinExisting, rows, ing.joinDims(), ing.verifiedSQL(), cmpJoin, cmpWhere)); err != nil {
+		WHERE %[1]s %[8]s`, ing.rules.joinedOK(), preferred, joinExisting, rows, ing.joinDims(), ing.verifiedSQL(), cmpJoin, cmpWhere))
+	if _, rerr := c.ExecContext(context.WithoutCancel(ctx), `RESET disabled_optimizers`); err == nil && rerr != nil {
+		err = rerr
+	}
+	if err != nil {
 		return false, fmt.Errorf("write observations: %w", err)
 	}
 	var added int64

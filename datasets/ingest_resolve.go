@@ -14,20 +14,23 @@ import (
 
 // distincts are the queries for the distinct values that resolve maps:
 // indicators yields (file, indicator text, first record, rows);
-// provinces yields (file, province text, year, source text, first record, rows).
+// provinces yields (file, province text, source text, [year], [first record], [rows]): one row
+// per name and source, with a list entry per year, so that each name is read and matched once.
 type distincts struct{ indicators, provinces string }
 
 // stageDistincts reads the distinct values from the staged rows, with their first record.
 var stageDistincts = distincts{
 	indicators: `SELECT file, coalesce(indicator, ''), min(rec), count(*) FROM chiso_stage GROUP BY ALL ORDER BY 1, 3`,
-	provinces: `SELECT file, province, year, coalesce(source, ''), min(rec), count(*) FROM chiso_stage
-		WHERE province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL ORDER BY 1, 5`,
+	provinces: `SELECT file, province, source, list(year ORDER BY rec), list(rec ORDER BY rec), list(n ORDER BY rec) FROM (
+			SELECT file, province, year, coalesce(source, '') AS source, min(rec)::BIGINT AS rec, count(*)::BIGINT AS n FROM chiso_stage
+			WHERE province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL)
+		GROUP BY ALL ORDER BY 1, min(rec)`,
 }
 
 // fastDistincts reads them from chiso_distinct, which has no record numbers.
 var fastDistincts = distincts{
 	indicators: `SELECT file, coalesce(indicator, ''), 0, sum(n) FROM chiso_distinct WHERE g = 0 GROUP BY ALL ORDER BY 1`,
-	provinces: `SELECT file, province, year, source, 0, sum(n) FROM chiso_distinct
+	provinces: `SELECT file, province, source, list(year), list(0::BIGINT), list(n::BIGINT) FROM chiso_distinct
 		WHERE g = 1 AND province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL ORDER BY 1`,
 }
 
@@ -126,89 +129,90 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	var keys [][]any
 	nUnits := map[time.Time]int{}
 	reported := map[string]bool{}
-	// A name comes once per year and a source once per name and year: each is looked at once.
-	summary := map[string]bool{}
+	// A source comes once per name: each is looked at once.
 	srcOf := map[string]int{}  // the source cell → its src_no, or -1 for none
 	cells := map[string]bool{} // every source cell of a row with a name and a year
 	for rows.Next() {
-		var file, year int
-		var name string
-		var source string
-		var rec, n int64
-		if err := rows.Scan(&file, &name, &year, &source, &rec, &n); err != nil {
+		var file int
+		var name, source string
+		var years, recs, ns any
+		if err := rows.Scan(&file, &name, &source, &years, &recs, &ns); err != nil {
 			rows.Close()
 			return err
 		}
+		yearList, recList, nList := years.([]any), recs.([]any), ns.([]any)
 		cells[source] = true
-		isSummary, seen := summary[name]
-		if !seen {
-			_, isSummary = summaryRow(name)
-			summary[name] = isSummary
-		}
-		if isSummary {
+		if _, isSummary := summaryRow(name); isSummary {
 			// A total or summary row ("Cả nước", "Trung bình", a region): skipped and counted.
 			in := ing.files[file]
-			in.summaryRows += int(n)
+			for _, n := range nList {
+				in.summaryRows += int(n.(int64))
+			}
 			if !slices.Contains(in.summaryNames, name) {
 				in.summaryNames = append(in.summaryNames, name)
 			}
 			continue
 		}
-		at := ing.units.at(year)
-		fileDay := ing.files[file].unitsDay
-		if !fileDay.IsZero() {
-			at = fileDay
-		}
-		u, err := ing.s.registry.Resolve(name, at)
-		if err != nil {
-			var ne *NameError
-			if !errors.As(err, &ne) {
-				rows.Close()
-				return err
-			}
-			key := fmt.Sprintf("%d|%s|%d", file, name, year)
-			if ne.Err == ErrUnknownProvince {
-				key = fmt.Sprintf("%d|%s", file, name) // one report per unknown name and file
-			}
-			if !reported[key] {
-				reported[key] = true
-				in := ing.files[file]
-				probs.add(in.problem(rec, ing.colOf(in, "province", 0), nameWant(ne, year), quote(name)+nameGot(ne)))
-			}
-			continue
-		}
-		if _, ok := nUnits[at]; !ok {
-			nUnits[at] = len(ing.units.units(ing.s.registry, year))
+		all, matchErr := ing.s.registry.Matches(name)
+		matches := unitMatches(all)
+		for i, y := range yearList {
+			year, rec := int(y.(int32)), recList[i].(int64)
+			at := ing.units.at(year)
+			fileDay := ing.files[file].unitsDay
 			if !fileDay.IsZero() {
-				nUnits[at] = len(ing.s.registry.InForce(at))
+				at = fileDay
 			}
-		}
-		un, ok := unitNo[u.ID]
-		if !ok {
-			un = len(units)
-			unitNo[u.ID] = un
-			units = append(units, unitKey{u.ID, nUnits[at]})
-		}
-		sn, ok := srcOf[source]
-		if !ok {
-			sn = -1
-			cit := ing.opts.Source
-			if strings.TrimSpace(source) != "" {
-				cit = source
+			u, err := matches.in(ing.s.registry, name, at, matchErr)
+			if err != nil {
+				var ne *NameError
+				if !errors.As(err, &ne) {
+					rows.Close()
+					return err
+				}
+				key := fmt.Sprintf("%d|%s|%d", file, name, year)
+				if ne.Err == ErrUnknownProvince {
+					key = fmt.Sprintf("%d|%s", file, name) // one report per unknown name and file
+				}
+				if !reported[key] {
+					reported[key] = true
+					in := ing.files[file]
+					probs.add(in.problem(rec, ing.colOf(in, "province", 0), nameWant(ne, year), quote(name)+nameGot(ne)))
+				}
+				continue
 			}
-			if clean := norm.NFC.String(strings.TrimSpace(cit)); clean != "" {
-				if sn, ok = srcNo[clean]; !ok {
-					sn = len(srcRows)
-					srcNo[clean] = sn
-					srcRows = append(srcRows, []any{int32(sn), sourceID(clean), clean, nullString(citationURL(clean))})
+			if _, ok := nUnits[at]; !ok {
+				nUnits[at] = len(ing.units.units(ing.s.registry, year))
+				if !fileDay.IsZero() {
+					nUnits[at] = len(ing.s.registry.InForce(at))
 				}
 			}
-			srcOf[source] = sn
+			un, ok := unitNo[u.ID]
+			if !ok {
+				un = len(units)
+				unitNo[u.ID] = un
+				units = append(units, unitKey{u.ID, nUnits[at]})
+			}
+			sn, ok := srcOf[source]
+			if !ok {
+				sn = -1
+				cit := ing.opts.Source
+				if strings.TrimSpace(source) != "" {
+					cit = source
+				}
+				if clean := norm.NFC.String(strings.TrimSpace(cit)); clean != "" {
+					if sn, ok = srcNo[clean]; !ok {
+						sn = len(srcRows)
+						srcNo[clean] = sn
+						srcRows = append(srcRows, []any{int32(sn), sourceID(clean), clean, nullString(citationURL(clean))})
+					}
+				}
+				srcOf[source] = sn
+			}
+			if sn < 0 {
+				continue // reported as a missing source
+			}
+			keys = append(keys, []any{name, int32(year), source, int32(un), int32(sn), int32(nUnits[at])})
 		}
-		if sn < 0 {
-			continue // reported as a missing source
-		}
-		keys = append(keys, []any{name, int32(year), source, int32(un), int32(sn), int32(nUnits[at])})
 	}
 	rows.Close()
 	// One source cell for every row that may join a key (a row without a name or a year joins

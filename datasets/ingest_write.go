@@ -155,11 +155,14 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	ing.temps = append(ing.temps, "chiso_add")
 	// A refused write frees its rows now: diagnose, which comes next, stages the files again.
 	defer c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_add`)
-	// The row rules read the parsed values (s.year, s.value, …) that the rows' projection
-	// computes once per row. DuckDB would push the rules below that projection, into the scan,
-	// and parse every cell there again (the macros are inlined): the filter stays above the
-	// joins for this statement, which saves a third of its work.
-	if _, err := c.ExecContext(ctx, `SET disabled_optimizers = 'filter_pushdown'`); err != nil {
+	// Two of DuckDB's optimizers are off for this statement. The row rules read the parsed
+	// values (s.year, s.value, …) that the rows' projection computes once per row: pushed below
+	// it (filter_pushdown), into the scan, they would parse every cell again, the macros being
+	// inlined; they stay above the joins. And a file's rows, of unknown number to the planner,
+	// would be the build side of the hash join with the keys (build_side_probe_side): a hash
+	// table of every row, where the keys' table of a few thousand is the one to build. The
+	// joins are written with the rows on the left, the side that probes.
+	if _, err := c.ExecContext(ctx, `SET disabled_optimizers = 'filter_pushdown,build_side_probe_side'`); err != nil {
 		return false, fmt.Errorf("write observations: %w", err)
 	}
 	_, err = c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_add AS
@@ -259,7 +262,8 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 // stored ones and the table is rewritten in order (resortObservations). New rows whose keys
 // all sort after the stored ones only append, and nothing is rewritten. The new rows are
 // sorted by their integer keys: unit_no numbers the unit ids in their order, and no key comes
-// twice, so that is the order of observationOrder.
+// twice, so that is the order of observationOrder. (They are sorted even when the files
+// came in key order: the hash joins that built chiso_add do not keep it exactly.)
 func insertObservations(ctx context.Context, c *sql.Conn, batch string) error {
 	// Two aggregates over integer columns: the stored maximum and the new minimum.
 	var interleaves sql.NullBool

@@ -222,9 +222,14 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	sort.Slice(units, func(i, j int) bool { return units[i].id < units[j].id })
 	renumber := make([]int32, len(units))
 	var unitRows [][]any
+	ing.unitIDs, ing.sourceIDs = nil, nil
+	for _, r := range srcRows {
+		ing.sourceIDs = append(ing.sourceIDs, r[1].(string))
+	}
 	for i, u := range units {
 		renumber[unitNo[u.id]] = int32(i)
 		unitRows = append(unitRows, []any{u.id, int32(i)})
+		ing.unitIDs = append(ing.unitIDs, u.id)
 	}
 	for _, k := range keys {
 		k[3] = renumber[k[3].(int32)]

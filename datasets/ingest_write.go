@@ -149,9 +149,9 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	preferred = fmt.Sprintf(cmpPref, preferred)
 	ing.step("write: check")
 	// chiso_add holds the observations to add, by the integer keys of their indicator, unit
-	// and source (chiso_new is the comparison's: the valid figures of indicators that have
-	// loaded ones). It holds no text, so that building, checking and sorting it stays cheap;
-	// the insert puts the unit and source ids and the status back (insertObservations).
+	// and source, in key order (chiso_new is the comparison's: the valid figures of indicators
+	// that have loaded ones). It holds no text, so that building, checking and sorting it stays
+	// cheap; the insert puts the unit and source ids and the status back (insertObservations).
 	ing.temps = append(ing.temps, "chiso_add")
 	// A refused write frees its rows now: diagnose, which comes next, stages the files again.
 	defer c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_add`)
@@ -172,7 +172,8 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		FROM %[4]s s %[5]s
 		%[3]s
 		%[7]s
-		WHERE %[1]s %[8]s`, ing.rules.joinedOK(), preferred, joinExisting, rows, ing.joinDims(), ing.verifiedSQL(), cmpJoin, cmpWhere))
+		WHERE %[1]s %[8]s
+		ORDER BY c.ind_key, k.unit_no, s.year`, ing.rules.joinedOK(), preferred, joinExisting, rows, ing.joinDims(), ing.verifiedSQL(), cmpJoin, cmpWhere))
 	if _, rerr := c.ExecContext(context.WithoutCancel(ctx), `RESET disabled_optimizers`); err == nil && rerr != nil {
 		err = rerr
 	}
@@ -227,7 +228,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 			}
 		}
 		ing.step("write: observations")
-		if err := insertObservations(ctx, c, batch); err != nil {
+		if err := insertObservations(ctx, c, batch, ing.unitIDs, ing.sourceIDs); err != nil {
 			return err
 		}
 		rep.Added, rep.Rows = int(added), int(added+identical)
@@ -260,25 +261,35 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 // its physical order, inside the caller's transaction, and keeps the table sorted: if a new
 // row's indicator key is not above every key already stored, the rows interleave with the
 // stored ones and the table is rewritten in order (resortObservations). New rows whose keys
-// all sort after the stored ones only append, and nothing is rewritten. The new rows are
-// sorted by their integer keys: unit_no numbers the unit ids in their order, and no key comes
-// twice, so that is the order of observationOrder. (They are sorted even when the files
-// came in key order: the hash joins that built chiso_add do not keep it exactly.)
-func insertObservations(ctx context.Context, c *sql.Conn, batch string) error {
+// all sort after the stored ones only append, and nothing is rewritten. chiso_add is in key
+// order already (ind_key, unit_no, year: unit_no numbers the unit ids in their order, and no
+// key comes twice, so that is the order of observationOrder), and a plain scan of it keeps
+// that order into the table (preserve_insertion_order). So the unit and source ids are put
+// back by position in lists of unitIDs (by unit_no) and sourceIDs (by src_no), not by joins,
+// which would not keep the order exactly.
+func insertObservations(ctx context.Context, c *sql.Conn, batch string, unitIDs, sourceIDs []string) error {
 	// Two aggregates over integer columns: the stored maximum and the new minimum.
 	var interleaves sql.NullBool
 	if err := c.QueryRowContext(ctx, `SELECT (SELECT min(ind_key) FROM chiso_add) <= (SELECT max(indicator_key) FROM observation)`).Scan(&interleaves); err != nil {
 		return fmt.Errorf("write observations: %w", err)
 	}
-	if _, err := c.ExecContext(ctx, `INSERT INTO observation
-		SELECT a.ind_key, u.id, a.year, a.value, a.rank, a.rank_of, CASE WHEN a.not_published THEN 'not_published' ELSE 'published' END,
-			a.verified, a.preferred, src.id, ?::VARCHAR
-		FROM chiso_add a JOIN chiso_units u USING (unit_no) JOIN chiso_sources src USING (src_no)
-		ORDER BY a.ind_key, a.unit_no, a.year`, batch); err != nil {
+	if _, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
+		SELECT a.ind_key, %s[a.unit_no + 1], a.year, a.value, a.rank, a.rank_of, CASE WHEN a.not_published THEN 'not_published' ELSE 'published' END,
+			a.verified, a.preferred, %s[a.src_no + 1], ?::VARCHAR
+		FROM chiso_add a`, sqlList(unitIDs), sqlList(sourceIDs)), batch); err != nil {
 		return fmt.Errorf("write observations: %w", err)
 	}
 	if interleaves.Bool {
 		return resortObservations(ctx, c)
 	}
 	return nil
+}
+
+// sqlList is the SQL literal of a list of strings.
+func sqlList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = sqlString(s)
+	}
+	return "([" + strings.Join(q, ", ") + "]::VARCHAR[])"
 }

@@ -306,6 +306,10 @@ type ingestion struct {
 	temps []string // temporary tables to drop at the end
 	views []string // temporary views to drop at the end
 	step  func(string)
+	// oneSource: every row that may join a key has the same source cell (see joinDims).
+	oneSource bool
+	// unitIDs and sourceIDs are the ids of chiso_units by unit_no and of chiso_sources by src_no.
+	unitIDs, sourceIDs []string
 	// implausible lists the value columns far from the indicator's loaded figures (plausible).
 	implausible []*ParseError
 }

@@ -92,7 +92,7 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 	}
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_new AS
 		SELECT s.file, s.vcol, s.province, c.id AS ind, c.ind_key, k.unit_id, s.year, s.value, s.rank, k.source_id
-		FROM %s s %s WHERE %s AND c.ind_key IN (SELECT DISTINCT indicator_key FROM observation)`, rows, joinDims, ing.rules.allOK())
+		FROM %s s %s WHERE %s AND c.ind_key IN (SELECT DISTINCT indicator_key FROM observation)`, rows, ing.joinDims(), ing.rules.allOK())
 	if loaded == 0 {
 		q = `CREATE OR REPLACE TEMP TABLE chiso_new (file INTEGER, vcol INTEGER, province VARCHAR, ind VARCHAR, ind_key INTEGER, unit_id VARCHAR,
 			year INTEGER, value DOUBLE, rank INTEGER, source_id VARCHAR)`

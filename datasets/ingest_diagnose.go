@@ -115,11 +115,11 @@ func (ing *ingestion) diagnose(ctx context.Context, probs *problems) (int, error
 	// key resolved, with its integer keys.
 	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_typed AS
 		SELECT s.*, c.ind_no, k.unit_no, k.src_no
-		FROM chiso_stage s `+joinDims+`
+		FROM chiso_stage s `+ing.joinDims()+`
 		WHERE `+rs.unkeyedOK()); err != nil {
 		return 0, fmt.Errorf("validate: %w", err)
 	}
-	checks := rs.violations(rs.pick(true), "chiso_typed s "+joinDims, "") + `
+	checks := rs.violations(rs.pick(true), "chiso_typed s "+ing.joinDims(), "") + `
 		UNION ALL SELECT t.file, t.rec, 'province', t.vcol, 'one row per indicator, province and year', NULL, d.first_file, d.first_rec
 			FROM chiso_typed t JOIN (
 				SELECT ind_no, unit_no, year, arg_min(rec, (file, rec)) AS first_rec, min(file) AS first_file

@@ -14,20 +14,23 @@ import (
 
 // distincts are the queries for the distinct values that resolve maps:
 // indicators yields (file, indicator text, first record, rows);
-// provinces yields (file, province text, year, source text, first record, rows).
+// provinces yields (file, province text, source text, [year], [first record], [rows]): one row
+// per name and source, with a list entry per year, so that each name is read and matched once.
 type distincts struct{ indicators, provinces string }
 
 // stageDistincts reads the distinct values from the staged rows, with their first record.
 var stageDistincts = distincts{
 	indicators: `SELECT file, coalesce(indicator, ''), min(rec), count(*) FROM chiso_stage GROUP BY ALL ORDER BY 1, 3`,
-	provinces: `SELECT file, province, year, coalesce(source, ''), min(rec), count(*) FROM chiso_stage
-		WHERE province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL ORDER BY 1, 5`,
+	provinces: `SELECT file, province, source, list(year ORDER BY rec), list(rec ORDER BY rec), list(n ORDER BY rec) FROM (
+			SELECT file, province, year, coalesce(source, '') AS source, min(rec)::BIGINT AS rec, count(*)::BIGINT AS n FROM chiso_stage
+			WHERE province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL)
+		GROUP BY ALL ORDER BY 1, min(rec)`,
 }
 
 // fastDistincts reads them from chiso_distinct, which has no record numbers.
 var fastDistincts = distincts{
 	indicators: `SELECT file, coalesce(indicator, ''), 0, sum(n) FROM chiso_distinct WHERE g = 0 GROUP BY ALL ORDER BY 1`,
-	provinces: `SELECT file, province, year, source, 0, sum(n) FROM chiso_distinct
+	provinces: `SELECT file, province, source, list(year), list(0::BIGINT), list(n::BIGINT) FROM chiso_distinct
 		WHERE g = 1 AND province IS NOT NULL AND trim(province) <> '' AND year IS NOT NULL GROUP BY ALL ORDER BY 1`,
 }
 
@@ -126,84 +129,107 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	var keys [][]any
 	nUnits := map[time.Time]int{}
 	reported := map[string]bool{}
+	// A source comes once per name: each is looked at once.
+	srcOf := map[string]int{}  // the source cell → its src_no, or -1 for none
+	cells := map[string]bool{} // every source cell of a row with a name and a year
 	for rows.Next() {
-		var file, year int
-		var name string
-		var source string
-		var rec, n int64
-		if err := rows.Scan(&file, &name, &year, &source, &rec, &n); err != nil {
+		var file int
+		var name, source string
+		var years, recs, ns any
+		if err := rows.Scan(&file, &name, &source, &years, &recs, &ns); err != nil {
 			rows.Close()
 			return err
 		}
-		if what, ok := summaryRow(name); ok {
+		yearList, recList, nList := years.([]any), recs.([]any), ns.([]any)
+		cells[source] = true
+		if _, isSummary := summaryRow(name); isSummary {
 			// A total or summary row ("Cả nước", "Trung bình", a region): skipped and counted.
 			in := ing.files[file]
-			in.summaryRows += int(n)
+			for _, n := range nList {
+				in.summaryRows += int(n.(int64))
+			}
 			if !slices.Contains(in.summaryNames, name) {
 				in.summaryNames = append(in.summaryNames, name)
 			}
-			_ = what
 			continue
 		}
-		at := ing.units.at(year)
-		fileDay := ing.files[file].unitsDay
-		if !fileDay.IsZero() {
-			at = fileDay
-		}
-		u, err := ing.s.registry.Resolve(name, at)
-		if err != nil {
-			var ne *NameError
-			if !errors.As(err, &ne) {
-				rows.Close()
-				return err
-			}
-			key := fmt.Sprintf("%d|%s|%d", file, name, year)
-			if ne.Err == ErrUnknownProvince {
-				key = fmt.Sprintf("%d|%s", file, name) // one report per unknown name and file
-			}
-			if !reported[key] {
-				reported[key] = true
-				in := ing.files[file]
-				probs.add(in.problem(rec, ing.colOf(in, "province", 0), nameWant(ne, year), quote(name)+nameGot(ne)))
-			}
-			continue
-		}
-		if _, ok := nUnits[at]; !ok {
-			nUnits[at] = len(ing.units.units(ing.s.registry, year))
+		all, matchErr := ing.s.registry.Matches(name)
+		matches := unitMatches(all)
+		for i, y := range yearList {
+			year, rec := int(y.(int32)), recList[i].(int64)
+			at := ing.units.at(year)
+			fileDay := ing.files[file].unitsDay
 			if !fileDay.IsZero() {
-				nUnits[at] = len(ing.s.registry.InForce(at))
+				at = fileDay
 			}
+			u, err := matches.in(ing.s.registry, name, at, matchErr)
+			if err != nil {
+				var ne *NameError
+				if !errors.As(err, &ne) {
+					rows.Close()
+					return err
+				}
+				key := fmt.Sprintf("%d|%s|%d", file, name, year)
+				if ne.Err == ErrUnknownProvince {
+					key = fmt.Sprintf("%d|%s", file, name) // one report per unknown name and file
+				}
+				if !reported[key] {
+					reported[key] = true
+					in := ing.files[file]
+					probs.add(in.problem(rec, ing.colOf(in, "province", 0), nameWant(ne, year), quote(name)+nameGot(ne)))
+				}
+				continue
+			}
+			if _, ok := nUnits[at]; !ok {
+				nUnits[at] = len(ing.units.units(ing.s.registry, year))
+				if !fileDay.IsZero() {
+					nUnits[at] = len(ing.s.registry.InForce(at))
+				}
+			}
+			un, ok := unitNo[u.ID]
+			if !ok {
+				un = len(units)
+				unitNo[u.ID] = un
+				units = append(units, unitKey{u.ID, nUnits[at]})
+			}
+			sn, ok := srcOf[source]
+			if !ok {
+				sn = -1
+				cit := ing.opts.Source
+				if strings.TrimSpace(source) != "" {
+					cit = source
+				}
+				if clean := norm.NFC.String(strings.TrimSpace(cit)); clean != "" {
+					if sn, ok = srcNo[clean]; !ok {
+						sn = len(srcRows)
+						srcNo[clean] = sn
+						srcRows = append(srcRows, []any{int32(sn), sourceID(clean), clean, nullString(citationURL(clean))})
+					}
+				}
+				srcOf[source] = sn
+			}
+			if sn < 0 {
+				continue // reported as a missing source
+			}
+			keys = append(keys, []any{name, int32(year), source, int32(un), int32(sn), int32(nUnits[at])})
 		}
-		un, ok := unitNo[u.ID]
-		if !ok {
-			un = len(units)
-			unitNo[u.ID] = un
-			units = append(units, unitKey{u.ID, nUnits[at]})
-		}
-		cit := ing.opts.Source
-		if strings.TrimSpace(source) != "" {
-			cit = source
-		}
-		clean := norm.NFC.String(strings.TrimSpace(cit))
-		if clean == "" {
-			continue // reported as a missing source
-		}
-		sn, ok := srcNo[clean]
-		if !ok {
-			sn = len(srcRows)
-			srcNo[clean] = sn
-			srcRows = append(srcRows, []any{int32(sn), sourceID(clean), clean, nullString(citationURL(clean))})
-		}
-		keys = append(keys, []any{name, int32(year), source, int32(un), int32(sn), int32(nUnits[at])})
 	}
 	rows.Close()
+	// One source cell for every row that may join a key (a row without a name or a year joins
+	// none): then a row's province and year find its key.
+	ing.oneSource = len(cells) == 1
 	// Units are numbered in id order, so that (ind_no, unit_no, year) sorts as the stored table does.
 	sort.Slice(units, func(i, j int) bool { return units[i].id < units[j].id })
 	renumber := make([]int32, len(units))
 	var unitRows [][]any
+	ing.unitIDs, ing.sourceIDs = nil, nil
+	for _, r := range srcRows {
+		ing.sourceIDs = append(ing.sourceIDs, r[1].(string))
+	}
 	for i, u := range units {
 		renumber[unitNo[u.id]] = int32(i)
 		unitRows = append(unitRows, []any{u.id, int32(i)})
+		ing.unitIDs = append(ing.unitIDs, u.id)
 	}
 	for _, k := range keys {
 		k[3] = renumber[k[3].(int32)]
@@ -245,8 +271,16 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 
 // joinDims joins a row s to its indicator c and its key k, the relations the row rules read.
 // A row whose indicator or province did not resolve, or that has no source, has neither.
-const joinDims = `JOIN chiso_inddim c ON c.raw = coalesce(s.indicator, '')
-	JOIN chiso_keydim k ON k.province = s.province AND k.year = s.year AND k.source = coalesce(s.source, '')`
+// When every row has the same source cell (ing.oneSource) the key is joined on province and
+// year alone: comparing a long citation on every row was the join's main cost.
+func (ing *ingestion) joinDims() string {
+	src := " AND k.source = coalesce(s.source, '')"
+	if ing.oneSource {
+		src = ""
+	}
+	return `JOIN chiso_inddim c ON c.raw = coalesce(s.indicator, '')
+	JOIN chiso_keydim k ON k.province = s.province AND k.year = s.year` + src
+}
 
 func nameWant(ne *NameError, year int) string {
 	switch ne.Err {

@@ -27,22 +27,25 @@ type rowRule struct {
 	// keyed rules read c or k: they are checked only on rows whose indicator and province
 	// resolved and that meet every rule that is not keyed, so that one bad cell gives one problem.
 	keyed bool
-	ok    string // SQL: true for a row that meets the rule; NULL counts as false
-	want  string // SQL: the ParseError's Want for a row that does not
-	got   string // SQL: its Got
+	// joined rules hold for every row that joins c and k (joinDims): resolve puts no blank
+	// name, indicator or source in them. The write, which joins them, does not test these again.
+	joined bool
+	ok     string // SQL: true for a row that meets the rule; NULL counts as false
+	want   string // SQL: the ParseError's Want for a row that does not
+	got    string // SQL: its Got
 	// moot, if not nil, reports whether the options make the rule moot (a default fills the field).
 	moot func(IngestOptions) bool
 }
 
 var rowRules = []rowRule{
-	{name: "province", field: "province",
+	{name: "province", field: "province", joined: true,
 		ok:   `chiso_has(s.province)`,
 		want: `'a province name or code'`, got: `'an empty cell'`},
-	{name: "indicator", field: "indicator",
+	{name: "indicator", field: "indicator", joined: true,
 		ok:   `chiso_has(s.indicator)`,
 		want: `'an indicator id such as pci (or --indicator)'`, got: `'an empty cell'`,
 		moot: func(o IngestOptions) bool { return strings.TrimSpace(o.Indicator) != "" }},
-	{name: "source", field: "source",
+	{name: "source", field: "source", joined: true,
 		ok:   `chiso_has(s.source)`,
 		want: `'a source (a "source" column, or --source)'`, got: `'an empty cell'`,
 		moot: func(o IngestOptions) bool { return strings.TrimSpace(o.Source) != "" }},
@@ -131,6 +134,18 @@ func (rs ruleSet) ok(rules []rowRule) string {
 
 // allOK returns the condition that a row meets every rule: the fast write's WHERE clause.
 func (rs ruleSet) allOK() string { return rs.ok(rs.rules) }
+
+// joinedOK returns the condition that a row that joined c and k meets every rule: allOK
+// without the rules that the join implies.
+func (rs ruleSet) joinedOK() string {
+	var rules []rowRule
+	for _, r := range rs.rules {
+		if !r.joined {
+			rules = append(rules, r)
+		}
+	}
+	return rs.ok(rules)
+}
 
 // unkeyedOK returns the condition that a row meets every rule that is not keyed.
 func (rs ruleSet) unkeyedOK() string { return rs.ok(rs.pick(false)) }

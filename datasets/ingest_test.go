@@ -3,6 +3,7 @@ package datasets
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -409,6 +410,66 @@ func TestIngestExactFileName(t *testing.T) {
 			_, err = s.Ingest(ctx, []string{bad}, IngestOptions{DryRun: true, Now: testNow})
 			if want := bad + `:2:4: column "value": expected a number`; err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("error = %v, want %s", err, want)
+			}
+		})
+	}
+}
+
+// TestIngestKeepsPhysicalOrder: after an ingest the observation table is stored in key order
+// (indicator key, unit id, year), whether the file came in that order (appended as it is) or
+// not (sorted first), over enough rows that DuckDB reads and writes them in parallel. The
+// rows are SYNTHETIC.
+func TestIngestKeepsPhysicalOrder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 2 × 332,100 rows")
+	}
+	ctx := context.Background()
+	const communes, indicators, from, to = 3321, 10, 2015, 2024
+	for _, inOrder := range []bool{true, false} {
+		t.Run(map[bool]string{true: "InOrder", false: "Shuffled"}[inOrder], func(t *testing.T) {
+			s, err := Open(ctx, filepath.Join(t.TempDir(), "order.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.AddSyntheticUnits(ctx, communes); err != nil {
+				t.Fatal(err)
+			}
+			ids, err := s.AddSyntheticIndicators(ctx, indicators)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			b.WriteString("province,indicator,year,value,source\n")
+			rows := 0
+			for i, ind := range ids {
+				for j := range communes {
+					if !inOrder { // the units from last to first, and the years across them
+						j = communes - 1 - j
+					}
+					for y := from; y <= to; y++ {
+						fmt.Fprintf(&b, "syn.%05d,%s,%d,%d.5,%s\n", j+1, ind, y, (i+j+y)%100, SyntheticSource)
+						rows++
+					}
+				}
+			}
+			path := filepath.Join(t.TempDir(), "communes.csv")
+			writeFile(t, path, b.String())
+			rep, err := s.Ingest(ctx, []string{path}, IngestOptions{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Added != rows {
+				t.Fatalf("added %d, want %d", rep.Added, rows)
+			}
+			var n, descents int
+			if err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE p1 IS NOT NULL AND (indicator_key, unit_id, year) < (p1, p2, p3)) FROM (
+				SELECT indicator_key, unit_id, year, lag(indicator_key) OVER w AS p1, lag(unit_id) OVER w AS p2, lag(year) OVER w AS p3
+				FROM observation WINDOW w AS (ORDER BY rowid))`).Scan(&n, &descents); err != nil {
+				t.Fatal(err)
+			}
+			if descents != 0 {
+				t.Errorf("%d of %d stored rows come after a greater key", descents, n)
 			}
 		})
 	}

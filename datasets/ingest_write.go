@@ -148,19 +148,40 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	}
 	preferred = fmt.Sprintf(cmpPref, preferred)
 	ing.step("write: check")
-	// chiso_add holds the observations to add, as rows of observation (chiso_new is the
-	// comparison's: the valid figures of indicators that have loaded ones).
+	// chiso_add holds the observations to add, by the integer keys of their indicator, unit
+	// and source, in key order (chiso_new is the comparison's: the valid figures of indicators
+	// that have loaded ones). It holds no text, so that building, checking and sorting it stays
+	// cheap; the insert puts the unit and source ids and the status back (insertObservations).
 	ing.temps = append(ing.temps, "chiso_add")
 	// A refused write frees its rows now: diagnose, which comes next, stages the files again.
 	defer c.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS chiso_add`)
-	if _, err := c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_add AS
-		SELECT c.ind_key AS indicator_key, k.unit_id, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
-			CASE WHEN s.value IS NOT NULL THEN 'published' WHEN chiso_na(s.value_t) THEN 'not_published' ELSE 'published' END AS status,
-			%[6]s AS verified, %[2]s AS preferred, k.source_id, ?::VARCHAR AS batch
+	// Two of DuckDB's optimizers are off for this statement. The row rules read the parsed
+	// values (s.year, s.value, …) that the rows' projection computes once per row: pushed below
+	// it (filter_pushdown), into the scan, they would parse every cell again, the macros being
+	// inlined; they stay above the joins. And a file's rows, of unknown number to the planner,
+	// would be the build side of the hash join with the keys (build_side_probe_side): a hash
+	// table of every row, where the keys' table of a few thousand is the one to build. The
+	// joins are written with the rows on the left, the side that probes. The setting is
+	// global in DuckDB (it cannot be set for one connection): a query that another connection
+	// plans in the meantime runs without these two optimizers, with the same result. A plain
+	// CASE around the rules keeps them above the joins too, but then the planner builds on
+	// the rows again, which measured as slow as before.
+	if _, err := c.ExecContext(ctx, `SET disabled_optimizers = 'filter_pushdown,build_side_probe_side'`); err != nil {
+		return false, fmt.Errorf("write observations: %w", err)
+	}
+	_, err = c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_add AS
+		SELECT c.ind_key, k.unit_no, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
+			CASE WHEN s.value IS NULL THEN chiso_na(s.value_t) ELSE false END AS not_published,
+			%[6]s AS verified, %[2]s AS preferred, k.src_no
 		FROM %[4]s s %[5]s
 		%[3]s
 		%[7]s
-		WHERE %[1]s %[8]s`, ing.rules.allOK(), preferred, joinExisting, rows, joinDims, ing.verifiedSQL(), cmpJoin, cmpWhere), batch); err != nil {
+		WHERE %[1]s %[8]s
+		ORDER BY c.ind_key, k.unit_no, s.year`, ing.rules.joinedOK(), preferred, joinExisting, rows, ing.joinDims(), ing.verifiedSQL(), cmpJoin, cmpWhere))
+	if _, rerr := c.ExecContext(context.WithoutCancel(ctx), `RESET disabled_optimizers`); err == nil && rerr != nil {
+		err = rerr
+	}
+	if err != nil {
 		return false, fmt.Errorf("write observations: %w", err)
 	}
 	var added int64
@@ -172,11 +193,10 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	}
 	if checkKeys {
 		ing.step("write: check keys")
-		// Keys are compared by their hash here: a collision only sends the ingest down the exact,
-		// slower path of diagnose.
+		// The keys are integers here (unit_no numbers the unit ids one to one), so the check is exact.
 		var dups int
 		if err := c.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM (SELECT 1 FROM chiso_add GROUP BY hash(indicator_key, unit_id, year) HAVING count(*) > 1))
+			(SELECT count(*) FROM (SELECT 1 FROM chiso_add GROUP BY ind_key, unit_no, year HAVING count(*) > 1))
 			+ (SELECT count(*) FROM chiso_existing e JOIN chiso_keys k ON k.unit_no = e.unit_no AND k.year = e.year AND k.src_no = e.same_source_no)`,
 		).Scan(&dups); err != nil {
 			return false, err
@@ -212,7 +232,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 			}
 		}
 		ing.step("write: observations")
-		if err := insertObservations(ctx, c, "chiso_add"); err != nil {
+		if err := insertObservations(ctx, c, batch, ing.unitIDs, ing.sourceIDs); err != nil {
 			return err
 		}
 		rep.Added, rep.Rows = int(added), int(added+identical)
@@ -241,22 +261,39 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	return err == nil, err
 }
 
-// insertObservations appends the rows of table (rows of observation) to the observation table
-// in its physical order, inside the caller's transaction, and keeps the table sorted: if a new
+// insertObservations appends the rows of chiso_add, with batch, to the observation table in
+// its physical order, inside the caller's transaction, and keeps the table sorted: if a new
 // row's indicator key is not above every key already stored, the rows interleave with the
 // stored ones and the table is rewritten in order (resortObservations). New rows whose keys
-// all sort after the stored ones only append, and nothing is rewritten.
-func insertObservations(ctx context.Context, c *sql.Conn, table string) error {
+// all sort after the stored ones only append, and nothing is rewritten. chiso_add is in key
+// order already (ind_key, unit_no, year: unit_no numbers the unit ids in their order, and no
+// key comes twice, so that is the order of observationOrder), and a plain scan of it keeps
+// that order into the table (preserve_insertion_order). So the unit and source ids are put
+// back by position in lists of unitIDs (by unit_no) and sourceIDs (by src_no), not by joins,
+// which would not keep the order exactly.
+func insertObservations(ctx context.Context, c *sql.Conn, batch string, unitIDs, sourceIDs []string) error {
 	// Two aggregates over integer columns: the stored maximum and the new minimum.
 	var interleaves sql.NullBool
-	if err := c.QueryRowContext(ctx, `SELECT (SELECT min(indicator_key) FROM `+table+`) <= (SELECT max(indicator_key) FROM observation)`).Scan(&interleaves); err != nil {
+	if err := c.QueryRowContext(ctx, `SELECT (SELECT min(ind_key) FROM chiso_add) <= (SELECT max(indicator_key) FROM observation)`).Scan(&interleaves); err != nil {
 		return fmt.Errorf("write observations: %w", err)
 	}
-	if _, err := c.ExecContext(ctx, `INSERT INTO observation SELECT * FROM `+table+` ORDER BY `+observationOrder); err != nil {
+	if _, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
+		SELECT a.ind_key, %s[a.unit_no + 1], a.year, a.value, a.rank, a.rank_of, CASE WHEN a.not_published THEN 'not_published' ELSE 'published' END,
+			a.verified, a.preferred, %s[a.src_no + 1], ?::VARCHAR
+		FROM chiso_add a`, sqlList(unitIDs), sqlList(sourceIDs)), batch); err != nil {
 		return fmt.Errorf("write observations: %w", err)
 	}
 	if interleaves.Bool {
 		return resortObservations(ctx, c)
 	}
 	return nil
+}
+
+// sqlList is the SQL literal of a list of strings.
+func sqlList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = sqlString(s)
+	}
+	return "([" + strings.Join(q, ", ") + "]::VARCHAR[])"
 }

@@ -343,6 +343,15 @@ func (r *Registry) Matches(name string) ([]Unit, error) {
 // Resolve returns the one unit in force on day d that name refers to.
 func (r *Registry) Resolve(name string, d time.Time) (Unit, error) {
 	all, err := r.Matches(name)
+	return unitMatches(all).in(r, name, d, err)
+}
+
+// unitMatches are the units that a name refers to at any time (Matches).
+type unitMatches []Unit
+
+// in is Resolve(name, d) for the matches all of name and the error err of Matches, so that a
+// name given for many days is looked up once.
+func (all unitMatches) in(r *Registry, name string, d time.Time, err error) (Unit, error) {
 	if err != nil {
 		return Unit{}, err
 	}

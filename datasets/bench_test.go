@@ -88,7 +88,7 @@ func BenchmarkIngestLongCSV(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		rep, err := s.Ingest(ctx, []string{csvPath}, IngestOptions{})
+		rep, err := s.Ingest(ctx, []string{csvPath}, IngestOptions{Exclusive: true}) // as the command line ingests
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -86,7 +86,7 @@ func BenchmarkIngestCommunes(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		rep, err := s.Ingest(ctx, []string{csvPath}, IngestOptions{})
+		rep, err := s.Ingest(ctx, []string{csvPath}, IngestOptions{Exclusive: true}) // as the command line ingests
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -40,6 +40,11 @@ type IngestOptions struct {
 	Verified  string // "true" or "false": mark every new figure so; "" (default): a source that says UNVERIFIED marks its figures
 	DryRun    bool   // validate only; change nothing
 	TempDir   string // where decoded copies of CSV files go (default: the system's)
+	// Exclusive says that nothing else queries the store while the ingest runs (the command
+	// line's ingest, which holds the database file alone). The ingest may then turn off two of
+	// DuckDB's optimizers for its main statement, a setting DuckDB holds for the whole
+	// database: a server's queries planned meanwhile would run without them.
+	Exclusive bool
 	// Progress, if not nil, is told each step of the ingest as it starts.
 	Progress func(step string)
 	// Now fixes "today" for the year-range check (default: time.Now()).

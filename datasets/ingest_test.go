@@ -474,3 +474,27 @@ func TestIngestKeepsPhysicalOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestIngestExclusive: an ingest that has the store to itself (the command line) gives the same
+// dataset as any other, and leaves DuckDB's optimizers as they were.
+func TestIngestExclusive(t *testing.T) {
+	ctx := context.Background()
+	var versions []string
+	for _, exclusive := range []bool{false, true} {
+		s := mustOpenStore(t)
+		if _, err := s.Ingest(ctx, []string{filepath.Join("testdata", "long.csv")}, IngestOptions{Exclusive: exclusive}); err != nil {
+			t.Fatalf("exclusive %v: %v", exclusive, err)
+		}
+		var disabled string
+		if err := s.db.QueryRowContext(ctx, `SELECT current_setting('disabled_optimizers')`).Scan(&disabled); err != nil {
+			t.Fatal(err)
+		}
+		if disabled != "" {
+			t.Errorf("exclusive %v: optimizers left disabled: %q", exclusive, disabled)
+		}
+		versions = append(versions, s.Version())
+	}
+	if versions[0] != versions[1] {
+		t.Errorf("versions %v: an exclusive ingest loaded other figures", versions)
+	}
+}

@@ -163,11 +163,14 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	// table of every row, where the keys' table of a few thousand is the one to build. The
 	// joins are written with the rows on the left, the side that probes. The setting is
 	// global in DuckDB (it cannot be set for one connection): a query that another connection
-	// plans in the meantime runs without these two optimizers, with the same result. A plain
-	// CASE around the rules keeps them above the joins too, but then the planner builds on
-	// the rows again, which measured as slow as before.
-	if _, err := c.ExecContext(ctx, `SET disabled_optimizers = 'filter_pushdown,build_side_probe_side'`); err != nil {
-		return false, fmt.Errorf("write observations: %w", err)
+	// plans in the meantime would run without these two optimizers — with the same result,
+	// but a server's scans would no longer prune — so it is made only when the ingest has
+	// the store to itself (opts.Exclusive). A plain CASE around the rules keeps them above the
+	// joins too, but then the planner builds on the rows again, which measured as slow as before.
+	if ing.opts.Exclusive {
+		if _, err := c.ExecContext(ctx, `SET disabled_optimizers = 'filter_pushdown,build_side_probe_side'`); err != nil {
+			return false, fmt.Errorf("write observations: %w", err)
+		}
 	}
 	_, err = c.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_add AS
 		SELECT c.ind_key, k.unit_no, s.year, s.value, s.rank, CASE WHEN s.rank IS NOT NULL THEN coalesce(s.rank_of, k.n_units) END AS rank_of,
@@ -178,8 +181,10 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		%[7]s
 		WHERE %[1]s %[8]s
 		ORDER BY c.ind_key, k.unit_no, s.year`, ing.rules.joinedOK(), preferred, joinExisting, rows, ing.joinDims(), ing.verifiedSQL(), cmpJoin, cmpWhere))
-	if _, rerr := c.ExecContext(context.WithoutCancel(ctx), `RESET disabled_optimizers`); err == nil && rerr != nil {
-		err = rerr
+	if ing.opts.Exclusive {
+		if _, rerr := c.ExecContext(context.WithoutCancel(ctx), `RESET disabled_optimizers`); err == nil && rerr != nil {
+			err = rerr
+		}
 	}
 	if err != nil {
 		return false, fmt.Errorf("write observations: %w", err)

@@ -110,6 +110,7 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 			}
 		}()
 	}
+	opts.Exclusive = true // the command holds the database file alone
 	rep, err := store.Ingest(ctx, files, opts)
 	if err == nil {
 		keep = !rep.DryRun

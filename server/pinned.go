@@ -115,7 +115,7 @@ func (p *pins) handler(ctx context.Context, version, cur string) (http.Handler, 
 			return
 		}
 		rs := &responder{logger: p.main.logger, store: pv.store, latest: p.main.store, tmpl: p.main.tmpl,
-			cache: newResponseCache(16 << 20), limit: p.main.limit, keep: p.main.keep}
+			cache: newResponseCacheWith(16<<20, p.main.cache.zstd), limit: p.main.limit, keep: p.main.keep}
 		r := chi.NewRouter()
 		addRoutes(r, rs)
 		pv.handler = r

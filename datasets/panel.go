@@ -64,8 +64,12 @@ func (s *Store) EachAlternative(ctx context.Context, q ObservationQuery, fn func
 // "preferred", "NOT preferred") keeps, with its arguments; cat gives the indicators' keys.
 func figureQuery(q ObservationQuery, which string, cat *Catalogue) (string, []any) {
 	where, args := q.where("", cat)
+	order := ""
+	if which != "preferred" { // one preferred figure a key: only other sources' come in an order
+		order = " ORDER BY source_id"
+	}
 	return `SELECT indicator_key, unit_id, year, value, rank, rank_of, status, verified, source_id
-		FROM observation WHERE ` + strings.Join(append(where, which), " AND ") + ` ORDER BY source_id`, args
+		FROM observation WHERE ` + strings.Join(append(where, which), " AND ") + order, args
 }
 
 func (s *Store) eachFigure(ctx context.Context, q ObservationQuery, which string, fn func(indicator, unit string, year int, f Figure)) error {

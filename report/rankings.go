@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"chiso/analytics"
 	"chiso/datasets"
@@ -78,15 +79,20 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 	var v Ranking
 	v.Query.Indicator, v.Query.Year, v.Query.FromYear, v.Query.Derived, v.Query.Units = in.ID, year, nullInt(s.FromYear), s.Derived, s.Set
 	v.Method = "ranks as published (ties share a rank, rank out of N as published); rank_percentile = 100 × (N − rank) / (N − 1)"
+	// The two years' sections are read at once: each may be a query.
+	var since *section
+	var sinceErr error
+	var wg sync.WaitGroup
+	if s.FromYear != 0 && s.FromYear != year {
+		wg.Go(func() { since, sinceErr = sectionOf(ctx, store, s.View, in.ID, s.FromYear) })
+	}
 	sec, err := sectionOf(ctx, store, s.View, in.ID, year)
-	if err != nil {
+	wg.Wait()
+	if err = cmp.Or(err, sinceErr); err != nil {
 		return Ranking{}, err
 	}
-	since := sec
-	if s.FromYear != 0 && s.FromYear != year {
-		if since, err = sectionOf(ctx, store, s.View, in.ID, s.FromYear); err != nil {
-			return Ranking{}, err
-		}
+	if since == nil {
+		since = sec
 	}
 	fd := sec.field
 	units := fd.units

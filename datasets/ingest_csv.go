@@ -103,7 +103,7 @@ func readCSVFile(in *inputFile, enc string, tmpDir string, probs *problems) erro
 		return in.scanForProblems(probs)
 	}
 	in.delim = detectDelimiter(line)
-	_, _, fields := scanQuotedRecord(append(line, '\n'), in.delim, true)
+	_, _, fields, _ := scanQuotedRecord(append(line, '\n'), in.delim, true)
 	for _, f := range fields {
 		in.header = append(in.header, strings.TrimSpace(strings.ReplaceAll(strings.Trim(string(f), `"`), `""`, `"`)))
 	}
@@ -112,7 +112,7 @@ func readCSVFile(in *inputFile, enc string, tmpDir string, probs *problems) erro
 	if rest := head[min(end+1, len(head)):]; len(rest) > 0 {
 		if e2 := firstLineEnd(rest); e2 < len(rest) {
 			l2 := bytes.TrimSuffix(rest[:e2], []byte{'\r'})
-			_, _, f2 := scanQuotedRecord(append(l2, '\n'), in.delim, true)
+			_, _, f2, _ := scanQuotedRecord(append(l2, '\n'), in.delim, true)
 			var cells []string
 			for _, f := range f2 {
 				cells = append(cells, strings.TrimSpace(strings.ReplaceAll(strings.Trim(string(f), `"`), `""`, `"`)))
@@ -321,8 +321,9 @@ func scanCSV(data []byte, name string, probs *problems) (csvLayout, bool) {
 			line++
 		} else {
 			var n int
-			fields, n, fieldsText = scanQuotedRecord(data[i:], lay.delim, wantFields < 0)
-			if i+n == len(data) && bytes.Count(data[i:], []byte{'"'})%2 == 1 {
+			var open bool
+			fields, n, fieldsText, open = scanQuotedRecord(data[i:], lay.delim, wantFields < 0)
+			if open {
 				probs.add(&ParseError{File: name, Line: startLine, Column: fields,
 					Want: fmt.Sprintf("a closing quote for the field opened on line %d", startLine), Got: "the end of the file"})
 				return lay, false
@@ -355,15 +356,16 @@ func scanCSV(data []byte, name string, probs *problems) (csvLayout, bool) {
 
 // scanQuotedRecord scans one record that may hold quoted fields (with delimiters, doubled
 // quotes and newlines inside). It returns the number of fields, the bytes consumed including
-// the record's newline, and, if keep, the fields' text.
-func scanQuotedRecord(data []byte, delim byte, keep bool) (fields, n int, text [][]byte) {
+// the record's newline, if keep the fields' text, and whether the data ended inside a quoted
+// field.
+func scanQuotedRecord(data []byte, delim byte, keep bool) (fields, n int, text [][]byte, open bool) {
 	inQ := false
 	start := 0
 	fields = 1
 	for n = 0; n < len(data); n++ {
 		c := data[n]
 		switch {
-		case c == '"':
+		case c == '"' && (inQ || n == start): // as DuckDB reads: a quote opens a field only at its start
 			inQ = !inQ
 		case inQ:
 		case c == delim:
@@ -376,11 +378,11 @@ func scanQuotedRecord(data []byte, delim byte, keep bool) (fields, n int, text [
 			if keep {
 				text = append(text, bytes.TrimSuffix(data[start:n], []byte{'\r'}))
 			}
-			return fields, n + 1, text
+			return fields, n + 1, text, false
 		}
 	}
 	if keep {
 		text = append(text, bytes.TrimSuffix(data[start:], []byte{'\r'}))
 	}
-	return fields, n, text
+	return fields, n, text, inQ
 }

@@ -498,3 +498,25 @@ func TestIngestExclusive(t *testing.T) {
 		t.Errorf("versions %v: an exclusive ingest loaded other figures", versions)
 	}
 }
+
+// TestStrayQuoteLines: a quote inside an unquoted field is a plain character (as DuckDB reads
+// it), so the problems of the rows after it name their lines; a quote that opens a field and
+// never closes is named as such. (Problems were reported at line 0.)
+func TestStrayQuoteLines(t *testing.T) {
+	s := mustOpenStore(t)
+	for _, c := range []struct{ name, data, want string }{
+		{"quote in a header cell", "provinCe,indiCAtor,YeAr,,rAnk\" \n,,,,", `:2:1: column "provinCe": expected a province name or code, got an empty cell`},
+		{"quote inside a value", "province,indicator,year,value,source\nHà Nội,pci,2021,6\"4.5,x\n", `:2:4: column "value": expected a number such as 63.80 or 63,80, got "6"4.5"`},
+		{"quote never closed", "province,indicator,year,value,source\n\"Hà Nội,pci,2021,64.5,x\n", `:2:1: expected a closing quote for the field opened on line 2, got the end of the file`},
+	} {
+		path := filepath.Join(t.TempDir(), "quote.csv")
+		if err := os.WriteFile(path, []byte(c.data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Ingest(context.Background(), []string{path}, IngestOptions{DryRun: true})
+		var ie *IngestError
+		if !errors.As(err, &ie) || !strings.HasSuffix(ie.Problems[0].Error(), c.want) {
+			t.Errorf("%s: %v; want a first problem ending %q", c.name, err, c.want)
+		}
+	}
+}

@@ -31,7 +31,7 @@ const (
 // goes away.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	maxBodySize := maxBody
-	if s.admin {
+	if s.rs.admin != nil {
 		maxBodySize = maxUpload
 	}
 	srv := &fasthttp.Server{
@@ -110,25 +110,23 @@ func writeCachedFast(c *fasthttp.RequestCtx, cr *cachedResponse) int {
 	for _, kv := range cr.lines {
 		h.Add(kv[0], kv[1])
 	}
-	if etagMatches(string(c.Request.Header.Peek("If-None-Match")), cr.etag) {
-		c.SetStatusCode(http.StatusNotModified)
-		return http.StatusNotModified
+	rp := cr.reply(string(c.Request.Header.Peek("If-None-Match")), string(c.Request.Header.Peek("Accept-Encoding")))
+	c.SetStatusCode(rp.status)
+	if rp.status == http.StatusNotModified {
+		return rp.status
 	}
 	h.SetContentType(cr.contentType)
 	if cr.disposition != "" {
 		h.Set("Content-Disposition", cr.disposition)
 	}
-	body := cr.body
 	if cr.encoded != nil {
 		h.Add("Vary", "Accept-Encoding")
-		if f, ok := cr.encoding(string(c.Request.Header.Peek("Accept-Encoding"))); ok {
-			h.Set("Content-Encoding", f.coding[0])
-			body = f.body
-		}
 	}
-	c.SetStatusCode(cr.status)
-	c.Response.SetBodyRaw(body)
-	return cr.status
+	if rp.coding != nil {
+		h.Set("Content-Encoding", rp.coding[0])
+	}
+	c.Response.SetBodyRaw(rp.body)
+	return rp.status
 }
 
 // readBody holds a request's body to the limit of its route before anything reads it: the
@@ -136,7 +134,7 @@ func writeCachedFast(c *fasthttp.RequestCtx, cr *cachedResponse) int {
 // returns false for a body over the limit.
 func (s *Server) readBody(c *fasthttp.RequestCtx) bool {
 	limit := maxBody
-	if path := string(c.Path()); s.admin && (strings.HasPrefix(path, "/admin/") || path == "/api/v1/admin/ingest") {
+	if path := string(c.Path()); s.rs.admin != nil && (strings.HasPrefix(path, "/admin/") || path == "/api/v1/admin/ingest") {
 		limit = maxUpload
 	}
 	n := c.Request.Header.ContentLength()

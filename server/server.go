@@ -76,7 +76,7 @@ func NewServer(logger *slog.Logger, cfg Config, store *datasets.Store) *Server {
 	r.Use(middleware.GetHead)
 	r.Use(middleware.Compress(5, "application/json", "text/csv", "text/html", "text/plain", "application/javascript", "text/javascript", "text/css", "image/svg+xml"))
 	addRoutes(r, rs)
-	s := &Server{rs: rs, log: alog, next: r, logger: logger, admin: cfg.AdminToken != ""}
+	s := &Server{rs: rs, log: alog, next: r, logger: logger}
 	s.slow = fasthttpadaptor.NewFastHTTPHandler(cancelOnClose(s))
 	return s
 }
@@ -88,7 +88,6 @@ type Server struct {
 	log    *accessLog
 	next   http.Handler
 	logger *slog.Logger
-	admin  bool                    // the operators' upload is served (its bodies may be large)
 	slow   fasthttp.RequestHandler // everything the front does not answer, through next (serve.go)
 }
 

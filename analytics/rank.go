@@ -70,7 +70,13 @@ func order(values []float64, higherIsBetter bool) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(a, b int) int {
+	slices.SortStableFunc(idx, bestFirst(values, higherIsBetter))
+	return idx
+}
+
+// bestFirst compares the indices of two values, the better first (the larger if higherIsBetter).
+func bestFirst(values []float64, higherIsBetter bool) func(a, b int) int {
+	return func(a, b int) int {
 		x, y := values[a], values[b]
 		if higherIsBetter {
 			x, y = y, x
@@ -82,8 +88,7 @@ func order(values []float64, higherIsBetter bool) []int {
 			return 1
 		}
 		return 0
-	})
-	return idx
+	}
 }
 
 func checkFinite(xs []float64) error {

@@ -237,19 +237,7 @@ func RankBoundsAll(values []float64, ranks []int, of int, higherIsBetter bool) (
 			idx = append(idx, i)
 		}
 	}
-	slices.SortFunc(idx, func(a, b int) int {
-		x, y := values[a], values[b]
-		if higherIsBetter {
-			x, y = y, x
-		}
-		switch {
-		case x < y:
-			return -1
-		case y < x:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(idx, bestFirst(values, higherIsBetter))
 	m := len(idx)
 	// suffixMin[k]: the smallest published rank among idx[k:] (of+1: none).
 	suffixMin := make([]int, m+1)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"chiso/internal/procstat"
 )
 
 // writeSyntheticCSV writes a long CSV of len(indicators) × 63 units × years rows, naming the
@@ -62,7 +64,15 @@ func BenchmarkIngestLongCSV(b *testing.B) {
 	rows := writeSyntheticCSV(b, csvPath, first.Registry(), ids, 2005, 2024)
 	first.Close()
 
-	// DuckDB's own read_csv of the same file, typed, into a table of a file database.
+	benchIngestVsReadCSV(b, dir, setup, csvPath, rows, 800)
+}
+
+// benchIngestVsReadCSV times, in one run, DuckDB's own typed read_csv of the long CSV at
+// csvPath (rows data rows) into a table of a new file database, and the ingest of the same file
+// with every validation into a store from setup with its indicators (the first n synthetic
+// ones) added; it reports both rates, their ratio and the process's peak RSS.
+func benchIngestVsReadCSV(b *testing.B, dir string, setup func(name string) *Store, csvPath string, rows, indicators int) {
+	ctx := context.Background()
 	var readCSV time.Duration
 	const baselineRuns = 3
 	for i := range baselineRuns {
@@ -83,8 +93,9 @@ func BenchmarkIngestLongCSV(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		b.StopTimer()
-		s := setup(fmt.Sprintf("ingest%d.db", n))
-		if _, err := s.AddSyntheticIndicators(ctx, 800); err != nil {
+		name := fmt.Sprintf("ingest%d.db", n)
+		s := setup(name)
+		if _, err := s.AddSyntheticIndicators(ctx, indicators); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -97,7 +108,7 @@ func BenchmarkIngestLongCSV(b *testing.B) {
 		}
 		b.StopTimer()
 		s.Close()
-		os.Remove(filepath.Join(dir, fmt.Sprintf("ingest%d.db", n)))
+		os.Remove(filepath.Join(dir, name))
 		n++
 		b.StartTimer()
 	}
@@ -105,6 +116,7 @@ func BenchmarkIngestLongCSV(b *testing.B) {
 	b.ReportMetric(ingest, "rows/s")
 	b.ReportMetric(baseline, "read_csv-rows/s")
 	b.ReportMetric(ingest/baseline, "ratio")
+	b.ReportMetric(procstat.PeakRSSMiB(), "peak-RSS-MiB")
 }
 
 // BenchmarkObservations queries one indicator for five provinces over all years.

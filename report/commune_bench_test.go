@@ -6,12 +6,11 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"chiso/datasets"
+	"chiso/internal/procstat"
 )
 
 // communeStore is a store with a SYNTHETIC panel at commune scale besides the bundled data:
@@ -32,23 +31,8 @@ func communeStore(b *testing.B, indicators int) (*datasets.Store, []string, int)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("synthetic commune panel: %d figures loaded in %v; peak RSS so far %.0f MiB", n, time.Since(start), peakRSS())
+	b.Logf("synthetic commune panel: %d figures loaded in %v; peak RSS so far %.0f MiB", n, time.Since(start), procstat.PeakRSSMiB())
 	return store, ids, n
-}
-
-// peakRSS is the process's peak resident set (VmHWM) in MiB, or 0 where /proc is absent.
-func peakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			return kb / 1024
-		}
-	}
-	return 0
 }
 
 // latencies runs fn b.N times and reports its p99 in ms.
@@ -65,7 +49,7 @@ func latencies(b *testing.B, fn func() error) {
 	}
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-	b.ReportMetric(peakRSS(), "peak-RSS-MiB")
+	b.ReportMetric(procstat.PeakRSSMiB(), "peak-RSS-MiB")
 }
 
 // BenchmarkCommunes: views of a SYNTHETIC commune-scale panel (3,321 units × 20 indicators ×

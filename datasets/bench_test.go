@@ -99,7 +99,18 @@ func benchIngestVsReadCSV(b *testing.B, dir string, setup func(name string) *Sto
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		rep, err := s.Ingest(ctx, []string{csvPath}, IngestOptions{Exclusive: true}) // as the command line ingests
+		opts := IngestOptions{Exclusive: true} // as the command line ingests
+		if os.Getenv("CHISO_BENCH_STEPS") != "" { // the time of each step, on stderr
+			last, lastName := time.Now(), "start"
+			opts.Progress = func(name string) {
+				fmt.Fprintf(os.Stderr, "%-24s %6.3f s\n", lastName, time.Since(last).Seconds())
+				last, lastName = time.Now(), name
+			}
+		}
+		rep, err := s.Ingest(ctx, []string{csvPath}, opts)
+		if opts.Progress != nil {
+			opts.Progress("end")
+		}
 		if err != nil {
 			b.Fatal(err)
 		}

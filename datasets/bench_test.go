@@ -99,7 +99,7 @@ func benchIngestVsReadCSV(b *testing.B, dir string, setup func(name string) *Sto
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		opts := IngestOptions{Exclusive: true} // as the command line ingests
+		opts := IngestOptions{Exclusive: true}    // as the command line ingests
 		if os.Getenv("CHISO_BENCH_STEPS") != "" { // the time of each step, on stderr
 			last, lastName := time.Now(), "start"
 			opts.Progress = func(name string) {

@@ -201,7 +201,7 @@ func TestIndicatorFilterReachesScan(t *testing.T) {
 	cat := s.Catalogue()
 	pci, _ := cat.key("pci")
 	econ, _ := cat.key("dti.digital_economy")
-	figures := func(q ObservationQuery) (string, []any) { return figureQuery(q, "preferred", cat) }
+	figures := func(q ObservationQuery) (string, []any) { return figureQuery(q, "preferred", cat, true) }
 	observations := func(q ObservationQuery) (string, []any) { return observationsQuery(q, cat) }
 	for _, tc := range []struct {
 		name  string

@@ -218,7 +218,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	// One source cell for every row that may join a key (a row without a name or a year joins
 	// none): then a row's province and year find its key.
 	ing.oneSource = len(cells) == 1
-	// Units are numbered in id order, so that (ind_no, unit_no, year) sorts as the stored table does.
+	// Units are numbered in id order, so that (ind_no, year, unit_no) sorts as the stored table does.
 	sort.Slice(units, func(i, j int) bool { return units[i].id < units[j].id })
 	renumber := make([]int32, len(units))
 	var unitRows [][]any

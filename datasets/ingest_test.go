@@ -416,7 +416,7 @@ func TestIngestExactFileName(t *testing.T) {
 }
 
 // TestIngestKeepsPhysicalOrder: after an ingest the observation table is stored in key order
-// (indicator key, unit id, year), whether the file came in that order (appended as it is) or
+// (indicator key, year, unit id), whether the file came in that order (appended as it is) or
 // not (sorted first), over enough rows that DuckDB reads and writes them in parallel. The
 // rows are SYNTHETIC.
 func TestIngestKeepsPhysicalOrder(t *testing.T) {
@@ -463,8 +463,8 @@ func TestIngestKeepsPhysicalOrder(t *testing.T) {
 				t.Fatalf("added %d, want %d", rep.Added, rows)
 			}
 			var n, descents int
-			if err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE p1 IS NOT NULL AND (indicator_key, unit_id, year) < (p1, p2, p3)) FROM (
-				SELECT indicator_key, unit_id, year, lag(indicator_key) OVER w AS p1, lag(unit_id) OVER w AS p2, lag(year) OVER w AS p3
+			if err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE p1 IS NOT NULL AND (indicator_key, year, unit_id) < (p1, p2, p3)) FROM (
+				SELECT indicator_key, year, unit_id, lag(indicator_key) OVER w AS p1, lag(year) OVER w AS p2, lag(unit_id) OVER w AS p3
 				FROM observation WINDOW w AS (ORDER BY rowid))`).Scan(&n, &descents); err != nil {
 				t.Fatal(err)
 			}

@@ -180,7 +180,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		%[3]s
 		%[7]s
 		WHERE %[1]s %[8]s
-		ORDER BY c.ind_key, k.unit_no, s.year`, ing.rules.joinedOK(), preferred, joinExisting, rows, ing.joinDims(), ing.verifiedSQL(), cmpJoin, cmpWhere))
+		ORDER BY c.ind_key, s.year, k.unit_no`, ing.rules.joinedOK(), preferred, joinExisting, rows, ing.joinDims(), ing.verifiedSQL(), cmpJoin, cmpWhere))
 	if ing.opts.Exclusive {
 		if _, rerr := c.ExecContext(context.WithoutCancel(ctx), `RESET disabled_optimizers`); err == nil && rerr != nil {
 			err = rerr
@@ -249,12 +249,14 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		if err := updateVersion(ctx, c); err != nil {
 			return err
 		}
+		ing.step("write: history")
 		if err := recordVersion(ctx, c, batch, ing.opts.Prefer && existing > 0); err != nil {
 			return err
 		}
 		// Commit and publish the new version while no reader is between Read and release.
 		ing.s.pub.Lock()
 		locked = true
+		ing.step("write: commit")
 		return nil
 	})
 	if locked {
@@ -271,7 +273,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 // row's indicator key is not above every key already stored, the rows interleave with the
 // stored ones and the table is rewritten in order (resortObservations). New rows whose keys
 // all sort after the stored ones only append, and nothing is rewritten. chiso_add is in key
-// order already (ind_key, unit_no, year: unit_no numbers the unit ids in their order, and no
+// order already (ind_key, year, unit_no: unit_no numbers the unit ids in their order, and no
 // key comes twice, so that is the order of observationOrder), and a plain scan of it keeps
 // that order into the table (preserve_insertion_order). So the unit and source ids are put
 // back by position in lists of unitIDs (by unit_no) and sourceIDs (by src_no), not by joins,

@@ -285,27 +285,42 @@ func observationsQuery(q ObservationQuery, cat *Catalogue) (string, []any) {
 // sourceCache returns every source by id. Sources change only when an ingest adds some, so
 // the map is read once and replaced after each write.
 func (s *Store) sourceCache() map[string]Source {
-	return *s.sources.Load()
+	return s.sources.Load().byID
+}
+
+// sourceIndex holds every source by id, and by DuckDB's hash of the id: a figure read with
+// hash(source_id) finds its source without a string crossing from DuckDB for each row, which
+// cost more than the rest of the row. byHash is nil if two ids hash alike: reads then fetch
+// the ids.
+type sourceIndex struct {
+	byID   map[string]Source
+	byHash map[uint64]Source
 }
 
 // readSources reads every source into a new map.
 func (s *Store) readSources(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, citation, coalesce(url, '') FROM source`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, citation, coalesce(url, ''), hash(id) FROM source`)
 	if err != nil {
 		return fmt.Errorf("read sources: %w", err)
 	}
 	defer rows.Close()
-	m := map[string]Source{}
+	idx := &sourceIndex{byID: map[string]Source{}, byHash: map[uint64]Source{}}
 	for rows.Next() {
 		var src Source
-		if err := rows.Scan(&src.ID, &src.Citation, &src.URL); err != nil {
+		var h uint64
+		if err := rows.Scan(&src.ID, &src.Citation, &src.URL, &h); err != nil {
 			return fmt.Errorf("read sources: %w", err)
 		}
-		m[src.ID] = src
+		idx.byID[src.ID] = src
+		if _, dup := idx.byHash[h]; dup || idx.byHash == nil {
+			idx.byHash = nil
+			continue
+		}
+		idx.byHash[h] = src
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read sources: %w", err)
 	}
-	s.sources.Store(&m)
+	s.sources.Store(idx)
 	return nil
 }

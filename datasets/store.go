@@ -95,10 +95,10 @@ type Store struct {
 	conn      *duckdb.Connector
 	registry  *Registry
 	catalogue atomic.Pointer[Catalogue]
-	sources   atomic.Pointer[map[string]Source] // every source by id (sourceCache)
-	memo      memo                              // values computed once per dataset version
-	sandbox   sqlSandbox                        // the read-only snapshot ReadOnlyQuery runs on (sql.go)
-	readOnly  bool                              // opened by OpenReadOnly: nothing is written, not even the history
+	sources   atomic.Pointer[sourceIndex] // every source by id and by DuckDB hash of the id (sourceCache)
+	memo      memo                        // values computed once per dataset version
+	sandbox   sqlSandbox                  // the read-only snapshot ReadOnlyQuery runs on (sql.go)
+	readOnly  bool                        // opened by OpenReadOnly: nothing is written, not even the history
 
 	// mu guards version. Writers take it only to publish the version of what they have
 	// committed (ingest's readVersion, LoadSyntheticPanel); it does not order writes.
@@ -387,10 +387,13 @@ func appendWith(ctx context.Context, conn *sql.Conn, table string, rows [][]any,
 }
 
 // observationOrder is the physical order of the observation table.
-const observationOrder = "indicator_key, unit_id, year, preferred DESC, source_id"
+//
+// Year before unit: a comparison or a ranking reads one indicator in one year, which is then
+// one run of rows (a few vectors), not one row in every twenty across the indicator's rows.
+const observationOrder = "indicator_key, year, unit_id, preferred DESC, source_id"
 
 // resortObservations rewrites the observation table physically ordered by (indicator key,
-// unit, year), so that DuckDB's zone maps answer a comparison or a ranking from a few row groups.
+// year, unit), so that DuckDB's zone maps answer a comparison or a ranking from a few row groups.
 // It builds a new table and swaps it in: deleting and re-inserting would leave the deleted
 // row groups in the scans.
 func resortObservations(ctx context.Context, conn *sql.Conn) error {

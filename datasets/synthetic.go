@@ -118,7 +118,7 @@ func (s *Store) LoadSyntheticPanelOf(ctx context.Context, set string, indicators
 			SELECT i.key, u.id, y.y::INTEGER, round(random() * 100, 2), NULL, NULL, 'published', true, true, ?, 'synthetic'
 			FROM chiso_syn_ind i, (SELECT id FROM unit WHERE unit_set = ? AND id <> 'vn63.46.2025') u,
 				generate_series(?, ?) y(y)
-			ORDER BY i.id, u.id, y.y`, id, set, from, to)
+			ORDER BY i.id, y.y, u.id`, id, set, from, to)
 		if err != nil {
 			return fmt.Errorf("synthetic panel: %w", err)
 		}

@@ -140,7 +140,7 @@ var snapshotTables = []struct{ name, order string }{
 	{"indicator", "id"},
 	{"indicator_break", "indicator_id, year"},
 	{"source", "id"},
-	{"observation", "indicator_key, unit_id, year, preferred DESC, source_id"},
+	{"observation", observationOrder},
 }
 
 // Snapshot rebuilds an earlier dataset version as a new in-memory Store: the figures of every

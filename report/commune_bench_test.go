@@ -31,6 +31,7 @@ func communeStore(b *testing.B, indicators int) (*datasets.Store, []string, int)
 	if err != nil {
 		b.Fatal(err)
 	}
+
 	b.Logf("synthetic commune panel: %d figures loaded in %v; peak RSS so far %.0f MiB", n, time.Since(start), procstat.PeakRSSMiB())
 	return store, ids, n
 }
@@ -49,6 +50,8 @@ func latencies(b *testing.B, fn func() error) {
 	}
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(lat[len(lat)*50/100].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*90/100].Microseconds())/1000, "p90-ms")
 	b.ReportMetric(procstat.PeakRSSMiB(), "peak-RSS-MiB")
 }
 

@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS source (
 -- An observation names its indicator by indicator.key, not by the id: DuckDB's zone maps keep
 -- an 8-byte prefix of a VARCHAR, so 'dti.digital_economy' and 'dti.digital_society' would not
 -- prune each other's row groups, while an integer does. The table is kept physically sorted by
--- (indicator_key, unit_id, year) (resortObservations).
+-- (indicator_key, year, unit_id) (resortObservations).
 CREATE TABLE IF NOT EXISTS observation (
     indicator_key INTEGER NOT NULL,      -- indicator.key
     unit_id       VARCHAR NOT NULL,

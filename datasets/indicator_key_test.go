@@ -432,3 +432,63 @@ func TestConcurrentIngests(t *testing.T) {
 	wantValue(t, s, "grdp_growth", "vn63.01", 2013, 6.5)
 	checkSorted(t, rowGroupKeys(t, s.db), "after two ingests at once")
 }
+
+// TestOpenSortsOldOrder: a file whose observations an earlier chiso stored in another order
+// (by indicator, unit, year) is stored in this one's (by indicator, year, unit) once it is
+// opened for writing, with the same figures and version; a read-only open leaves it alone.
+func TestOpenSortsOldOrder(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old-order.duckdb")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := s.Version()
+	want, err := s.Observations(ctx, ObservationQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	execFile(t, path,
+		`CREATE TABLE observation_old AS SELECT * FROM observation ORDER BY indicator_key, unit_id, year, preferred DESC, source_id`,
+		`DELETE FROM observation`, `INSERT INTO observation SELECT * FROM observation_old`, `DROP TABLE observation_old`,
+		`DELETE FROM meta WHERE key = 'observation_order'`)
+	// descents counts the rows stored after a row that sorts after them in observationOrder.
+	descents := func(s *Store) int {
+		t.Helper()
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE p1 IS NOT NULL AND (indicator_key, year, unit_id) < (p1, p2, p3)) FROM (
+			SELECT indicator_key, year, unit_id, lag(indicator_key) OVER w AS p1, lag(year) OVER w AS p2, lag(unit_id) OVER w AS p3
+			FROM observation WINDOW w AS (ORDER BY rowid))`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if descents(ro) == 0 {
+		t.Fatal("the file was not put in the old order: the test tests nothing")
+	}
+	ro.Close()
+
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n := descents(s); n != 0 {
+		t.Errorf("after Open, %d rows are out of order", n)
+	}
+	if s.Version() != version {
+		t.Errorf("version %s after sorting, want %s", s.Version(), version)
+	}
+	got, err := s.Observations(ctx, ObservationQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the observations differ after sorting: %d, want %d", len(got), len(want))
+	}
+}

@@ -115,6 +115,8 @@ func (s *Store) eachFigure(ctx context.Context, q ObservationQuery, which string
 		}
 		defer rows.Close()
 		row := make([]driver.Value, 9)
+		var floats slab[float64]
+		var ints slab[int]
 		for {
 			if err := rows.Next(row); err == io.EOF {
 				return nil
@@ -141,13 +143,13 @@ func (s *Store) eachFigure(ctx context.Context, q ObservationQuery, which string
 				f.Source = sources.byID[id]
 			}
 			if v, isFloat := row[3].(float64); isFloat {
-				f.Value = &v
+				f.Value = floats.next(v)
 			}
 			if r, isInt := row[4].(int32); isInt {
-				f.Rank = new(int(r))
+				f.Rank = ints.next(int(r))
 			}
 			if n, isInt := row[5].(int32); isInt {
-				f.RankOf = new(int(n))
+				f.RankOf = ints.next(int(n))
 			}
 			ind, ok := cat.idOfKey(key)
 			if !ok {
@@ -160,4 +162,18 @@ func (s *Store) eachFigure(ctx context.Context, q ObservationQuery, which string
 		return fmt.Errorf("query figures: %w", err)
 	}
 	return nil
+}
+
+// slab hands out pointers to values from blocks it allocates: one allocation for every
+// slabSize values, where new(v) is one each. Each pointer is to its own value.
+type slab[T any] struct{ block []T }
+
+const slabSize = 512
+
+func (s *slab[T]) next(v T) *T {
+	if len(s.block) == cap(s.block) {
+		s.block = make([]T, 0, slabSize)
+	}
+	s.block = append(s.block, v)
+	return &s.block[len(s.block)-1]
 }

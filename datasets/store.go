@@ -200,7 +200,33 @@ func (s *Store) init(ctx context.Context, bundled fs.FS) error {
 			return fmt.Errorf("load bundled dataset: %w", err)
 		}
 	}
+	if err := s.keepOrder(ctx); err != nil {
+		return err
+	}
 	return s.readState(ctx)
+}
+
+// keepOrder re-sorts the observations of a database file that an earlier chiso stored in
+// another order (meta's observation_order is not observationOrder), in one transaction.
+// Nothing changes but the order, so the dataset version stays.
+func (s *Store) keepOrder(ctx context.Context) error {
+	var order string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'observation_order'`).Scan(&order)
+	if err == nil && order == observationOrder {
+		return nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read meta: %w", err)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := inTx(ctx, conn, func() error { return resortObservations(ctx, conn) }); err != nil {
+		return fmt.Errorf("sort the observations in the order of this chiso (nothing was changed): %w", diskFull(err))
+	}
+	return nil
 }
 
 // readState reads what the store keeps in memory: the registry, the catalogue, the sources and
@@ -408,6 +434,7 @@ func resortObservations(ctx context.Context, conn *sql.Conn) error {
 		`INSERT INTO observation_sorted SELECT * FROM observation ORDER BY ` + observationOrder,
 		`DROP TABLE observation`,
 		`ALTER TABLE observation_sorted RENAME TO observation`,
+		`INSERT OR REPLACE INTO meta VALUES ('observation_order', '` + observationOrder + `')`,
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("sort observations: %w", err)

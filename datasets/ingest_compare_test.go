@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -178,5 +179,50 @@ func TestIngestNotesFirstSheet(t *testing.T) {
 	_, err := s.Ingest(context.Background(), []string{path}, IngestOptions{Indicator: "grdp_growth", Source: "x", Now: testNow})
 	if err == nil || !strings.Contains(err.Error(), `no table on sheet "Ghi chú"; sheets: "Ghi chú", "Số liệu" — use --sheet NAME`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestIngestHistoryChanges: the changes an ingest records in the history (figures added to a
+// key without figures, and to a key that had some) are those that the history's general count
+// (changesQuery) finds for its batch, through new keys, keys with bundled figures, identical
+// figures (not added), more precise ones and --prefer.
+// TEST FIXTURES: the figures of "another source" are synthetic.
+func TestIngestHistoryChanges(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpenStore(t)
+	steps := []struct {
+		csv  string
+		opts IngestOptions
+		want []Change
+	}{
+		// Quảng Ninh 2012 is bundled (59.55), more precise here; 2026 has no PCI yet.
+		{"province,year,value\nQuảng Ninh,2012,59.554321\nHà Nội,2012,53.40\nHà Nội,2026,55.5\nQuảng Ninh,2026,60.5\n",
+			IngestOptions{Indicator: "pci", Source: "another source, table 1", Now: testNow},
+			[]Change{{Indicator: "pci", Added: 2, Changed: 1}}},
+		{"province,year,value\nHà Nội,2026,55.7\nHải Phòng,2026,54.1\n",
+			IngestOptions{Indicator: "pci", Source: "another source, table 2", Prefer: true, Force: true, Now: testNow},
+			[]Change{{Indicator: "pci", Added: 1, Changed: 1}}},
+	}
+	for i, st := range steps {
+		if _, err := s.Ingest(ctx, []string{writeTestCSV(t, "step.csv", st.csv)}, st.opts); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		hist, err := s.Versions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := hist[0].Batch
+		general, err := readChanges(ctx, conn, changesQuery, b, b, b, b)
+		conn.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(hist[0].Changes, general) || !reflect.DeepEqual(hist[0].Changes, st.want) {
+			t.Errorf("step %d: recorded %+v; the general count gives %+v; want %+v", i, hist[0].Changes, general, st.want)
+		}
 	}
 }

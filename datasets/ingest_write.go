@@ -250,7 +250,19 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 			return err
 		}
 		ing.step("write: history")
-		if err := recordVersion(ctx, c, batch, ing.opts.Prefer && existing > 0); err != nil {
+		// The history's changes as recordVersion counts them (each new figure, and whether its key
+		// had figures before), from the ingest's own tables: chiso_add holds the new figures, and
+		// chiso_existing the keys of this ingest that had figures. recordVersion would read the
+		// whole observation table twice, which a small ingest into a large database paid for.
+		changes, err := readChanges(ctx, c, `SELECT i.id, count(*) FILTER (WHERE e.year IS NULL), count(*) FILTER (WHERE e.year IS NOT NULL)
+			FROM chiso_add a JOIN chiso_inds i ON i.ind_key = a.ind_key
+			LEFT JOIN (SELECT DISTINCT ind_no, unit_no, year FROM chiso_existing) e
+				ON e.ind_no = i.ind_no AND e.unit_no = a.unit_no AND e.year = a.year
+			GROUP BY 1 ORDER BY 1`)
+		if err != nil {
+			return err
+		}
+		if err := recordChanges(ctx, c, batch, ing.opts.Prefer && existing > 0, changes); err != nil {
 			return err
 		}
 		// Commit and publish the new version while no reader is between Read and release.

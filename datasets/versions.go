@@ -43,26 +43,44 @@ type Version struct {
 // batch is not known: a database from before the history). It runs inside the load's
 // transaction, after updateVersion.
 func recordVersion(ctx context.Context, conn *sql.Conn, batch string, prefer bool) error {
-	var changes []Change
-	rows, err := conn.QueryContext(ctx, `WITH prior AS (SELECT DISTINCT indicator_key, unit_id, year FROM observation WHERE ? <> '' AND batch <> ?),
-		added AS (SELECT indicator_key, unit_id, year FROM observation WHERE ? = '' OR batch = ?)
-		SELECT i.id, count(*) FILTER (WHERE p.year IS NULL), count(*) FILTER (WHERE p.year IS NOT NULL)
-		FROM added a LEFT JOIN prior p USING (indicator_key, unit_id, year) JOIN indicator i ON i.key = a.indicator_key
-		GROUP BY 1 ORDER BY 1`, batch, batch, batch, batch)
+	changes, err := readChanges(ctx, conn, changesQuery, batch, batch, batch, batch)
 	if err != nil {
-		return fmt.Errorf("record version: %w", err)
+		return err
+	}
+	return recordChanges(ctx, conn, batch, prefer, changes)
+}
+
+// changesQuery counts, for each indicator, the figures of a batch (its argument, four times;
+// "": every figure) whose key had no figure from another batch (added) and had one (changed).
+const changesQuery = `WITH prior AS (SELECT DISTINCT indicator_key, unit_id, year FROM observation WHERE ? <> '' AND batch <> ?),
+		added AS (SELECT indicator_key, unit_id, year FROM observation WHERE ? = '' OR batch = ?)
+	SELECT i.id, count(*) FILTER (WHERE p.year IS NULL), count(*) FILTER (WHERE p.year IS NOT NULL)
+	FROM added a LEFT JOIN prior p USING (indicator_key, unit_id, year) JOIN indicator i ON i.key = a.indicator_key
+	GROUP BY 1 ORDER BY 1`
+
+// readChanges reads the rows (indicator id, added, changed) of query into Changes.
+func readChanges(ctx context.Context, conn *sql.Conn, query string, args ...any) ([]Change, error) {
+	var changes []Change
+	rows, err := conn.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("record version: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c Change
 		if err := rows.Scan(&c.Indicator, &c.Added, &c.Changed); err != nil {
-			return fmt.Errorf("record version: %w", err)
+			return nil, fmt.Errorf("record version: %w", err)
 		}
 		changes = append(changes, c)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("record version: %w", err)
+		return nil, fmt.Errorf("record version: %w", err)
 	}
+	return changes, nil
+}
+
+// recordChanges adds the version now in meta to the history with its changes (recordVersion).
+func recordChanges(ctx context.Context, conn *sql.Conn, batch string, prefer bool, changes []Change) error {
 	if changes == nil {
 		changes = []Change{}
 	}

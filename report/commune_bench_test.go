@@ -132,6 +132,14 @@ func BenchmarkCommunes(b *testing.B) {
 			b.ReportMetric(per/1024, "KiB/section")
 			b.ReportMetric(per*float64(sectionFigures)/float64(c.held/n)/(1<<20), "cache-MiB")
 		})
+		// The 34-unit view of the bundled data in this store, built anew each time (it is built
+		// once per dataset version): it reads the figures of the provinces alone.
+		b.Run(label+"/derived-34-view", func(b *testing.B) {
+			latencies(b, func() error {
+				_, err := buildDerived(ctx, store, AggRule)
+				return err
+			})
+		})
 		b.Run(label+"/trends-all-units", func(b *testing.B) {
 			latencies(b, func() error {
 				_, err := TrendsOf(ctx, store, TrendsSpec{Indicators: []string{in.ID}, View: view})

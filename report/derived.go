@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 
 	"chiso/analytics"
@@ -69,6 +70,24 @@ func loadDerived(ctx context.Context, store *datasets.Store, agg string) (*deriv
 	return v.(*derivedPanel), nil
 }
 
+// derivedInputs is the panel the 34-unit view is made from: the figures of the 34 and of the
+// units that became part of them (succ). The shared panel has them when there is one; a larger
+// store reads those units' figures alone, not the other units' (communes: millions of figures).
+func derivedInputs(ctx context.Context, store *datasets.Store, succ map[string]datasets.Unit, units34 []datasets.Unit) (*panel, error) {
+	if p, err := sharedPanel(ctx, store); p != nil || err != nil {
+		return p, err
+	}
+	ids := make([]string, 0, len(succ)+len(units34))
+	for id := range succ {
+		ids = append(ids, id)
+	}
+	for _, u := range units34 {
+		ids = append(ids, u.ID)
+	}
+	slices.Sort(ids)
+	return queryPanel(ctx, store, datasets.ObservationQuery{Indicators: store.Catalogue().IDs(), UnitIDs: ids})
+}
+
 // successor34 maps each unit of the 63 (and Huế's city of 2025) to the unit of the 34 it became part of.
 func successor34(reg *datasets.Registry) map[string]datasets.Unit {
 	out := map[string]datasets.Unit{}
@@ -96,14 +115,14 @@ func ruleOf(in datasets.Indicator, agg string) string {
 
 func buildDerived(ctx context.Context, store *datasets.Store, agg string) (*derivedPanel, error) {
 	cat, reg := store.Catalogue(), store.Registry()
-	all, err := loadPublished(ctx, store, cat.IDs(), 0, 0)
+	succ := successor34(reg)
+	units34 := reg.Units(datasets.Set34, datasets.MergerDate.Year())
+	all, err := derivedInputs(ctx, store, succ, units34)
 	if err != nil {
 		return nil, err
 	}
 	out := &derivedPanel{panel: &panel{figures: map[string]map[string]map[int]datasets.Figure{}},
 		derivations: map[string]map[string]map[int]*Derivation{}}
-	succ := successor34(reg)
-	units34 := reg.Units(datasets.Set34, datasets.MergerDate.Year())
 	for _, in := range cat.All() {
 		rule := ruleOf(in, agg)
 		years := all.years(in.ID, 0, 0)

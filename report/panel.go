@@ -63,7 +63,7 @@ func loadPublished(ctx context.Context, store *datasets.Store, indicators []stri
 	if p != nil || err != nil {
 		return p, err
 	}
-	return queryPanel(ctx, store, indicators, from, to)
+	return queryPanel(ctx, store, datasets.ObservationQuery{Indicators: indicators, From: from, To: to})
 }
 
 // sharedPanel returns the panel of every published figure that the views share, built once per
@@ -72,17 +72,18 @@ func sharedPanel(ctx context.Context, store *datasets.Store) (*panel, error) {
 	if n, err := store.Figures(ctx); err != nil || n > memoLimit {
 		return nil, nil
 	}
-	v, err := store.Memo("report.published", func() (any, error) { return queryPanel(ctx, store, nil, 0, 0) })
+	v, err := store.Memo("report.published", func() (any, error) { return queryPanel(ctx, store, datasets.ObservationQuery{}) })
 	if err != nil {
 		return nil, err
 	}
 	return v.(*panel), nil
 }
 
-// queryPanel reads the preferred published figures of the indicators from..to from DuckDB.
-func queryPanel(ctx context.Context, store *datasets.Store, indicators []string, from, to int) (*panel, error) {
+// queryPanel reads the figures that q selects from DuckDB: the preferred ones, and the other
+// sources' beside them.
+func queryPanel(ctx context.Context, store *datasets.Store, q datasets.ObservationQuery) (*panel, error) {
 	p := &panel{figures: map[string]map[string]map[int]datasets.Figure{}}
-	err := store.EachFigure(ctx, datasets.ObservationQuery{Indicators: indicators, From: from, To: to}, func(ind, unit string, year int, f datasets.Figure) {
+	err := store.EachFigure(ctx, q, func(ind, unit string, year int, f datasets.Figure) {
 		byUnit := p.figures[ind]
 		if byUnit == nil {
 			byUnit = map[string]map[int]datasets.Figure{}
@@ -96,7 +97,7 @@ func queryPanel(ctx context.Context, store *datasets.Store, indicators []string,
 	if err != nil {
 		return nil, err
 	}
-	err = store.EachAlternative(ctx, datasets.ObservationQuery{Indicators: indicators, From: from, To: to}, func(ind, unit string, year int, f datasets.Figure) {
+	err = store.EachAlternative(ctx, q, func(ind, unit string, year int, f datasets.Figure) {
 		if p.alts == nil {
 			p.alts = map[string]map[string]map[int][]datasets.Figure{}
 		}

@@ -140,6 +140,14 @@ func BenchmarkCommunes(b *testing.B) {
 				return err
 			})
 		})
+		// A province's page, uncached, in a store that also holds the communes' figures.
+		b.Run(label+"/profile-page", func(b *testing.B) {
+			hg, _ := store.Registry().Unit("vn63.93")
+			latencies(b, func() error {
+				_, err := ProfileOf(ctx, store, View{}, hg, "vi")
+				return err
+			})
+		})
 		b.Run(label+"/trends-all-units", func(b *testing.B) {
 			latencies(b, func() error {
 				_, err := TrendsOf(ctx, store, TrendsSpec{Indicators: []string{in.ID}, View: view})

@@ -133,9 +133,15 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 			v.Predecessors = append(v.Predecessors, p)
 		}
 	}
-	p, err := loadPanel(ctx, store, vw, cat.IDs(), 0, 0)
+	inds, err := profileIndicators(ctx, store, vw, u)
 	if err != nil {
 		return Profile{}, err
+	}
+	p := &panel{}
+	if len(inds) > 0 { // no indicators would read every one
+		if p, err = loadPanel(ctx, store, vw, inds, 0, 0); err != nil {
+			return Profile{}, err
+		}
 	}
 	v.Summary = [][]string{{words.Text(lang, "indicator"), words.Text(lang, "latest"), words.Text(lang, "value"), words.Text(lang, "rank"),
 		words.Text(lang, "region_median"), words.Text(lang, "trend"), words.Text(lang, "source")}}
@@ -202,6 +208,21 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 		return Profile{}, err
 	}
 	return v, nil
+}
+
+// profileIndicators are the indicators whose figures a unit's page reads: those the unit has
+// figures of, the only ones its page shows. A store small enough for the shared panel reads
+// every figure once anyway; a larger one would read every unit's figures of every indicator
+// for each page (a province's page took 1.6 s and 530 MB beside 1.3M commune figures).
+func profileIndicators(ctx context.Context, store *datasets.Store, vw View, u datasets.Unit) ([]string, error) {
+	cat := store.Catalogue()
+	if vw.Set == datasets.Set34 { // the derived panel, built once per version, holds them all
+		return cat.IDs(), nil
+	}
+	if p, err := sharedPanel(ctx, store); p != nil || err != nil {
+		return cat.IDs(), err
+	}
+	return store.IndicatorsOf(ctx, u.ID)
 }
 
 // params adds the view (units, agg) to a chart's parameters.

@@ -78,6 +78,17 @@ func BenchmarkCommunes(b *testing.B) {
 				return err
 			})
 		})
+		// The machine's own spread: a fixed piece of pure Go arithmetic of about the time of an
+		// uncached comparison, timed as the views are. Its p99 against its p50 is what the machine
+		// adds to any view's tail, whatever the view does.
+		b.Run(label+"/machine-jitter", func(b *testing.B) {
+			latencies(b, func() error {
+				if fixedWork() == 0 {
+					return fmt.Errorf("no work done")
+				}
+				return nil
+			})
+		})
 		b.Run(label+"/ranking", func(b *testing.B) {
 			latencies(b, func() error {
 				_, err := RankingOf(ctx, store, RankingSpec{Indicator: in, Year: 2020, FromYear: 2015, Top: 10, View: view})
@@ -180,4 +191,13 @@ func benchCommuneSizes() []int {
 		return []int{20}
 	}
 	return []int{20, 150}
+}
+
+// fixedWork is the same arithmetic every call: a few milliseconds of one core.
+func fixedWork() float64 {
+	x := 0.0
+	for i := range 3_000_000 {
+		x += float64(i%7) * 1.0001
+	}
+	return x
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
@@ -43,6 +44,9 @@ func CorrelationsOf(ctx context.Context, store *datasets.Store, s CorrelationsSp
 	v.Query.Indicators, v.Query.Year, v.Query.Units = s.Indicators, s.Year, s.Set
 	v.Method = "over the provinces with every value; two-sided p-values: Pearson's from the t distribution with n−2 df; Spearman's exact (all permutations) for " +
 		fmt.Sprintf("n ≤ %d without ties, otherwise the t approximation (spearman_p_method says which)", analytics.MaxExactSpearman)
+	if len(s.Indicators) < 2 {
+		return Correlations{}, &ParamError{Param: "indicators", Want: "at least two indicators", Got: strconv.Itoa(len(s.Indicators))}
+	}
 	m, err := yearMatrix(ctx, store, s.View, s.Indicators, s.Year, false)
 	if err != nil {
 		return Correlations{}, err
@@ -134,6 +138,9 @@ func PeersOf(ctx context.Context, store *datasets.Store, s PeersSpec) (Peers, er
 	var v Peers
 	v.Query.Indicators, v.Query.Year, v.Query.K, v.Query.Units = s.Indicators, s.Year, s.K, s.Set
 	v.Method = "indicators standardized (z-scores over the provinces with every value); Euclidean distance; principal components of the standardized values"
+	if len(s.Indicators) == 0 {
+		return Peers{}, &ParamError{Param: "indicators", Want: "at least one indicator", Got: "none"}
+	}
 	m, err := yearMatrix(ctx, store, s.View, s.Indicators, s.Year, false)
 	if err != nil {
 		return Peers{}, err

@@ -71,12 +71,8 @@ func loadDerived(ctx context.Context, store *datasets.Store, agg string) (*deriv
 }
 
 // derivedInputs is the panel the 34-unit view is made from: the figures of the 34 and of the
-// units that became part of them (succ). The shared panel has them when there is one; a larger
-// store reads those units' figures alone, not the other units' (communes: millions of figures).
+// units that became part of them (succ), not the other units' (communes: millions of figures).
 func derivedInputs(ctx context.Context, store *datasets.Store, succ map[string]datasets.Unit, units34 []datasets.Unit) (*panel, error) {
-	if p, err := sharedPanel(ctx, store); p != nil || err != nil {
-		return p, err
-	}
 	ids := make([]string, 0, len(succ)+len(units34))
 	for id := range succ {
 		ids = append(ids, id)
@@ -85,7 +81,7 @@ func derivedInputs(ctx context.Context, store *datasets.Store, succ map[string]d
 		ids = append(ids, u.ID)
 	}
 	slices.Sort(ids)
-	return queryPanel(ctx, store, datasets.ObservationQuery{Indicators: store.Catalogue().IDs(), UnitIDs: ids})
+	return loadPublished(ctx, store, datasets.ObservationQuery{Indicators: store.Catalogue().IDs(), UnitIDs: ids})
 }
 
 // successor34 maps each unit of the 63 (and Huế's city of 2025) to the unit of the 34 it became part of.

@@ -42,7 +42,7 @@ type View struct {
 // loadPanel reads the figures of the indicators from..to (0: open) as the view shows them.
 func loadPanel(ctx context.Context, store *datasets.Store, v View, indicators []string, from, to int) (*panel, error) {
 	if v.Set != datasets.Set34 {
-		return loadPublished(ctx, store, indicators, from, to)
+		return loadPublished(ctx, store, datasets.ObservationQuery{Indicators: indicators, From: from, To: to})
 	}
 	dp, err := loadDerived(ctx, store, v.Agg)
 	if err != nil {
@@ -55,15 +55,15 @@ func loadPanel(ctx context.Context, store *datasets.Store, v View, indicators []
 // figure, built once per dataset version; above it each view reads what it needs from DuckDB.
 const memoLimit = 500_000
 
-// loadPublished returns the preferred published figures of the indicators from..to (0: open).
-// The panel may hold more indicators and years than asked (the shared panel of every figure):
-// views look figures up by indicator and year and must treat it as read-only.
-func loadPublished(ctx context.Context, store *datasets.Store, indicators []string, from, to int) (*panel, error) {
+// loadPublished returns the figures that q selects: the shared panel of every figure when
+// there is one, which may hold more indicators, units and years than asked (views look figures
+// up by key and must treat it as read-only), else those figures alone, from DuckDB.
+func loadPublished(ctx context.Context, store *datasets.Store, q datasets.ObservationQuery) (*panel, error) {
 	p, err := sharedPanel(ctx, store)
 	if p != nil || err != nil {
 		return p, err
 	}
-	return queryPanel(ctx, store, datasets.ObservationQuery{Indicators: indicators, From: from, To: to})
+	return queryPanel(ctx, store, q)
 }
 
 // sharedPanel returns the panel of every published figure that the views share, built once per
@@ -199,7 +199,7 @@ func Warm(ctx context.Context, store *datasets.Store) error {
 	if n, err := store.Figures(ctx); err != nil || n > memoLimit {
 		return err
 	}
-	p, err := loadPublished(ctx, store, nil, 0, 0)
+	p, err := loadPublished(ctx, store, datasets.ObservationQuery{})
 	if err != nil {
 		return err
 	}

@@ -71,3 +71,38 @@ func TestChartKindsAgree(t *testing.T) {
 		t.Errorf("%d report builders for %d chart kinds", len(chartBuilders), len(charts.Kinds()))
 	}
 }
+
+// largeStore is a store too large for the shared panel: the bundled data and a SYNTHETIC panel
+// of 3,321 communes, 8 indicators (ids) and 20 years (531,360 figures).
+func largeStore(t *testing.T) (store *datasets.Store, ids []string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("loads 531,360 synthetic figures")
+	}
+	ctx := context.Background()
+	large := mustOpenStore(t)
+	if err := large.AddSyntheticUnits(ctx, 3321); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := large.AddSyntheticIndicators(ctx, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := large.LoadSyntheticPanelOf(ctx, datasets.SyntheticSet, ids, 2005, 2024, 0.42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := sharedPanel(ctx, large); p != nil || n <= memoLimit {
+		t.Fatalf("%d figures: the large store has a shared panel; the test tests nothing", n)
+	}
+	return large, ids
+}
+
+func mustUnit(t *testing.T, s *datasets.Store, id string) datasets.Unit {
+	t.Helper()
+	u, ok := s.Registry().Unit(id)
+	if !ok {
+		t.Fatalf("no unit %s", id)
+	}
+	return u
+}

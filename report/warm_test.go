@@ -24,20 +24,7 @@ func TestWarmBoundedByMemoLimit(t *testing.T) {
 	if !warmed(small, "pci") {
 		t.Error("Warm did not build PCI's default trends on the bundled data")
 	}
-	if testing.Short() {
-		t.Skip("loads 530k synthetic figures")
-	}
-	big := mustOpenStore(t)
-	if err := big.AddSyntheticUnits(ctx, 3321); err != nil {
-		t.Fatal(err)
-	}
-	ids, err := big.AddSyntheticIndicators(ctx, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := big.LoadSyntheticPanelOf(ctx, datasets.SyntheticSet, ids, 2005, 2024, 0.42); err != nil {
-		t.Fatal(err)
-	}
+	big, ids := largeStore(t)
 	if err := Warm(ctx, big); err != nil {
 		t.Fatal(err)
 	}

@@ -266,16 +266,22 @@ SELECT o.indicator_id AS indicator, o.unit_id, u.code AS unit_code, u.unit_set, 
        s.citation AS source, s.url AS source_url
 FROM observation o JOIN unit u ON u.id = o.unit_id JOIN source s ON s.id = o.source_id;`
 
-// execFile runs statements on the database file at path, outside any Store.
-func execFile(t *testing.T, path string, stmts ...string) {
+// openFile opens the database file at path outside any Store; close it with the func.
+func openFile(t *testing.T, path string) (*sql.DB, func()) {
 	t.Helper()
 	connector, err := duckdb.NewConnector(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	db := sql.OpenDB(connector)
-	defer connector.Close()
-	defer db.Close()
+	return db, func() { db.Close(); connector.Close() }
+}
+
+// execFile runs statements on the database file at path, outside any Store.
+func execFile(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, done := openFile(t, path)
+	defer done()
 	for _, q := range stmts {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -286,13 +292,8 @@ func execFile(t *testing.T, path string, stmts ...string) {
 // fileHasIndicatorID reports whether the file at path has the schema before indicator keys.
 func fileHasIndicatorID(t *testing.T, path string) bool {
 	t.Helper()
-	connector, err := duckdb.NewConnector(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(connector)
-	defer connector.Close()
-	defer db.Close()
+	db, done := openFile(t, path)
+	defer done()
 	old, err := hasIndicatorID(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)

@@ -84,8 +84,9 @@ func CompareOf(ctx context.Context, store *datasets.Store, s CompareSpec) (Compa
 	units := fd.units
 	hib, directed := Direction(in)
 	v.Direction = DirectionName(in)
-	if sec.national != nil {
-		d := *sec.national
+	national, byRegion := sec.spread()
+	if national != nil {
+		d := *national
 		v.National = &d
 		if !fd.complete() {
 			v.NationalNote = fmt.Sprintf("mean, median and z-scores describe the %d of %d provinces with a value, not the whole field", fd.n, len(units))
@@ -104,7 +105,7 @@ func CompareOf(ctx context.Context, store *datasets.Store, s CompareSpec) (Compa
 		if f, ok := sec.figure(u.ID); ok {
 			row.Status, row.Value, row.Rank, row.RankOf, row.Verified = f.Status, f.Value, f.Rank, f.RankOf, f.Verified
 		}
-		if reg := sec.byRegion[u.Region]; len(reg) > 0 {
+		if reg := byRegion[u.Region]; len(reg) > 0 {
 			d, _ := analytics.NewDistribution(reg)
 			row.RegionMedian, row.RegionN = &d.Median, d.N
 		}

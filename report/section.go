@@ -15,14 +15,43 @@ import (
 // field of the units of the view's set in force that year: what a comparison and a ranking
 // read. It is built once per dataset version (see sectionOf) and is read-only once built.
 type section struct {
-	figs     []datasets.Figure          // aligned with field.units
-	has      []bool                     // figs[i] is a figure
-	derived  []bool                     // figs[i] was derived from the predecessors (the 34-unit view)
-	extra    map[string]datasets.Figure // figures of units not in force that year, by unit id
-	field    field                      //
-	national *analytics.Distribution    // of the field's published values, in unit order; nil: none
-	byRegion map[string][]float64       // the field's published values by region, in unit order
-	bounds   [2]rankBounds              // of every unit, lower- and higher-is-better, on first use
+	figs    []datasets.Figure          // aligned with field.units
+	has     []bool                     // figs[i] is a figure
+	derived []bool                     // figs[i] was derived from the predecessors (the 34-unit view)
+	extra   map[string]datasets.Figure // figures of units not in force that year, by unit id
+	field   field                      //
+	spreads spread                     // what a comparison reads besides the field, on first use
+	bounds  [2]rankBounds              // of every unit, lower- and higher-is-better, on first use
+}
+
+// A spread is how a section's published values are spread: nationally and by region. Only
+// a comparison reads it, so a ranking does not sort the values for it.
+type spread struct {
+	once     sync.Once
+	national *analytics.Distribution // of the field's published values; nil: none
+	byRegion map[string][]float64    // the field's published values by region, in unit order
+}
+
+// spread returns the national distribution of the section's published values (nil: none)
+// and the values by region, computed once.
+func (s *section) spread() (national *analytics.Distribution, byRegion map[string][]float64) {
+	sp := &s.spreads
+	sp.once.Do(func() {
+		var values []float64
+		sp.byRegion = map[string][]float64{}
+		for i, u := range s.field.units {
+			if x := s.field.values[i]; !math.IsNaN(x) {
+				values = append(values, x)
+				if u.Region != "" {
+					sp.byRegion[u.Region] = append(sp.byRegion[u.Region], x)
+				}
+			}
+		}
+		if d, err := analytics.NewDistribution(values); err == nil {
+			sp.national = &d
+		}
+	})
+	return sp.national, sp.byRegion
 }
 
 type rankBounds struct {
@@ -235,18 +264,5 @@ func buildSection(ctx context.Context, store *datasets.Store, v View, indicator 
 		}
 	}
 	s.field = newField(units, pos, func(i int) (datasets.Figure, bool) { return s.figs[i], s.has[i] })
-	var values []float64
-	s.byRegion = map[string][]float64{}
-	for i, u := range units {
-		if x := s.field.values[i]; !math.IsNaN(x) {
-			values = append(values, x)
-			if u.Region != "" {
-				s.byRegion[u.Region] = append(s.byRegion[u.Region], x)
-			}
-		}
-	}
-	if d, err := analytics.NewDistribution(values); err == nil {
-		s.national = &d
-	}
 	return s, nil
 }

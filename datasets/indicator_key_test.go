@@ -92,8 +92,8 @@ func tableOID(t *testing.T, db *sql.DB) int64 {
 }
 
 // TestIngestKeepsSorted: an ingest whose figures interleave with the stored ones (an indicator
-// key below the highest stored) leaves the table sorted, row group by row group; one that only
-// appends (the highest key) does not rewrite the table.
+// key below the highest stored) leaves the table sorted, row group by row group and row by row;
+// one that only appends (the highest key, or a later year of it) does not rewrite the table.
 func TestIngestKeepsSorted(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpenStore(t)
@@ -114,39 +114,53 @@ func TestIngestKeepsSorted(t *testing.T) {
 	checkSorted(t, groups, "after the synthetic panel")
 
 	dir := t.TempDir()
-	ingest := func(id string) {
+	ingest := func(id string, year int) {
 		t.Helper()
 		var b strings.Builder
 		b.WriteString("province,indicator,year,value,source\n")
 		for i, u := range s.Registry().Units(Set63, 2024) {
-			fmt.Fprintf(&b, "%s,%s,2024,%d.5,%s\n", u.Code, id, i, SyntheticSource)
+			fmt.Fprintf(&b, "%s,%s,%d,%d.5,%s\n", u.Code, id, year, i, SyntheticSource)
 		}
-		path := filepath.Join(dir, id+".csv")
+		path := filepath.Join(dir, fmt.Sprintf("%s-%d.csv", id, year))
 		writeFile(t, path, b.String())
-		rep, err := s.Ingest(ctx, []string{path}, IngestOptions{Now: testNow})
+		rep, err := s.Ingest(ctx, []string{path}, IngestOptions{Now: testNow, Units: Set63})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rep.Added != 63 {
-			t.Fatalf("ingest of %s: %d added, want 63", id, rep.Added)
+			t.Fatalf("ingest of %s %d: %d added, want 63", id, year, rep.Added)
+		}
+	}
+	inOrder := func(when string) {
+		t.Helper()
+		checkSorted(t, rowGroupKeys(t, s.db), when)
+		if n, descents := physicalDescents(t, s.db); descents != 0 {
+			t.Errorf("%s: %d of %d stored rows come after a greater key", when, descents, n)
 		}
 	}
 
 	oid := tableOID(t, s.db)
-	ingest(ids[99])
-	if tableOID(t, s.db) != oid {
-		t.Error("an ingest of the highest indicator key rewrote the table; its rows only append")
-	}
-	checkSorted(t, rowGroupKeys(t, s.db), "after an ingest that appends")
-
-	version := s.Version()
-	ingest(ids[50])
-	if tableOID(t, s.db) == oid {
-		t.Error("an ingest that interleaves did not rewrite the table")
-	}
-	checkSorted(t, rowGroupKeys(t, s.db), "after an ingest that interleaves")
-	if s.Version() == version {
-		t.Error("the version did not change with the ingest")
+	for _, c := range []struct {
+		id   string
+		year int
+		what string
+	}{
+		{ids[99], 2024, "a new highest indicator key"},
+		{ids[99], 2025, "a later year of the highest key"},
+		{ids[98], 2025, "a later year of a lower key"},
+		{ids[50], 2024, "a key in the middle"},
+	} {
+		version := s.Version()
+		ingest(c.id, c.year)
+		appends := c.id == ids[99]
+		if rewrote := tableOID(t, s.db) != oid; rewrote == appends {
+			t.Errorf("ingest of %s: rewrote the table %v, want %v", c.what, rewrote, !appends)
+		}
+		oid = tableOID(t, s.db)
+		inOrder("after the ingest of " + c.what)
+		if s.Version() == version {
+			t.Errorf("ingest of %s: the version did not change", c.what)
+		}
 	}
 	obs, err := s.Observations(ctx, ObservationQuery{Indicators: []string{ids[50]}})
 	if err != nil || len(obs) != 63 {

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -462,17 +463,23 @@ func TestIngestKeepsPhysicalOrder(t *testing.T) {
 			if rep.Added != rows {
 				t.Fatalf("added %d, want %d", rep.Added, rows)
 			}
-			var n, descents int
-			if err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE p1 IS NOT NULL AND (indicator_key, year, unit_id) < (p1, p2, p3)) FROM (
-				SELECT indicator_key, year, unit_id, lag(indicator_key) OVER w AS p1, lag(year) OVER w AS p2, lag(unit_id) OVER w AS p3
-				FROM observation WINDOW w AS (ORDER BY rowid))`).Scan(&n, &descents); err != nil {
-				t.Fatal(err)
-			}
-			if descents != 0 {
+			if n, descents := physicalDescents(t, s.db); descents != 0 {
 				t.Errorf("%d of %d stored rows come after a greater key", descents, n)
 			}
 		})
 	}
+}
+
+// physicalDescents counts the observations and those stored right after a greater key of
+// observationOrder (indicator key, year, unit): 0 descents is a table in order.
+func physicalDescents(t *testing.T, db *sql.DB) (n, descents int) {
+	t.Helper()
+	if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE p1 IS NOT NULL AND (indicator_key, year, unit_id) < (p1, p2, p3)) FROM (
+		SELECT indicator_key, year, unit_id, lag(indicator_key) OVER w AS p1, lag(year) OVER w AS p2, lag(unit_id) OVER w AS p3
+		FROM observation WINDOW w AS (ORDER BY rowid))`).Scan(&n, &descents); err != nil {
+		t.Fatal(err)
+	}
+	return n, descents
 }
 
 // TestIngestExclusive: an ingest that has the store to itself (the command line) gives the same

@@ -355,7 +355,7 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 		if _, err := conn.ExecContext(ctx, `INSERT INTO meta VALUES ('bundled', ?)`, time.Now().UTC().Format(time.RFC3339)); err != nil {
 			return err
 		}
-		if err := updateVersion(ctx, conn); err != nil {
+		if err := updateVersion(ctx, conn, ""); err != nil {
 			return err
 		}
 		return recordVersion(ctx, conn, "bundled", false)
@@ -443,18 +443,40 @@ func resortObservations(ctx context.Context, conn *sql.Conn) error {
 	return nil
 }
 
-// updateVersion recomputes the dataset version: a hash of every observation's content and
-// source. The sum of row hashes does not depend on the physical order of the rows. It hashes
-// the indicator's id, not its key, so that the same figures have the same version whatever
-// keys the database gave their indicators (and as before the keys existed: pinned URLs
-// /v/{version} name it).
-func updateVersion(ctx context.Context, conn *sql.Conn) error {
-	_, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta
-		SELECT 'version', left(md5(count(*)::VARCHAR || ':' || coalesce(sum(hash(i.id, o.unit_id, o.year, o.value, o.rank,
-			o.rank_of, o.status, o.verified, o.preferred, o.source_id)::HUGEINT), 0)::VARCHAR), 16)
-		FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key`)
-	if err != nil {
-		return fmt.Errorf("dataset version: %w", err)
+// updateVersion recomputes the dataset version: a hash of the count and the sum of a hash of
+// every observation's content and source. The sum does not depend on the physical order of
+// the rows. It hashes the indicator's id, not its key, so that the same figures have the same
+// version whatever keys the database gave their indicators (and as before the keys existed:
+// pinned URLs /v/{version} name it). The counts and sums are kept by indicator in
+// observation_digest: touched is a query of the indicator keys whose figures the write
+// changed, and only those are summed again; "" (or a digest not yet made, in a database of an
+// earlier chiso) sums every figure.
+func updateVersion(ctx context.Context, conn *sql.Conn, touched string) error {
+	if touched != "" {
+		var digested, figures int64
+		if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM observation_digest), (SELECT count(*) FROM (SELECT 1 FROM observation LIMIT 1))`).Scan(&digested, &figures); err != nil {
+			return fmt.Errorf("dataset version: %w", err)
+		}
+		if digested == 0 && figures > 0 {
+			touched = ""
+		}
+	}
+	only := ""
+	if touched != "" {
+		only = " WHERE indicator_key IN (" + touched + ")"
+	}
+	for _, q := range []string{
+		`DELETE FROM observation_digest` + only,
+		`INSERT INTO observation_digest
+			SELECT o.indicator_key, count(*), sum(hash(i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified, o.preferred, o.source_id)::HUGEINT)
+			FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key` + strings.Replace(only, "indicator_key", "o.indicator_key", 1) + `
+			GROUP BY o.indicator_key`,
+		`INSERT OR REPLACE INTO meta
+			SELECT 'version', left(md5(coalesce(sum(figures), 0)::VARCHAR || ':' || coalesce(sum(total), 0)::VARCHAR), 16) FROM observation_digest`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("dataset version: %w", err)
+		}
 	}
 	return nil
 }

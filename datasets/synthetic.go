@@ -129,7 +129,7 @@ func (s *Store) LoadSyntheticPanelOf(ctx context.Context, set string, indicators
 		if err := resortObservations(ctx, conn); err != nil {
 			return err
 		}
-		if err := updateVersion(ctx, conn); err != nil {
+		if err := updateVersion(ctx, conn, ""); err != nil {
 			return err
 		}
 		return recordVersion(ctx, conn, "synthetic", false)

@@ -223,7 +223,7 @@ func (s *Store) Snapshot(ctx context.Context, version string) (*Store, error) {
 	if err != nil {
 		return fail(err)
 	}
-	err = updateVersion(ctx, conn)
+	err = updateVersion(ctx, conn, "")
 	conn.Close()
 	if err != nil {
 		return fail(err)

@@ -77,6 +77,15 @@ CREATE TABLE IF NOT EXISTS observation (
     batch         VARCHAR NOT NULL       -- 'bundled' or the ingest batch that brought it
 );
 
+-- The dataset version's parts, one row per indicator with figures: how many figures it has and
+-- the sum of their row hashes (updateVersion). The version is a hash of the sums over all rows,
+-- so a write recomputes only the indicators it touched, not every figure.
+CREATE TABLE IF NOT EXISTS observation_digest (
+    indicator_key INTEGER NOT NULL,      -- indicator.key
+    figures       BIGINT NOT NULL,
+    total         HUGEINT NOT NULL       -- sum of hash(indicator id, unit, year, value, rank, rank_of, status, verified, preferred, source)
+);
+
 CREATE TABLE IF NOT EXISTS meta (
     key    VARCHAR PRIMARY KEY,
     value  VARCHAR NOT NULL

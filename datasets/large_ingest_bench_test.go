@@ -1,0 +1,90 @@
+package datasets
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"chiso/internal/procstat"
+)
+
+// BenchmarkIngestIntoLarge: a small ingest into a large store, a database file holding a
+// SYNTHETIC commune panel (3,321 communes × 20 indicators × 16 years, 2005–2020, ≈ 1.1M figures;
+// and 150 indicators ≈ 8M unless CHISO_BENCH_SMALL is set) besides the bundled data. Each ingest adds
+// one new year (2021, 2022, …; at most 4 ingests a case) of one indicator for every commune (3,321 rows): of the first
+// synthetic indicator, whose rows interleave with the stored ones (the table is re-sorted), or
+// of the last, whose rows sort after every stored one (they are appended).
+func BenchmarkIngestIntoLarge(b *testing.B) {
+	ctx := context.Background()
+	sizes := []int{20, 150}
+	if os.Getenv("CHISO_BENCH_SMALL") != "" {
+		sizes = sizes[:1]
+	}
+	for _, nind := range sizes {
+		dir := b.TempDir()
+		s, err := Open(ctx, filepath.Join(dir, "large.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.AddSyntheticUnits(ctx, 3321); err != nil {
+			b.Fatal(err)
+		}
+		ids, err := s.AddSyntheticIndicators(ctx, nind)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := s.LoadSyntheticPanelOf(ctx, SyntheticSet, ids, 2005, 2020, 0.42)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range []struct {
+			name      string
+			indicator string
+		}{{"interleaving", ids[0]}, {"appending", ids[nind-1]}} {
+			b.Run(fmt.Sprintf("%.1fM/%s", float64(n)/1e6, c.name), func(b *testing.B) {
+				year := 2021
+				for b.Loop() {
+					if year > 2024 {
+						b.Fatal("at most 4 ingests a case (-benchtime 4x)")
+					}
+					b.StopTimer()
+					path := filepath.Join(dir, fmt.Sprintf("year%d.csv", year))
+					f, err := os.Create(path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					fmt.Fprintln(f, "province,indicator,year,value,source")
+					for j := range 3321 {
+						fmt.Fprintf(f, "syn.%05d,%s,%d,%.2f,%s\n", j+1, c.indicator, year, float64((j*104729+year)%10000)/100, SyntheticSource)
+					}
+					if err := f.Close(); err != nil {
+						b.Fatal(err)
+					}
+					year++
+					opts := IngestOptions{Exclusive: true}
+					if os.Getenv("CHISO_BENCH_STEPS") != "" { // the time of each step, on stderr
+						last, lastName := time.Now(), "start"
+						opts.Progress = func(name string) {
+							fmt.Fprintf(os.Stderr, "%-24s %6.3f s\n", lastName, time.Since(last).Seconds())
+							last, lastName = time.Now(), name
+						}
+					}
+					b.StartTimer()
+					rep, err := s.Ingest(ctx, []string{path}, opts)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if rep.Added != 3321 {
+						b.Fatalf("added %d, want 3321", rep.Added)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/ingest")
+				b.ReportMetric(procstat.PeakRSSMiB(), "peak-RSS-MiB")
+			})
+		}
+		s.Close()
+	}
+}

@@ -483,14 +483,23 @@ func physicalDescents(t *testing.T, db *sql.DB) (n, descents int) {
 }
 
 // TestIngestExclusive: an ingest that has the store to itself (the command line) gives the same
-// dataset as any other, and leaves DuckDB's optimizers as they were.
+// dataset as any other, and leaves DuckDB's optimizers as they were: for new figures, and for
+// figures of keys already loaded from another source (more precise, conflicting, identical).
 func TestIngestExclusive(t *testing.T) {
 	ctx := context.Background()
 	var versions []string
+	overlapping := writeTestCSV(t, "overlap.csv", "province,year,value\nQuảng Ninh,2012,59.554321\nHà Nội,2012,53.40\nHà Nội,2026,55.5\nĐà Nẵng,2021,1.5\n")
 	for _, exclusive := range []bool{false, true} {
 		s := mustOpenStore(t)
 		if _, err := s.Ingest(ctx, []string{filepath.Join("testdata", "long.csv")}, IngestOptions{Exclusive: exclusive}); err != nil {
 			t.Fatalf("exclusive %v: %v", exclusive, err)
+		}
+		rep, err := s.Ingest(ctx, []string{overlapping}, IngestOptions{Exclusive: exclusive, Indicator: "pci", Source: "another source", Force: true, Now: testNow})
+		if err != nil {
+			t.Fatalf("exclusive %v: %v", exclusive, err)
+		}
+		if c := rep.Comparison; rep.Added != 3 || c.MorePrecise != 1 || c.Identical != 1 || c.Conflicting != 1 {
+			t.Errorf("exclusive %v: added %d, %+v; want 3 added: 1 more precise, 1 identical (not added), 1 conflicting", exclusive, rep.Added, c)
 		}
 		var disabled string
 		if err := s.db.QueryRowContext(ctx, `SELECT current_setting('disabled_optimizers')`).Scan(&disabled); err != nil {

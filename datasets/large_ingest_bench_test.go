@@ -16,7 +16,8 @@ import (
 // and 150 indicators ≈ 8M unless CHISO_BENCH_SMALL is set) besides the bundled data. Each ingest adds
 // one new year (2021, 2022, …; at most 4 ingests a case) of one indicator for every commune (3,321 rows): of the first
 // synthetic indicator, whose rows interleave with the stored ones (the table is re-sorted), or
-// of the last, whose rows sort after every stored one (they are appended).
+// of the last, whose rows sort after every stored one (they are appended). And a second source's
+// figures for keys already loaded.
 func BenchmarkIngestIntoLarge(b *testing.B) {
 	ctx := context.Background()
 	sizes := []int{20, 150}
@@ -85,6 +86,38 @@ func BenchmarkIngestIntoLarge(b *testing.B) {
 				b.ReportMetric(procstat.PeakRSSMiB(), "peak-RSS-MiB")
 			})
 		}
+		// A second source's figures for keys already loaded: one indicator, 10 years of every
+		// commune (33,210 rows), compared figure by figure with the loaded ones.
+		b.Run(fmt.Sprintf("%.1fM/another-source", float64(n)/1e6), func(b *testing.B) {
+			round := 0
+			for b.Loop() {
+				b.StopTimer()
+				round++
+				path := filepath.Join(dir, fmt.Sprintf("source%d.csv", round))
+				f, err := os.Create(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fmt.Fprintln(f, "province,indicator,year,value,source")
+				for j := range 3321 {
+					for y := 2011; y <= 2020; y++ {
+						fmt.Fprintf(f, "syn.%05d,%s,%d,%.2f,%s (another source %d)\n", j+1, ids[1], y, float64((j*7+y+round)%10000)/100, SyntheticSource, round)
+					}
+				}
+				if err := f.Close(); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				rep, err := s.Ingest(ctx, []string{path}, IngestOptions{Exclusive: true, Force: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if rep.Added == 0 {
+					b.Fatal("nothing added")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/ingest")
+		})
 		s.Close()
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"chiso/report"
 )
 
 const testToken = "test-admin-token-1"
@@ -163,6 +165,24 @@ func TestAdminIngest(t *testing.T) {
 	// An upload id confirms once.
 	if resp, _ := postUpload(t, srv, "/api/v1/admin/ingest", testToken, nil, map[string]string{"upload_id": u.UploadID}); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("second confirm: %d, want 400", resp.StatusCode)
+	}
+}
+
+// TestAdminIngestWarms: a confirmed upload answers once the new version's shared views are
+// built (report.Warm), as a server start does: PCI's default trends are there for the first reader.
+func TestAdminIngestWarms(t *testing.T) {
+	store := mustOpenStore(t)
+	srv := httptest.NewServer(NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{AdminToken: testToken}, store))
+	t.Cleanup(srv.Close)
+	v0 := store.Version()
+	resp, body := postUpload(t, srv, "/api/v1/admin/ingest", testToken, map[string]string{"good.csv": uploadCSV}, uploadFields())
+	if resp.StatusCode != http.StatusOK || store.Version() == v0 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, body)
+	}
+	built := false
+	store.Memo("report.trends|||pci", func() (any, error) { built = true; return map[string]report.UnitTrend{}, nil })
+	if built {
+		t.Error("after the upload, the new version's default PCI trends were not built")
 	}
 }
 

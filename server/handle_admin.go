@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"chiso/datasets"
+	"chiso/report"
 	"chiso/web"
 )
 
@@ -133,6 +134,12 @@ func (a *admin) ingestFiles(ctx context.Context, store *datasets.Store, dir stri
 	a.ingest.Lock()
 	defer a.ingest.Unlock()
 	rep, err := store.Ingest(ctx, files, opts)
+	if err == nil && !opts.DryRun {
+		// The new version's shared views, built before the answer as at startup, so that the
+		// first readers after an upload do not wait for them. A view Warm could not build is
+		// built by its first request, as without Warm.
+		_ = report.Warm(context.WithoutCancel(ctx), store)
+	}
 	prefix := dir + string(filepath.Separator)
 	for i := range rep.Files {
 		rep.Files[i].File = strings.TrimPrefix(rep.Files[i].File, prefix)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,29 +17,19 @@ import (
 // provinces by their Vietnamese names. SYNTHETIC: for benchmarks only.
 func writeSyntheticCSV(tb testing.TB, path string, reg *Registry, indicators []string, from, to int) int {
 	tb.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	fmt.Fprintln(w, "province,indicator,year,value,rank,rank_of,source")
 	units := reg.InForce(YearEnd(2020))
 	n := 0
-	for i, ind := range indicators {
-		for j, u := range units {
-			for y := from; y <= to; y++ {
-				v := float64((i*7919+j*104729+y*31)%10000) / 100
-				fmt.Fprintf(w, "%s,%s,%d,%.2f,%d,63,%s\n", u.NameVI, ind, y, v, j+1, SyntheticSource)
-				n++
+	writeBenchCSV(tb, path, "province,indicator,year,value,rank,rank_of,source", func(w io.Writer) {
+		for i, ind := range indicators {
+			for j, u := range units {
+				for y := from; y <= to; y++ {
+					v := float64((i*7919+j*104729+y*31)%10000) / 100
+					fmt.Fprintf(w, "%s,%s,%d,%.2f,%d,63,%s\n", u.NameVI, ind, y, v, j+1, SyntheticSource)
+					n++
+				}
 			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		tb.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		tb.Fatal(err)
-	}
+	})
 	return n
 }
 
@@ -65,6 +56,38 @@ func BenchmarkIngestLongCSV(b *testing.B) {
 	first.Close()
 
 	benchIngestVsReadCSV(b, dir, setup, csvPath, rows, 800)
+}
+
+// benchOptions are the options of a benchmark's ingest: exclusive, as the command line
+// ingests; with CHISO_BENCH_STEPS set, the time of each step is printed on stderr.
+func benchOptions() IngestOptions {
+	opts := IngestOptions{Exclusive: true}
+	if os.Getenv("CHISO_BENCH_STEPS") != "" {
+		last, lastName := time.Now(), "start"
+		opts.Progress = func(name string) {
+			fmt.Fprintf(os.Stderr, "%-24s %6.3f s\n", lastName, time.Since(last).Seconds())
+			last, lastName = time.Now(), name
+		}
+	}
+	return opts
+}
+
+// writeBenchCSV writes the file at path: a header line, then the lines of fill.
+func writeBenchCSV(tb testing.TB, path, header string, fill func(w io.Writer)) {
+	tb.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	fmt.Fprintln(w, header)
+	fill(w)
+	if err := w.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // benchIngestVsReadCSV times, in one run and in turns, DuckDB's own typed read_csv of the long CSV at
@@ -103,14 +126,7 @@ func benchIngestVsReadCSV(b *testing.B, dir string, setup func(name string) *Sto
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		opts := IngestOptions{Exclusive: true}    // as the command line ingests
-		if os.Getenv("CHISO_BENCH_STEPS") != "" { // the time of each step, on stderr
-			last, lastName := time.Now(), "start"
-			opts.Progress = func(name string) {
-				fmt.Fprintf(os.Stderr, "%-24s %6.3f s\n", lastName, time.Since(last).Seconds())
-				last, lastName = time.Now(), name
-			}
-		}
+		opts := benchOptions()
 		rep, err := s.Ingest(ctx, []string{csvPath}, opts)
 		if opts.Progress != nil {
 			opts.Progress("end")

@@ -1,10 +1,9 @@
 package datasets
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"testing"
 )
@@ -34,28 +33,18 @@ func BenchmarkIngestCommunes(b *testing.B) {
 	}
 	first.Close()
 	csvPath := filepath.Join(dir, "communes.csv")
-	f, err := os.Create(csvPath)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	fmt.Fprintln(w, "province,indicator,year,value,rank,rank_of,source")
 	rows := 0
-	for i, ind := range ids {
-		for j := range communes {
-			for y := from; y <= to; y++ {
-				v := float64((i*7919+j*104729+y*31)%10000) / 100
-				fmt.Fprintf(w, "syn.%05d,%s,%d,%.2f,%d,%d,%s\n", j+1, ind, y, v, j+1, communes, SyntheticSource)
-				rows++
+	writeBenchCSV(b, csvPath, "province,indicator,year,value,rank,rank_of,source", func(w io.Writer) {
+		for i, ind := range ids {
+			for j := range communes {
+				for y := from; y <= to; y++ {
+					v := float64((i*7919+j*104729+y*31)%10000) / 100
+					fmt.Fprintf(w, "syn.%05d,%s,%d,%.2f,%d,%d,%s\n", j+1, ind, y, v, j+1, communes, SyntheticSource)
+					rows++
+				}
 			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
+	})
 
 	benchIngestVsReadCSV(b, dir, setup, csvPath, rows, indicators)
 }

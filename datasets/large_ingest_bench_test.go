@@ -3,10 +3,10 @@ package datasets
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"chiso/internal/procstat"
 )
@@ -53,26 +53,13 @@ func BenchmarkIngestIntoLarge(b *testing.B) {
 					}
 					b.StopTimer()
 					path := filepath.Join(dir, fmt.Sprintf("year%d.csv", year))
-					f, err := os.Create(path)
-					if err != nil {
-						b.Fatal(err)
-					}
-					fmt.Fprintln(f, "province,indicator,year,value,source")
-					for j := range 3321 {
-						fmt.Fprintf(f, "syn.%05d,%s,%d,%.2f,%s\n", j+1, c.indicator, year, float64((j*104729+year)%10000)/100, SyntheticSource)
-					}
-					if err := f.Close(); err != nil {
-						b.Fatal(err)
-					}
-					year++
-					opts := IngestOptions{Exclusive: true}
-					if os.Getenv("CHISO_BENCH_STEPS") != "" { // the time of each step, on stderr
-						last, lastName := time.Now(), "start"
-						opts.Progress = func(name string) {
-							fmt.Fprintf(os.Stderr, "%-24s %6.3f s\n", lastName, time.Since(last).Seconds())
-							last, lastName = time.Now(), name
+					writeBenchCSV(b, path, "province,indicator,year,value,source", func(w io.Writer) {
+						for j := range 3321 {
+							fmt.Fprintf(w, "syn.%05d,%s,%d,%.2f,%s\n", j+1, c.indicator, year, float64((j*104729+year)%10000)/100, SyntheticSource)
 						}
-					}
+					})
+					year++
+					opts := benchOptions()
 					b.StartTimer()
 					rep, err := s.Ingest(ctx, []string{path}, opts)
 					if err != nil {
@@ -94,21 +81,17 @@ func BenchmarkIngestIntoLarge(b *testing.B) {
 				b.StopTimer()
 				round++
 				path := filepath.Join(dir, fmt.Sprintf("source%d.csv", round))
-				f, err := os.Create(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				fmt.Fprintln(f, "province,indicator,year,value,source")
-				for j := range 3321 {
-					for y := 2011; y <= 2020; y++ {
-						fmt.Fprintf(f, "syn.%05d,%s,%d,%.2f,%s (another source %d)\n", j+1, ids[1], y, float64((j*7+y+round)%10000)/100, SyntheticSource, round)
+				writeBenchCSV(b, path, "province,indicator,year,value,source", func(w io.Writer) {
+					for j := range 3321 {
+						for y := 2011; y <= 2020; y++ {
+							fmt.Fprintf(w, "syn.%05d,%s,%d,%.2f,%s (another source %d)\n", j+1, ids[1], y, float64((j*7+y+round)%10000)/100, SyntheticSource, round)
+						}
 					}
-				}
-				if err := f.Close(); err != nil {
-					b.Fatal(err)
-				}
+				})
 				b.StartTimer()
-				rep, err := s.Ingest(ctx, []string{path}, IngestOptions{Exclusive: true, Force: true})
+				opts := benchOptions()
+				opts.Force = true
+				rep, err := s.Ingest(ctx, []string{path}, opts)
 				if err != nil {
 					b.Fatal(err)
 				}

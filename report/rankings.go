@@ -101,12 +101,12 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 	v.Data = make([]RankingRow, 0, len(units))
 	ranked := 0
 	for i, u := range units {
-		f, ok := sec.figs[i], sec.has[i]
+		f, ok := sec.figs.at(i)
 		if !ok {
 			continue
 		}
 		row := RankingRow{Unit: Ref(u), Value: f.Value, Rank: f.Rank, RankOf: f.RankOf, Status: f.Status, Verified: f.Verified,
-			Derived: sec.derived[i], RegionRank: regionRanks[i]}
+			Derived: sec.figs.derived(i), RegionRank: regionRanks[i]}
 		if row.Derived {
 			v.DerivedNote = "units=34: values derived from the predecessors' published figures and ranks recomputed among the derived values " +
 				"(a derived ranking of the 34, not the publisher's); " + DerivedMethod
@@ -134,7 +134,7 @@ func RankingOf(ctx context.Context, store *datasets.Store, s RankingSpec) (Ranki
 			v.DerivedNote += " and covers only the units with a value"
 		}
 	}
-	slices.SortStableFunc(v.Data, func(a, b RankingRow) int { return cmp.Compare(rankKey(a), rankKey(b)) })
+	slices.SortStableFunc(v.Data, compareRankRows)
 	v.Data = nonNil(v.Data)
 	v.Coverage = map[string]Coverage{"ranked": {ranked, len(units)}, "valued": {len(values), len(units)}}
 	if s.FromYear != 0 {
@@ -180,16 +180,22 @@ func movers(rankIn func(unit string, year int) (int, bool), reg *datasets.Regist
 	return out
 }
 
-// rankKey orders rows by published rank, then units without a rank by derived rank.
-func rankKey(r RankingRow) int {
-	switch {
-	case r.Rank != nil:
-		return *r.Rank
-	case r.DerivedRank != nil:
-		return 1000 + *r.DerivedRank
-	default:
-		return 1 << 20
+// compareRankRows orders rows by published rank, then the units without one by derived rank,
+// then the rest (ties keep their order: the sort is stable).
+func compareRankRows(a, b RankingRow) int {
+	group := func(r RankingRow) (int, int) {
+		switch {
+		case r.Rank != nil:
+			return 0, *r.Rank
+		case r.DerivedRank != nil:
+			return 1, *r.DerivedRank
+		default:
+			return 2, 0
+		}
 	}
+	ga, ra := group(a)
+	gb, rb := group(b)
+	return cmp.Or(cmp.Compare(ga, gb), cmp.Compare(ra, rb))
 }
 
 // Table is the ranking as rows.

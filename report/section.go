@@ -3,6 +3,7 @@ package report
 import (
 	"container/list"
 	"context"
+	"fmt"
 	"math"
 	"sync"
 	"time"
@@ -15,14 +16,92 @@ import (
 // field of the units of the view's set in force that year: what a comparison and a ranking
 // read. It is built once per dataset version (see sectionOf) and is read-only once built.
 type section struct {
-	figs    []datasets.Figure          // aligned with field.units
-	has     []bool                     // figs[i] is a figure
-	derived []bool                     // figs[i] was derived from the predecessors (the 34-unit view)
+	figs    columns                    // aligned with field.units
 	extra   map[string]datasets.Figure // figures of units not in force that year, by unit id
 	field   field                      //
 	spreads spread                     // what a comparison reads besides the field, on first use
 	bounds  [2]rankBounds              // of every unit, lower- and higher-is-better, on first use
 }
+
+// columns hold a section's figures column by column, with no pointer per figure: the cache
+// keeps up to sectionFigures of them, and the garbage collector then has nothing to trace in
+// them. A Figure is made on reading (at), its pointers into the columns.
+type columns struct {
+	value   []float64
+	rank    []int
+	rankOf  []int
+	flags   []uint8  // figure* bits
+	source  []uint16 // index in sources
+	sources []datasets.Source
+}
+
+const (
+	figureHas          = 1 << iota // a figure
+	figureValue                    // value[i] is its value
+	figureRank                     // rank[i] is its rank
+	figureRankOf                   // rankOf[i] is its rank_of
+	figureNotPublished             // its status is not_published (else published)
+	figureVerified                 //
+	figureDerived                  // derived from the predecessors' (the 34-unit view)
+)
+
+func newColumns(n int) columns {
+	return columns{value: make([]float64, n), rank: make([]int, n), rankOf: make([]int, n), flags: make([]uint8, n), source: make([]uint16, n)}
+}
+
+// set puts f at i, its source being sources[src]; derived marks a figure derived from the
+// predecessors'.
+func (c *columns) set(i int, f datasets.Figure, src uint16, derived bool) {
+	fl := uint8(figureHas)
+	if f.Value != nil {
+		fl |= figureValue
+		c.value[i] = *f.Value
+	}
+	if f.Rank != nil {
+		fl |= figureRank
+		c.rank[i] = *f.Rank
+	}
+	if f.RankOf != nil {
+		fl |= figureRankOf
+		c.rankOf[i] = *f.RankOf
+	}
+	if f.Status == "not_published" {
+		fl |= figureNotPublished
+	}
+	if f.Verified {
+		fl |= figureVerified
+	}
+	if derived {
+		fl |= figureDerived
+	}
+	c.flags[i], c.source[i] = fl, src
+}
+
+// at returns the figure at i, if there is one; its pointers point into the columns, which
+// must not be written through.
+func (c *columns) at(i int) (datasets.Figure, bool) {
+	fl := c.flags[i]
+	if fl&figureHas == 0 {
+		return datasets.Figure{}, false
+	}
+	f := datasets.Figure{Status: "published", Verified: fl&figureVerified != 0, Source: c.sources[c.source[i]]}
+	if fl&figureNotPublished != 0 {
+		f.Status = "not_published"
+	}
+	if fl&figureValue != 0 {
+		f.Value = &c.value[i]
+	}
+	if fl&figureRank != 0 {
+		f.Rank = &c.rank[i]
+	}
+	if fl&figureRankOf != 0 {
+		f.RankOf = &c.rankOf[i]
+	}
+	return f, true
+}
+
+// derived reports whether the figure at i was derived from the predecessors' figures.
+func (c *columns) derived(i int) bool { return c.flags[i]&figureDerived != 0 }
 
 // A spread is how a section's published values are spread: nationally and by region. Only
 // a comparison reads it, so a ranking does not sort the values for it.
@@ -75,7 +154,7 @@ func (s *section) rankBounds(higherIsBetter bool) (best, worst []int) {
 // figure returns the figure of unit in the section's year, published or not.
 func (s *section) figure(unit string) (datasets.Figure, bool) {
 	if i, ok := s.field.pos[unit]; ok {
-		return s.figs[i], s.has[i]
+		return s.figs.at(i)
 	}
 	f, ok := s.extra[unit]
 	return f, ok
@@ -100,12 +179,13 @@ func (s *section) rank(unit string) (int, bool) {
 }
 
 // size is the number of figures the section holds (at least 1): what the cache counts against its bound.
-func (s *section) size() int { return 1 + len(s.figs) + len(s.extra) }
+func (s *section) size() int { return 1 + len(s.figs.flags) + len(s.extra) }
 
 // sectionFigures bounds the figures the sections of one dataset version may hold together
-// (about 170 bytes each: the figure, its value and rank, the field's entries); the least
-// recently used sections are dropped beyond it. 300,000 figures is about 90 commune-scale
-// sections (3,321 units) or every section of the bundled provinces' data.
+// (about 48 bytes each: its columns and the field's entries; 13 MiB in all at commune scale,
+// BenchmarkCommunes/*/section-memory); the least recently used sections are dropped beyond
+// it. 300,000 figures is about 90 commune-scale sections (3,321 units) or every section of
+// the bundled provinces' data.
 const sectionFigures = 300_000
 
 // sectionOf returns indicator's section in year as view v shows it, from the cache of the
@@ -226,16 +306,29 @@ func positions(units []datasets.Unit) map[string]int {
 // views share where there is one (the 34-unit view; the published figures up to memoLimit),
 // else only this indicator and year from DuckDB.
 func buildSection(ctx context.Context, store *datasets.Store, v View, indicator string, year int, units []datasets.Unit, pos map[string]int) (*section, error) {
-	s := &section{figs: make([]datasets.Figure, len(units)), has: make([]bool, len(units)), derived: make([]bool, len(units))}
+	s := &section{figs: newColumns(len(units))}
+	sources := map[string]uint16{} // index in s.figs.sources by source id
+	tooMany := false
 	put := func(unit string, f datasets.Figure, derived bool) {
-		if i, ok := pos[unit]; ok {
-			s.figs[i], s.has[i], s.derived[i] = f, true, derived
+		i, ok := pos[unit]
+		if !ok {
+			if s.extra == nil {
+				s.extra = map[string]datasets.Figure{}
+			}
+			s.extra[unit] = f
 			return
 		}
-		if s.extra == nil {
-			s.extra = map[string]datasets.Figure{}
+		src, known := sources[f.Source.ID]
+		if !known {
+			if len(s.figs.sources) > math.MaxUint16 {
+				tooMany = true
+				return
+			}
+			src = uint16(len(s.figs.sources))
+			sources[f.Source.ID] = src
+			s.figs.sources = append(s.figs.sources, f.Source)
 		}
-		s.extra[unit] = f
+		s.figs.set(i, f, src, derived)
 	}
 	var p *panel
 	if v.Set == datasets.Set34 {
@@ -263,6 +356,9 @@ func buildSection(ctx context.Context, store *datasets.Store, v View, indicator 
 			return nil, err
 		}
 	}
-	s.field = newField(units, pos, func(i int) (datasets.Figure, bool) { return s.figs[i], s.has[i] })
+	if tooMany {
+		return nil, fmt.Errorf("section %s %d: more than %d sources", indicator, year, math.MaxUint16+1)
+	}
+	s.field = newField(units, pos, s.figs.at)
 	return s, nil
 }

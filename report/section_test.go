@@ -242,3 +242,56 @@ func TestSectionCacheConcurrent(t *testing.T) {
 func fieldString(f field) string {
 	return fmt.Sprintf("%d units, %v, %v, of %d, n %d", len(f.units), f.values, f.ranks, f.of, f.n)
 }
+
+// TestColumnsKeepFigures: a figure put in a section's columns reads back the same, field by
+// field, whichever of its parts are missing; and each unit's figure keeps its own source.
+func TestColumnsKeepFigures(t *testing.T) {
+	a := datasets.Source{ID: "a", Citation: "Source A", URL: "https://example.org/a"}
+	b := datasets.Source{ID: "b", Citation: "Source B"}
+	figs := []struct {
+		f       datasets.Figure
+		derived bool
+	}{
+		{datasets.Figure{Value: new(63.8), Rank: new(38), RankOf: new(63), Status: "published", Verified: true, Source: a}, false},
+		{datasets.Figure{Status: "not_published", Verified: true, Source: b}, false},
+		{datasets.Figure{Value: new(0.0), Status: "published", Source: a}, true},
+		{datasets.Figure{Rank: new(1), Status: "published", Verified: true, Source: b}, false},
+	}
+	c := newColumns(len(figs) + 1)
+	sources := map[string]uint16{}
+	for i, x := range figs {
+		src, ok := sources[x.f.Source.ID]
+		if !ok {
+			src = uint16(len(c.sources))
+			sources[x.f.Source.ID] = src
+			c.sources = append(c.sources, x.f.Source)
+		}
+		c.set(i, x.f, src, x.derived)
+	}
+	for i, x := range figs {
+		got, ok := c.at(i)
+		if !ok || !reflect.DeepEqual(got, x.f) || c.derived(i) != x.derived {
+			t.Errorf("figure %d: read %s (derived %v), put %s (derived %v)", i, figureString(got), c.derived(i), figureString(x.f), x.derived)
+		}
+	}
+	if f, ok := c.at(len(figs)); ok {
+		t.Errorf("an empty place reads as %s", figureString(f))
+	}
+}
+
+func figureString(f datasets.Figure) string {
+	ptr := func(p any) string {
+		switch v := p.(type) {
+		case *float64:
+			if v != nil {
+				return fmt.Sprint(*v)
+			}
+		case *int:
+			if v != nil {
+				return fmt.Sprint(*v)
+			}
+		}
+		return "-"
+	}
+	return fmt.Sprintf("{value %s rank %s/%s %s verified %v source %s}", ptr(f.Value), ptr(f.Rank), ptr(f.RankOf), f.Status, f.Verified, f.Source.ID)
+}

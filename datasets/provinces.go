@@ -121,6 +121,29 @@ type Registry struct {
 	links   []Link
 	inForce sync.Map // time.Time → []Unit: InForce's answers, computed once per day asked
 	ofSet   sync.Map // setDay → []Unit: Units' answers
+
+	// lists are the distinct lists of units those answers hold: days with the same units in
+	// force share one (share), so that a server asked about every year keeps a handful of
+	// lists, not one per day (at commune scale, 700 KB each for the collector to trace).
+	listsMu sync.Mutex
+	lists   [][]Unit
+}
+
+// share returns the list of units equal to units (the same ids in the same order) that an
+// earlier answer holds, or else keeps units as one.
+func (r *Registry) share(units []Unit) []Unit {
+	if len(units) == 0 {
+		return units
+	}
+	r.listsMu.Lock()
+	defer r.listsMu.Unlock()
+	for _, l := range r.lists {
+		if slices.EqualFunc(l, units, func(a, b Unit) bool { return a.ID == b.ID }) {
+			return l
+		}
+	}
+	r.lists = append(r.lists, units)
+	return units
 }
 
 // extraAliases are spellings in common use that the names and initials do not produce.
@@ -286,6 +309,7 @@ func (r *Registry) Units(set string, year int) []Unit {
 			out = append(out, u)
 		}
 	}
+	out = r.share(out)
 	r.ofSet.Store(key, out)
 	return out
 }
@@ -310,7 +334,7 @@ func (r *Registry) InForce(d time.Time) []Unit {
 	if v, ok := r.inForce.Load(d); ok {
 		return v.([]Unit)
 	}
-	out := r.inForceOn(d)
+	out := r.share(r.inForceOn(d))
 	r.inForce.Store(d, out)
 	return out
 }

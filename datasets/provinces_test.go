@@ -172,3 +172,22 @@ func TestUnitsOfSet(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitListsShared: the days with the same units in force share one list of them, so a
+// server asked about every year keeps one list per distinct set of units, not one per day.
+func TestUnitListsShared(t *testing.T) {
+	reg := mustOpenStore(t).Registry()
+	same := func(a, b []Unit) bool { return len(a) > 0 && len(a) == len(b) && &a[0] == &b[0] }
+	if a, b := reg.InForce(YearEnd(2018)), reg.InForce(YearEnd(2022)); !same(a, b) {
+		t.Error("InForce of 2018 and of 2022 (the same 63 provinces) are two lists")
+	}
+	if a, b := reg.InForce(YearEnd(2022)), reg.InForce(YearEnd(2026)); same(a, b) || len(a) != 63 || len(b) != 34 {
+		t.Errorf("InForce of 2022 and of 2026: %d and %d units, shared %v; want 63 and 34 in two lists", len(a), len(b), same(a, b))
+	}
+	if a, b := reg.Units(Set34, 2016), reg.Units(Set34, 2020); !same(a, b) || len(a) != 34 {
+		t.Errorf("Units(34) of 2016 and of 2020: %d units, shared %v; want the 34 in one list", len(a), same(a, b))
+	}
+	if a, b := reg.Units(Set34, 2026), reg.InForce(YearEnd(2026)); !same(a, b) {
+		t.Error("Units(34, 2026) and InForce(2026), the same 34 provinces, are two lists")
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"sync"
-	"time"
 
 	"chiso/analytics"
 	"chiso/datasets"
@@ -219,9 +218,18 @@ type sectionKey struct {
 	year      int
 }
 
+// posKey names a list of units by its first element and its length: the registry shares one
+// list among the days with the same units in force, and so do the positions of its units.
 type posKey struct {
-	reg *datasets.Registry
-	day time.Time
+	first *datasets.Unit
+	n     int
+}
+
+func posKeyOf(units []datasets.Unit) posKey {
+	if len(units) == 0 {
+		return posKey{}
+	}
+	return posKey{&units[0], len(units)}
 }
 
 type sectionEntry struct {
@@ -241,7 +249,8 @@ func newSectionCache(limit int) *sectionCache {
 func (c *sectionCache) get(ctx context.Context, store *datasets.Store, v View, indicator string, year int) (*section, error) {
 	reg := store.Registry()
 	key := sectionKey{reg: reg, set: v.Set, agg: v.Agg, indicator: indicator, year: year}
-	day := datasets.SetDay(v.Set, year)
+	units := reg.InForce(datasets.SetDay(v.Set, year))
+	pk := posKeyOf(units)
 	c.mu.Lock()
 	el, ok := c.entries[key]
 	if ok {
@@ -250,18 +259,17 @@ func (c *sectionCache) get(ctx context.Context, store *datasets.Store, v View, i
 		el = c.lru.PushFront(&sectionEntry{key: key})
 		c.entries[key] = el
 	}
-	pos := c.positions[posKey{reg, day}]
+	pos := c.positions[pk]
 	c.mu.Unlock()
 	e := el.Value.(*sectionEntry)
 	e.once.Do(func() {
-		units := reg.InForce(day)
 		if pos == nil {
 			pos = positions(units)
 		}
 		e.s, e.err = buildSection(ctx, store, v, indicator, year, units, pos)
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		c.positions[posKey{reg, day}] = pos
+		c.positions[pk] = pos
 		if e.err != nil {
 			if c.entries[key] == el {
 				delete(c.entries, key)

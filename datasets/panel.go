@@ -5,45 +5,42 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
 // where returns the SQL conditions that select what q asks for, on columns of the
-// observation table prefixed by prefix ("o." or ""), and their arguments. Indicators are
-// compared by the keys that cat gives their ids, so that the filter on the integer column
-// reaches the scan and its zone maps; an id that cat does not know selects nothing.
+// observation table prefixed by prefix ("o." or ""), and their arguments (the unit ids).
+// Indicators are compared by the keys that cat gives their ids, so that the filter on the
+// integer column reaches the scan and its zone maps; an id that cat does not know selects
+// nothing. The keys and years, integers, are written into the SQL: a query with no
+// parameter is planned once, where one with parameters was planned again when they were
+// bound (a cross-section's read took 3.7 ms of CPU with parameters, 3.1 without).
 func (q ObservationQuery) where(prefix string, cat *Catalogue) (conds []string, args []any) {
-	in := func(col string, vals []any) {
-		conds = append(conds, prefix+col+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
-		args = append(args, vals...)
-	}
 	if len(q.Indicators) > 0 {
-		var keys []any
+		var keys []string
 		for _, id := range q.Indicators {
 			if k, ok := cat.key(id); ok {
-				keys = append(keys, k)
+				keys = append(keys, strconv.Itoa(int(k)))
 			}
 		}
 		if len(keys) == 0 {
 			conds = append(conds, "false")
 		} else {
-			in("indicator_key", keys)
+			conds = append(conds, prefix+"indicator_key IN ("+strings.Join(keys, ", ")+")")
 		}
 	}
 	if len(q.UnitIDs) > 0 {
-		units := make([]any, len(q.UnitIDs))
-		for i, u := range q.UnitIDs {
-			units[i] = u
+		conds = append(conds, prefix+"unit_id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(q.UnitIDs)), ", ")+")")
+		for _, u := range q.UnitIDs {
+			args = append(args, u)
 		}
-		in("unit_id", units)
 	}
 	if q.From != 0 {
-		conds = append(conds, prefix+"year >= ?")
-		args = append(args, q.From)
+		conds = append(conds, prefix+"year >= "+strconv.Itoa(q.From))
 	}
 	if q.To != 0 {
-		conds = append(conds, prefix+"year <= ?")
-		args = append(args, q.To)
+		conds = append(conds, prefix+"year <= "+strconv.Itoa(q.To))
 	}
 	return conds, args
 }

@@ -99,6 +99,16 @@ func (c *columns) at(i int) (datasets.Figure, bool) {
 	return f, true
 }
 
+// published returns col[i] if the figure at i is published and has the part that bit marks
+// (figureValue, figureRank), without making the Figure.
+func published[T any](c *columns, i int, bit uint8, col []T) (T, bool) {
+	if fl := c.flags[i]; fl&(figureHas|bit) == figureHas|bit && fl&figureNotPublished == 0 {
+		return col[i], true
+	}
+	var zero T
+	return zero, false
+}
+
 // derived reports whether the figure at i was derived from the predecessors' figures.
 func (c *columns) derived(i int) bool { return c.flags[i]&figureDerived != 0 }
 
@@ -161,7 +171,10 @@ func (s *section) figure(unit string) (datasets.Figure, bool) {
 
 // value returns the published value of unit.
 func (s *section) value(unit string) (float64, bool) {
-	f, ok := s.figure(unit)
+	if i, ok := s.field.pos[unit]; ok {
+		return published(&s.figs, i, figureValue, s.figs.value)
+	}
+	f, ok := s.extra[unit]
 	if !ok || f.Value == nil || f.Status != "published" {
 		return 0, false
 	}
@@ -170,7 +183,10 @@ func (s *section) value(unit string) (float64, bool) {
 
 // rank returns the published rank of unit.
 func (s *section) rank(unit string) (int, bool) {
-	f, ok := s.figure(unit)
+	if i, ok := s.field.pos[unit]; ok {
+		return published(&s.figs, i, figureRank, s.figs.rank)
+	}
+	f, ok := s.extra[unit]
 	if !ok || f.Rank == nil || f.Status != "published" {
 		return 0, false
 	}

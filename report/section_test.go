@@ -256,6 +256,7 @@ func TestColumnsKeepFigures(t *testing.T) {
 		{datasets.Figure{Status: "not_published", Verified: true, Source: b}, false},
 		{datasets.Figure{Value: new(0.0), Status: "published", Source: a}, true},
 		{datasets.Figure{Rank: new(1), Status: "published", Verified: true, Source: b}, false},
+		{datasets.Figure{Value: new(12.5), Rank: new(7), Status: "not_published", Source: a}, false},
 	}
 	c := newColumns(len(figs) + 1)
 	sources := map[string]uint16{}
@@ -272,6 +273,13 @@ func TestColumnsKeepFigures(t *testing.T) {
 		got, ok := c.at(i)
 		if !ok || !reflect.DeepEqual(got, x.f) || c.derived(i) != x.derived {
 			t.Errorf("figure %d: read %s (derived %v), put %s (derived %v)", i, figureString(got), c.derived(i), figureString(x.f), x.derived)
+		}
+		pub := x.f.Status == "published"
+		if v, ok := published(&c, i, figureValue, c.value); ok != (pub && x.f.Value != nil) || ok && v != *x.f.Value {
+			t.Errorf("figure %d %s: published value %v, %v", i, figureString(x.f), v, ok)
+		}
+		if r, ok := published(&c, i, figureRank, c.rank); ok != (pub && x.f.Rank != nil) || ok && r != *x.f.Rank {
+			t.Errorf("figure %d %s: published rank %v, %v", i, figureString(x.f), r, ok)
 		}
 	}
 	if f, ok := c.at(len(figs)); ok {

@@ -365,7 +365,8 @@ func TestIngestReadOnly(t *testing.T) {
 // TestIngestDiskFull: an ingest that runs out of disk space says so, and the database, once
 // there is room again, holds exactly the data before; the same ingest then succeeds.
 func TestIngestDiskFull(t *testing.T) {
-	dir := mountTmpfs(t, "8m")
+	// Room for the database (4.2 MB) and the ingest's 63,000 rows once the filler is gone.
+	dir := mountTmpfs(t, "16m")
 	db := filepath.Join(dir, "chiso.db")
 	ids, reg := makeBaseDB(t, db, 50)
 	csvPath := filepath.Join(t.TempDir(), "panel.csv")

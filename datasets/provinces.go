@@ -124,9 +124,15 @@ type Registry struct {
 
 	// lists are the distinct lists of units those answers hold: days with the same units in
 	// force share one (share), so that a server asked about every year keeps a handful of
-	// lists, not one per day (at commune scale, 700 KB each for the collector to trace).
+	// lists, not one per day (at commune scale, 700 KB each for the collector to trace), and
+	// the index of each (Index).
 	listsMu sync.Mutex
-	lists   [][]Unit
+	lists   []*unitList
+}
+
+type unitList struct {
+	units []Unit
+	index map[string]int // unit id → position in units, made on first use
 }
 
 // share returns the list of units equal to units (the same ids in the same order) that an
@@ -138,12 +144,39 @@ func (r *Registry) share(units []Unit) []Unit {
 	r.listsMu.Lock()
 	defer r.listsMu.Unlock()
 	for _, l := range r.lists {
-		if slices.EqualFunc(l, units, func(a, b Unit) bool { return a.ID == b.ID }) {
-			return l
+		if slices.EqualFunc(l.units, units, func(a, b Unit) bool { return a.ID == b.ID }) {
+			return l.units
 		}
 	}
-	r.lists = append(r.lists, units)
+	r.lists = append(r.lists, &unitList{units: units})
 	return units
+}
+
+// Index maps each unit's id to its position in units. For a list that InForce or Units
+// answered it is made once and shared (callers must not modify it); for any other list it is
+// made anew.
+func (r *Registry) Index(units []Unit) map[string]int {
+	if len(units) > 0 {
+		r.listsMu.Lock()
+		defer r.listsMu.Unlock()
+		for _, l := range r.lists {
+			if &l.units[0] == &units[0] && len(l.units) == len(units) {
+				if l.index == nil {
+					l.index = indexOf(units)
+				}
+				return l.index
+			}
+		}
+	}
+	return indexOf(units)
+}
+
+func indexOf(units []Unit) map[string]int {
+	index := make(map[string]int, len(units))
+	for i, u := range units {
+		index[u.ID] = i
+	}
+	return index
 }
 
 // extraAliases are spellings in common use that the names and initials do not produce.

@@ -3,6 +3,8 @@ package datasets
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +191,25 @@ func TestUnitListsShared(t *testing.T) {
 	}
 	if a, b := reg.Units(Set34, 2026), reg.InForce(YearEnd(2026)); !same(a, b) {
 		t.Error("Units(34, 2026) and InForce(2026), the same 34 provinces, are two lists")
+	}
+}
+
+// TestUnitListIndex: a shared list's index is made once and gives each unit's position; a
+// list the registry did not answer gets an index of its own.
+func TestUnitListIndex(t *testing.T) {
+	reg := mustOpenStore(t).Registry()
+	units := reg.InForce(YearEnd(2020))
+	index := reg.Index(units)
+	for i, u := range units {
+		if index[u.ID] != i {
+			t.Fatalf("Index: %s at %d, want %d", u.ID, index[u.ID], i)
+		}
+	}
+	if again := reg.Index(reg.InForce(YearEnd(2022))); fmt.Sprintf("%p", again) != fmt.Sprintf("%p", index) {
+		t.Error("the index of the same 63 provinces was made twice")
+	}
+	own := slices.Clone(units[:3])
+	if got := reg.Index(own); len(got) != 3 || got[own[2].ID] != 2 {
+		t.Errorf("Index of a list of its own: %v", got)
 	}
 }

@@ -19,9 +19,9 @@ type field struct {
 	n      int            // units with a value
 }
 
-// fieldOf reads the field of indicator in year over units.
-func fieldOf(p *panel, indicator string, units []datasets.Unit, year int) field {
-	return newField(units, positions(units), func(i int) (datasets.Figure, bool) { return p.figure(indicator, units[i].ID, year) })
+// fieldOf reads the field of indicator in year over units, a list of reg's.
+func fieldOf(p *panel, reg *datasets.Registry, indicator string, units []datasets.Unit, year int) field {
+	return newField(units, reg.Index(units), func(i int) (datasets.Figure, bool) { return p.figure(indicator, units[i].ID, year) })
 }
 
 // newField is the field of the figures of units (figure(i): unit i's, if any); pos maps their

@@ -179,7 +179,7 @@ func ProfileOf(ctx context.Context, store *datasets.Store, vw View, u datasets.U
 			}
 		}
 		if f.Rank != nil {
-			fd := fieldOf(p, ind.ID, reg.Units(vw.Set, last), last)
+			fd := fieldOf(p, reg, ind.ID, reg.Units(vw.Set, last), last)
 			if i := fd.index(u.ID); i >= 0 {
 				if rr := fd.regionRank(i, orderOf(ind)); rr != nil && rr.WithValue >= 2 {
 					rank += fmt.Sprintf(" · %s %d/%d", words.Text(lang, "in_region"), rr.Rank, rr.Of)

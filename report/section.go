@@ -220,11 +220,10 @@ func sectionOf(ctx context.Context, store *datasets.Store, v View, indicator str
 type sectionCache struct {
 	limit int
 
-	mu        sync.Mutex
-	held      int // figures of the sections built and kept
-	entries   map[sectionKey]*list.Element
-	lru       *list.List // of *sectionEntry, most recently used first
-	positions map[posKey]map[string]int
+	mu      sync.Mutex
+	held    int // figures of the sections built and kept
+	entries map[sectionKey]*list.Element
+	lru     *list.List // of *sectionEntry, most recently used first
 }
 
 type sectionKey struct {
@@ -232,20 +231,6 @@ type sectionKey struct {
 	set, agg  string
 	indicator string
 	year      int
-}
-
-// posKey names a list of units by its first element and its length: the registry shares one
-// list among the days with the same units in force, and so do the positions of its units.
-type posKey struct {
-	first *datasets.Unit
-	n     int
-}
-
-func posKeyOf(units []datasets.Unit) posKey {
-	if len(units) == 0 {
-		return posKey{}
-	}
-	return posKey{&units[0], len(units)}
 }
 
 type sectionEntry struct {
@@ -257,7 +242,7 @@ type sectionEntry struct {
 }
 
 func newSectionCache(limit int) *sectionCache {
-	return &sectionCache{limit: limit, entries: map[sectionKey]*list.Element{}, lru: list.New(), positions: map[posKey]map[string]int{}}
+	return &sectionCache{limit: limit, entries: map[sectionKey]*list.Element{}, lru: list.New()}
 }
 
 // get returns the section of key, building it once; concurrent callers of one key wait for
@@ -265,8 +250,6 @@ func newSectionCache(limit int) *sectionCache {
 func (c *sectionCache) get(ctx context.Context, store *datasets.Store, v View, indicator string, year int) (*section, error) {
 	reg := store.Registry()
 	key := sectionKey{reg: reg, set: v.Set, agg: v.Agg, indicator: indicator, year: year}
-	units := reg.InForce(datasets.SetDay(v.Set, year))
-	pk := posKeyOf(units)
 	c.mu.Lock()
 	el, ok := c.entries[key]
 	if ok {
@@ -275,17 +258,13 @@ func (c *sectionCache) get(ctx context.Context, store *datasets.Store, v View, i
 		el = c.lru.PushFront(&sectionEntry{key: key})
 		c.entries[key] = el
 	}
-	pos := c.positions[pk]
 	c.mu.Unlock()
 	e := el.Value.(*sectionEntry)
 	e.once.Do(func() {
-		if pos == nil {
-			pos = positions(units)
-		}
-		e.s, e.err = buildSection(ctx, store, v, indicator, year, units, pos)
+		units := reg.InForce(datasets.SetDay(v.Set, year))
+		e.s, e.err = buildSection(ctx, store, v, indicator, year, units, reg.Index(units))
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		c.positions[pk] = pos
 		if e.err != nil {
 			if c.entries[key] == el {
 				delete(c.entries, key)
@@ -315,15 +294,6 @@ func (c *sectionCache) evict(keep *list.Element) {
 		}
 		el = prev
 	}
-}
-
-// positions maps each unit's id to its index in units.
-func positions(units []datasets.Unit) map[string]int {
-	pos := make(map[string]int, len(units))
-	for i, u := range units {
-		pos[u.ID] = i
-	}
-	return pos
 }
 
 // buildSection reads indicator's figures in year as view v shows them: from the panel the

@@ -167,7 +167,7 @@ func TestRegionRanksOfField(t *testing.T) {
 		}
 		for _, in := range store.Catalogue().All() {
 			for _, y := range p.years(in.ID, 0, 0) {
-				fd := fieldOf(p, in.ID, store.Registry().Units(v.Set, y), y)
+				fd := fieldOf(p, store.Registry(), in.ID, store.Registry().Units(v.Set, y), y)
 				for _, hib := range []bool{true, false} {
 					all := fd.regionRanks(hib)
 					for i := range fd.units {

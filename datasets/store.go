@@ -453,23 +453,23 @@ func resortObservations(ctx context.Context, conn *sql.Conn) error {
 // earlier chiso) sums every figure.
 func updateVersion(ctx context.Context, conn *sql.Conn, touched string) error {
 	if touched != "" {
-		var digested, figures int64
-		if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM observation_digest), (SELECT count(*) FROM (SELECT 1 FROM observation LIMIT 1))`).Scan(&digested, &figures); err != nil {
+		var digested, figures bool
+		if err := conn.QueryRowContext(ctx, `SELECT EXISTS (FROM observation_digest), EXISTS (FROM observation)`).Scan(&digested, &figures); err != nil {
 			return fmt.Errorf("dataset version: %w", err)
 		}
-		if digested == 0 && figures > 0 {
+		if !digested && figures {
 			touched = ""
 		}
 	}
-	only := ""
+	only, onlyO := "", ""
 	if touched != "" {
-		only = " WHERE indicator_key IN (" + touched + ")"
+		only, onlyO = " WHERE indicator_key IN ("+touched+")", " WHERE o.indicator_key IN ("+touched+")"
 	}
 	for _, q := range []string{
 		`DELETE FROM observation_digest` + only,
 		`INSERT INTO observation_digest
 			SELECT o.indicator_key, count(*), sum(hash(i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified, o.preferred, o.source_id)::HUGEINT)
-			FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key` + strings.Replace(only, "indicator_key", "o.indicator_key", 1) + `
+			FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key` + onlyO + `
 			GROUP BY o.indicator_key`,
 		`INSERT OR REPLACE INTO meta
 			SELECT 'version', left(md5(coalesce(sum(figures), 0)::VARCHAR || ':' || coalesce(sum(total), 0)::VARCHAR), 16) FROM observation_digest`,

@@ -81,7 +81,7 @@ func derivedInputs(ctx context.Context, store *datasets.Store, succ map[string]d
 		ids = append(ids, u.ID)
 	}
 	slices.Sort(ids)
-	return loadPublished(ctx, store, datasets.ObservationQuery{Indicators: store.Catalogue().IDs(), UnitIDs: ids})
+	return loadPublished(ctx, store, datasets.ObservationQuery{UnitIDs: ids})
 }
 
 // successor34 maps each unit of the 63 (and Huế's city of 2025) to the unit of the 34 it became part of.

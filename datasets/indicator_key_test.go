@@ -468,15 +468,9 @@ func TestOpenSortsOldOrder(t *testing.T) {
 		`CREATE TABLE observation_old AS SELECT * FROM observation ORDER BY indicator_key, unit_id, year, preferred DESC, source_id`,
 		`DELETE FROM observation`, `INSERT INTO observation SELECT * FROM observation_old`, `DROP TABLE observation_old`,
 		`DELETE FROM meta WHERE key = 'observation_order'`)
-	// descents counts the rows stored after a row that sorts after them in observationOrder.
 	descents := func(s *Store) int {
 		t.Helper()
-		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE p1 IS NOT NULL AND (indicator_key, year, unit_id) < (p1, p2, p3)) FROM (
-			SELECT indicator_key, year, unit_id, lag(indicator_key) OVER w AS p1, lag(year) OVER w AS p2, lag(unit_id) OVER w AS p3
-			FROM observation WINDOW w AS (ORDER BY rowid))`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
+		_, n := physicalDescents(t, s.db)
 		return n
 	}
 	ro, err := OpenReadOnly(ctx, path)

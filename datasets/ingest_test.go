@@ -488,6 +488,7 @@ func physicalDescents(t *testing.T, db *sql.DB) (n, descents int) {
 func TestIngestExclusive(t *testing.T) {
 	ctx := context.Background()
 	var versions []string
+	// TEST FIXTURES: "another source"'s figures are synthetic (Hà Nội 2012 repeats the bundled one).
 	overlapping := writeTestCSV(t, "overlap.csv", "province,year,value\nQuảng Ninh,2012,59.554321\nHà Nội,2012,53.40\nHà Nội,2026,55.5\nĐà Nẵng,2021,1.5\n")
 	for _, exclusive := range []bool{false, true} {
 		s := mustOpenStore(t)

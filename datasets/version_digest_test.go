@@ -15,6 +15,7 @@ const fullVersion = `SELECT left(md5(count(*)::VARCHAR || ':' || coalesce(sum(ha
 // touched is the version of every figure summed anew, through new figures, figures that take
 // over as preferred (more precise, --prefer), a new indicator and a database without a digest;
 // and an ingest sums again only the indicators it touched.
+// TEST FIXTURES: the figures of "another source" are synthetic.
 func TestVersionDigest(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpenStore(t)

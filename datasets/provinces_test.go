@@ -186,8 +186,8 @@ func TestUnitListsShared(t *testing.T) {
 	if a, b := reg.InForce(YearEnd(2022)), reg.InForce(YearEnd(2026)); same(a, b) || len(a) != 63 || len(b) != 34 {
 		t.Errorf("InForce of 2022 and of 2026: %d and %d units, shared %v; want 63 and 34 in two lists", len(a), len(b), same(a, b))
 	}
-	if a, b := reg.Units(Set34, 2016), reg.Units(Set34, 2020); !same(a, b) || len(a) != 34 {
-		t.Errorf("Units(34) of 2016 and of 2020: %d units, shared %v; want the 34 in one list", len(a), same(a, b))
+	if a, b := reg.Units(Set63, 2016), reg.Units(Set63, 2020); !same(a, b) || len(a) != 63 {
+		t.Errorf("Units(63) of 2016 and of 2020: %d units, shared %v; want the 63 in one list", len(a), same(a, b))
 	}
 	if a, b := reg.Units(Set34, 2026), reg.InForce(YearEnd(2026)); !same(a, b) {
 		t.Error("Units(34, 2026) and InForce(2026), the same 34 provinces, are two lists")

@@ -89,6 +89,23 @@ func BenchmarkCommunes(b *testing.B) {
 				return nil
 			})
 		})
+		// How much of the time the machine itself ran slowed (see procstat.Slowdown): 50 ms of
+		// small pieces of arithmetic an iteration (a window is cut at an iteration's end). A view that overlaps such a window runs several
+		// times slower whatever it does.
+		b.Run(label+"/machine-slowdown", func(b *testing.B) {
+			var share float64
+			var windows int
+			var longest time.Duration
+			for b.Loop() {
+				s := procstat.MeasureSlowdown(50 * time.Millisecond)
+				share += s.Share
+				windows += s.Windows
+				longest = max(longest, s.Longest)
+			}
+			b.ReportMetric(100*share/float64(b.N), "slowed-%")
+			b.ReportMetric(float64(windows)/(float64(b.N)*0.05), "windows/s")
+			b.ReportMetric(float64(longest.Microseconds())/1000, "longest-ms")
+		})
 		b.Run(label+"/ranking", func(b *testing.B) {
 			latencies(b, func() error {
 				_, err := RankingOf(ctx, store, RankingSpec{Indicator: in, Year: 2020, FromYear: 2015, Top: 10, View: view})

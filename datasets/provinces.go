@@ -115,6 +115,7 @@ func validity(u Unit) string {
 // It is immutable once built and safe for concurrent use.
 type Registry struct {
 	units   []Unit
+	byCode  []int // indices into units in code order (stable), the order of InForce
 	byID    map[string]int
 	aliases map[string][]int // normalised alias → indices into units
 	names   []string         // distinct display names, for suggestions
@@ -220,6 +221,11 @@ func NewRegistry(units []Unit, links []Link) (*Registry, error) {
 			r.names = append(r.names, u.NameVI)
 		}
 	}
+	r.byCode = make([]int, len(r.units))
+	for i := range r.byCode {
+		r.byCode[i] = i
+	}
+	slices.SortStableFunc(r.byCode, func(i, j int) int { return strings.Compare(r.units[i].Code, r.units[j].Code) })
 	for _, l := range r.links {
 		if _, ok := r.byID[l.Old]; !ok {
 			return nil, fmt.Errorf("lineage: unknown unit %q", l.Old)
@@ -373,13 +379,18 @@ func (r *Registry) InForce(d time.Time) []Unit {
 }
 
 func (r *Registry) inForceOn(d time.Time) []Unit {
-	var out []Unit
+	n := 0
 	for _, u := range r.units {
 		if u.InForce(d) {
+			n++
+		}
+	}
+	out := make([]Unit, 0, n)
+	for _, i := range r.byCode {
+		if u := r.units[i]; u.InForce(d) {
 			out = append(out, u)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out
 }
 
@@ -412,15 +423,18 @@ func (all unitMatches) in(r *Registry, name string, d time.Time, err error) (Uni
 	if err != nil {
 		return Unit{}, err
 	}
-	var live []Unit
-	for _, u := range all {
-		if u.InForce(d) {
-			live = append(live, u)
+	live, n := 0, 0 // the first unit in force on d, and how many are
+	for i := range all {
+		if all[i].InForce(d) {
+			if n == 0 {
+				live = i
+			}
+			n++
 		}
 	}
-	switch len(live) {
+	switch n {
 	case 1:
-		return live[0], nil
+		return all[live], nil
 	case 0:
 		e := &NameError{Name: name, At: d, Err: ErrNotInForce, Candidates: all}
 		for _, u := range all {
@@ -428,7 +442,13 @@ func (all unitMatches) in(r *Registry, name string, d time.Time, err error) (Uni
 		}
 		return Unit{}, e
 	default:
-		return Unit{}, &NameError{Name: name, At: d, Err: ErrAmbiguousProvince, Candidates: live}
+		var candidates []Unit
+		for _, u := range all {
+			if u.InForce(d) {
+				candidates = append(candidates, u)
+			}
+		}
+		return Unit{}, &NameError{Name: name, At: d, Err: ErrAmbiguousProvince, Candidates: candidates}
 	}
 }
 

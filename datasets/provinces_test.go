@@ -213,3 +213,49 @@ func TestUnitListIndex(t *testing.T) {
 		t.Errorf("Index of a list of its own: %v", got)
 	}
 }
+
+// TestInForceInCodeOrder: the units in force come in code order, units of one code in the
+// registry's order, whatever order the registry was given them in.
+func TestInForceInCodeOrder(t *testing.T) {
+	units := []Unit{
+		{ID: "t.b", Code: "02", NameVI: "Bê"},
+		{ID: "t.a1", Code: "01", NameVI: "A Một"},
+		{ID: "t.old", Code: "00", NameVI: "Cũ", ValidTo: date("2010-12-31")},
+		{ID: "t.a2", Code: "01", NameVI: "A Hai"},
+	}
+	reg, err := NewRegistry(units, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		day  string
+		want []string
+	}{
+		{"2010-12-31", []string{"t.old", "t.a1", "t.a2", "t.b"}},
+		{"2011-01-01", []string{"t.a1", "t.a2", "t.b"}},
+	} {
+		var got []string
+		for _, u := range reg.InForce(date(tc.day)) {
+			got = append(got, u.ID)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("InForce(%s) = %v, want %v", tc.day, got, tc.want)
+		}
+	}
+	// The bundled registry: each day's units are those in force, in code order.
+	bundled := mustOpenStore(t).Registry()
+	for _, day := range []string{"2006-12-31", "2024-12-31", "2025-07-01"} {
+		d := date(day)
+		got := bundled.InForce(d)
+		var want []Unit
+		for _, u := range bundled.All() {
+			if u.InForce(d) {
+				want = append(want, u)
+			}
+		}
+		slices.SortStableFunc(want, func(a, b Unit) int { return strings.Compare(a.Code, b.Code) })
+		if !slices.EqualFunc(got, want, func(a, b Unit) bool { return a.ID == b.ID }) {
+			t.Errorf("InForce(%s): %d units, not the %d in force in code order", day, len(got), len(want))
+		}
+	}
+}

@@ -64,6 +64,10 @@ log=$(mktemp)
 if ! apt-get install -y -qq --no-install-recommends $pkgs >"$log" 2>&1; then
 	cat "$log" >&2
 	rm -f "$log"
+	# Quiet, apt says only that it failed; a dry run says why (a conflict, a held package).
+	echo "setup: apt-get could not install$pkgs; its dry run says:" >&2
+	# shellcheck disable=SC2086
+	apt-get install -s --no-install-recommends $pkgs 2>&1 | grep -v '^Reading\|^Building' | tail -n 20 >&2 || true
 	exit 1
 fi
 rm -f "$log"

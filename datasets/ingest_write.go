@@ -308,7 +308,7 @@ func insertObservations(ctx context.Context, c *sql.Conn, batch string, unitIDs,
 		return false, fmt.Errorf("write observations: %w", err)
 	}
 	if _, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
-		SELECT a.ind_key, %s[a.unit_no + 1], a.year, a.value, a.rank, a.rank_of, CASE WHEN a.not_published THEN 'not_published' ELSE 'published' END,
+		SELECT a.ind_key, %s[a.unit_no + 1], a.year, a.value, a.rank, a.rank_of, CASE WHEN a.not_published THEN 'not_published'::figure_status ELSE 'published'::figure_status END,
 			a.verified, a.preferred, %s[a.src_no + 1], ?::VARCHAR
 		FROM chiso_add a`, sqlList(unitIDs), sqlList(sourceIDs)), batch); err != nil {
 		return false, fmt.Errorf("write observations: %w", err)

@@ -105,3 +105,44 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// migrateStatus gives observation.status of a database file written when it was a VARCHAR the
+// type figure_status, in one transaction: all of it, or (on any error) nothing. The values stay
+// what they were, and so does the dataset version (updateVersion hashes status as text). The
+// view over the observations is dropped and made again by applySchema, reading the column as
+// text as before. A database with the current schema, or with none yet, is left alone.
+func (s *Store) migrateStatus(ctx context.Context) error {
+	var typ string
+	err := s.db.QueryRowContext(ctx, `SELECT data_type FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'observation'
+			AND column_name = 'status'`).Scan(&typ)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && typ != "VARCHAR") {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the schema: %w", err)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	err = inTx(ctx, conn, func() error {
+		if err := applySchema(ctx, conn); err != nil { // the type, if it is not there yet
+			return err
+		}
+		for _, q := range []string{
+			`DROP VIEW IF EXISTS observations_v`,
+			`ALTER TABLE observation ALTER status TYPE figure_status`,
+		} {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return applySchema(ctx, conn)
+	})
+	if err != nil {
+		return fmt.Errorf("migrate the observations' status to the type figure_status (nothing was changed): %w", diskFull(err))
+	}
+	return nil
+}

@@ -188,6 +188,9 @@ func (s *Store) init(ctx context.Context, bundled fs.FS) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
+	if err := s.migrateStatus(ctx); err != nil {
+		return err
+	}
 	if err := applySchema(ctx, s.db); err != nil {
 		return err
 	}
@@ -468,7 +471,7 @@ func updateVersion(ctx context.Context, conn *sql.Conn, touched string) error {
 	for _, q := range []string{
 		`DELETE FROM observation_digest` + only,
 		`INSERT INTO observation_digest
-			SELECT o.indicator_key, count(*), sum(hash(i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified, o.preferred, o.source_id)::HUGEINT)
+			SELECT o.indicator_key, count(*), sum(hash(i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status::VARCHAR, o.verified, o.preferred, o.source_id)::HUGEINT)
 			FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key` + onlyO + `
 			GROUP BY o.indicator_key`,
 		`INSERT OR REPLACE INTO meta

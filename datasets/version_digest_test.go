@@ -6,9 +6,10 @@ import (
 )
 
 // fullVersion is the dataset version summed over every figure at once, the way chiso computed
-// it before observation_digest: what updateVersion must give.
+// it before observation_digest (status hashed as the text it was stored as): what updateVersion
+// must give.
 const fullVersion = `SELECT left(md5(count(*)::VARCHAR || ':' || coalesce(sum(hash(i.id, o.unit_id, o.year, o.value, o.rank,
-	o.rank_of, o.status, o.verified, o.preferred, o.source_id)::HUGEINT), 0)::VARCHAR), 16)
+	o.rank_of, o.status::VARCHAR, o.verified, o.preferred, o.source_id)::HUGEINT), 0)::VARCHAR), 16)
 	FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key`
 
 // TestVersionDigest: the version that an ingest computes from the digest of the indicators it

@@ -62,7 +62,10 @@ CREATE TABLE IF NOT EXISTS source (
 -- An observation names its indicator by indicator.key, not by the id: DuckDB's zone maps keep
 -- an 8-byte prefix of a VARCHAR, so 'dti.digital_economy' and 'dti.digital_society' would not
 -- prune each other's row groups, while an integer does. The table is kept physically sorted by
--- (indicator_key, year, unit_id) (resortObservations).
+-- (indicator_key, year, unit_id) (resortObservations). A figure's status is an ENUM, stored as a
+-- small integer: as text it cost DuckDB a dictionary and string statistics on every insert.
+CREATE TYPE IF NOT EXISTS figure_status AS ENUM ('published', 'not_published');
+
 CREATE TABLE IF NOT EXISTS observation (
     indicator_key INTEGER NOT NULL,      -- indicator.key
     unit_id       VARCHAR NOT NULL,
@@ -70,7 +73,7 @@ CREATE TABLE IF NOT EXISTS observation (
     value         DOUBLE,
     rank          INTEGER,
     rank_of       INTEGER,
-    status        VARCHAR NOT NULL,      -- 'published' or 'not_published'
+    status        figure_status NOT NULL, -- 'published' or 'not_published'
     verified      BOOLEAN NOT NULL,      -- false: only from a report the publisher's tables do not confirm
     preferred     BOOLEAN NOT NULL,
     source_id     VARCHAR NOT NULL,
@@ -83,7 +86,7 @@ CREATE TABLE IF NOT EXISTS observation (
 CREATE TABLE IF NOT EXISTS observation_digest (
     indicator_key INTEGER NOT NULL,      -- indicator.key
     figures       BIGINT NOT NULL,
-    total         HUGEINT NOT NULL       -- sum of hash(indicator id, unit, year, value, rank, rank_of, status, verified, preferred, source)
+    total         HUGEINT NOT NULL       -- sum of hash(indicator id, unit, year, value, rank, rank_of, status as text, verified, preferred, source)
 );
 
 CREATE TABLE IF NOT EXISTS meta (

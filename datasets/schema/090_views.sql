@@ -7,7 +7,7 @@
 
 CREATE VIEW IF NOT EXISTS observations_v AS
 SELECT i.id AS indicator, o.unit_id, u.code AS unit_code, u.unit_set, u.name_vi, u.name_en,
-       o.year, o.value, o.rank, o.rank_of, o.status, o.verified, o.preferred,
+       o.year, o.value, o.rank, o.rank_of, o.status::VARCHAR AS status, o.verified, o.preferred,
        s.citation AS source, s.url AS source_url
 FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN unit u ON u.id = o.unit_id
     JOIN source s ON s.id = o.source_id;

@@ -306,13 +306,19 @@ func execFile(t *testing.T, path string, stmts ...string) {
 // fileHasIndicatorID reports whether the file at path has the schema before indicator keys.
 func fileHasIndicatorID(t *testing.T, path string) bool {
 	t.Helper()
+	return fileColumnType(t, path, "observation", "indicator_id") != ""
+}
+
+// fileColumnType is the type of table.column in the file at path ("" if there is none).
+func fileColumnType(t *testing.T, path, table, column string) string {
+	t.Helper()
 	db, done := openFile(t, path)
 	defer done()
-	old, err := hasIndicatorID(context.Background(), db)
+	typ, err := columnType(context.Background(), db, table, column)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return old
+	return typ
 }
 
 // TestOpenMigratesIndicatorID: a database file written with the schema before indicator keys

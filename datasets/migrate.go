@@ -19,13 +19,24 @@ type queryer interface {
 // hasIndicatorID reports whether the database has the observation table of the schema before
 // indicator keys: one whose figures name their indicator by its id (indicator_id VARCHAR).
 func hasIndicatorID(ctx context.Context, q queryer) (bool, error) {
-	var n int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'observation'
-			AND column_name = 'indicator_id'`).Scan(&n); err != nil {
-		return false, fmt.Errorf("read the schema: %w", err)
+	typ, err := columnType(ctx, q, "observation", "indicator_id")
+	return typ != "", err
+}
+
+// columnType is the type of a column of a table of the database's main schema, as DuckDB
+// names it ("VARCHAR", "ENUM('a', 'b')"), or "" if there is no such column.
+func columnType(ctx context.Context, q queryer, table, column string) (string, error) {
+	var typ string
+	err := q.QueryRowContext(ctx, `SELECT data_type FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? AND column_name = ?`,
+		table, column).Scan(&typ)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
 	}
-	return n > 0, nil
+	if err != nil {
+		return "", fmt.Errorf("read the schema: %w", err)
+	}
+	return typ, nil
 }
 
 // migrate brings a database file written by the schema before indicator keys to the current
@@ -112,15 +123,9 @@ func (s *Store) migrate(ctx context.Context) error {
 // view over the observations is dropped and made again by applySchema, reading the column as
 // text as before. A database with the current schema, or with none yet, is left alone.
 func (s *Store) migrateStatus(ctx context.Context) error {
-	var typ string
-	err := s.db.QueryRowContext(ctx, `SELECT data_type FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'observation'
-			AND column_name = 'status'`).Scan(&typ)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && typ != "VARCHAR") {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("read the schema: %w", err)
+	typ, err := columnType(ctx, s.db, "observation", "status")
+	if err != nil || typ != "VARCHAR" {
+		return err
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {

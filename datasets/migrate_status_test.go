@@ -11,13 +11,7 @@ import (
 // statusType is the type of observation.status in the file at path.
 func statusType(t *testing.T, path string) string {
 	t.Helper()
-	db, done := openFile(t, path)
-	defer done()
-	var typ string
-	if err := db.QueryRow(`SELECT data_type FROM duckdb_columns() WHERE table_name = 'observation' AND column_name = 'status'`).Scan(&typ); err != nil {
-		t.Fatal(err)
-	}
-	return typ
+	return fileColumnType(t, path, "observation", "status")
 }
 
 // TestOpenMigratesStatusText: a database file written when observation.status was text opens
@@ -87,8 +81,7 @@ func TestOpenMigratesStatusText(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		var typ string
-		if err := s.db.QueryRow(`SELECT data_type FROM duckdb_columns() WHERE table_name = 'observation' AND column_name = 'status'`).Scan(&typ); err != nil || !strings.HasPrefix(typ, "ENUM") {
+		if typ, err := columnType(ctx, s.db, "observation", "status"); err != nil || !strings.HasPrefix(typ, "ENUM") {
 			t.Errorf("status after the migration is %s (%v), want the ENUM", typ, err)
 		}
 		if got := s.Version(); got != bundledVersion {

@@ -303,6 +303,22 @@ func execFile(t *testing.T, path string, stmts ...string) {
 	}
 }
 
+// openFileStore opens a store at path (the bundled data, the first time) and reads all its
+// observations, for a test to compare with after it has changed the file.
+func openFileStore(t *testing.T, path string) (*Store, []Observation) {
+	t.Helper()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs, err := s.Observations(context.Background(), ObservationQuery{})
+	if err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	return s, obs
+}
+
 // fileHasIndicatorID reports whether the file at path has the schema before indicator keys.
 func fileHasIndicatorID(t *testing.T, path string) bool {
 	t.Helper()
@@ -327,14 +343,7 @@ func fileColumnType(t *testing.T, path, table, column string) string {
 func TestOpenMigratesIndicatorID(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantObs, err := s.Observations(ctx, ObservationQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, wantObs := openFileStore(t, path)
 	wantCov, err := s.Coverage(ctx)
 	if err != nil {
 		t.Fatal(err)

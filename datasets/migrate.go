@@ -50,12 +50,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil || !old {
 		return err
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	err = inTx(ctx, conn, func() error {
+	err = s.inConnTx(ctx, func(conn *sql.Conn) error {
 		// A figure of an indicator missing from the catalogue would have no key: refuse
 		// rather than drop it.
 		var orphans int
@@ -127,12 +122,7 @@ func (s *Store) migrateStatus(ctx context.Context) error {
 	if err != nil || typ != "VARCHAR" {
 		return err
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	err = inTx(ctx, conn, func() error {
+	err = s.inConnTx(ctx, func(conn *sql.Conn) error {
 		if err := applySchema(ctx, conn); err != nil { // the type, if it is not there yet
 			return err
 		}

@@ -21,14 +21,7 @@ func statusType(t *testing.T, path string) string {
 func TestOpenMigratesStatusText(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "text-status.duckdb")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantObs, err := s.Observations(ctx, ObservationQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, wantObs := openFileStore(t, path)
 	var wantWithheld int
 	if err := s.db.QueryRow(`SELECT count(*) FROM observation WHERE status = 'not_published'`).Scan(&wantWithheld); err != nil || wantWithheld == 0 {
 		t.Fatalf("%d figures not published in the bundled data (%v); the test needs some", wantWithheld, err)

@@ -221,12 +221,7 @@ func (s *Store) keepOrder(ctx context.Context) error {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read meta: %w", err)
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if err := inTx(ctx, conn, func() error { return resortObservations(ctx, conn) }); err != nil {
+	if err := s.inConnTx(ctx, func(conn *sql.Conn) error { return resortObservations(ctx, conn) }); err != nil {
 		return fmt.Errorf("sort the observations in the order of this chiso (nothing was changed): %w", diskFull(err))
 	}
 	return nil
@@ -363,6 +358,16 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 		}
 		return recordVersion(ctx, conn, "bundled", false)
 	})
+}
+
+// inConnTx runs fn on a connection of its own inside one transaction (inTx).
+func (s *Store) inConnTx(ctx context.Context, fn func(conn *sql.Conn) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return inTx(ctx, conn, func() error { return fn(conn) })
 }
 
 // inTx runs fn inside one transaction on conn: all of it lands, or none of it.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"chiso/analytics"
@@ -48,9 +49,18 @@ func newColumns(n int) columns {
 	return columns{value: make([]float64, n), rank: make([]int, n), rankOf: make([]int, n), flags: make([]uint8, n), source: make([]uint16, n)}
 }
 
-// set puts f at i, its source being sources[src]; derived marks a figure derived from the
-// predecessors'.
-func (c *columns) set(i int, f datasets.Figure, src uint16, derived bool) {
+// set puts f at i, adding its source to sources if it is not there yet; derived marks a figure
+// derived from the predecessors'. It reports false, and puts nothing, when f's source would be
+// one more than a uint16 indexes. A section has a few sources, so they are looked up in order.
+func (c *columns) set(i int, f datasets.Figure, derived bool) bool {
+	src := slices.IndexFunc(c.sources, func(s datasets.Source) bool { return s.ID == f.Source.ID })
+	if src < 0 {
+		if len(c.sources) > math.MaxUint16 {
+			return false
+		}
+		src = len(c.sources)
+		c.sources = append(c.sources, f.Source)
+	}
 	fl := uint8(figureHas)
 	if f.Value != nil {
 		fl |= figureValue
@@ -73,7 +83,8 @@ func (c *columns) set(i int, f datasets.Figure, src uint16, derived bool) {
 	if derived {
 		fl |= figureDerived
 	}
-	c.flags[i], c.source[i] = fl, src
+	c.flags[i], c.source[i] = fl, uint16(src)
+	return true
 }
 
 // at returns the figure at i, if there is one; its pointers point into the columns, which
@@ -301,7 +312,6 @@ func (c *sectionCache) evict(keep *list.Element) {
 // else only this indicator and year from DuckDB.
 func buildSection(ctx context.Context, store *datasets.Store, v View, indicator string, year int, units []datasets.Unit, pos map[string]int) (*section, error) {
 	s := &section{figs: newColumns(len(units))}
-	sources := map[string]uint16{} // index in s.figs.sources by source id
 	tooMany := false
 	put := func(unit string, f datasets.Figure, derived bool) {
 		i, ok := pos[unit]
@@ -312,17 +322,9 @@ func buildSection(ctx context.Context, store *datasets.Store, v View, indicator 
 			s.extra[unit] = f
 			return
 		}
-		src, known := sources[f.Source.ID]
-		if !known {
-			if len(s.figs.sources) > math.MaxUint16 {
-				tooMany = true
-				return
-			}
-			src = uint16(len(s.figs.sources))
-			sources[f.Source.ID] = src
-			s.figs.sources = append(s.figs.sources, f.Source)
+		if !s.figs.set(i, f, derived) {
+			tooMany = true
 		}
-		s.figs.set(i, f, src, derived)
 	}
 	var p *panel
 	if v.Set == datasets.Set34 {

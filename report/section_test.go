@@ -259,15 +259,10 @@ func TestColumnsKeepFigures(t *testing.T) {
 		{datasets.Figure{Value: new(12.5), Rank: new(7), Status: "not_published", Source: a}, false},
 	}
 	c := newColumns(len(figs) + 1)
-	sources := map[string]uint16{}
 	for i, x := range figs {
-		src, ok := sources[x.f.Source.ID]
-		if !ok {
-			src = uint16(len(c.sources))
-			sources[x.f.Source.ID] = src
-			c.sources = append(c.sources, x.f.Source)
+		if !c.set(i, x.f, x.derived) {
+			t.Fatalf("figure %d: not put", i)
 		}
-		c.set(i, x.f, src, x.derived)
 	}
 	for i, x := range figs {
 		got, ok := c.at(i)

@@ -423,32 +423,20 @@ func (all unitMatches) in(r *Registry, name string, d time.Time, err error) (Uni
 	if err != nil {
 		return Unit{}, err
 	}
-	live, n := 0, 0 // the first unit in force on d, and how many are
-	for i := range all {
-		if all[i].InForce(d) {
-			if n == 0 {
-				live = i
-			}
-			n++
-		}
-	}
-	switch n {
-	case 1:
-		return all[live], nil
-	case 0:
+	inForce := func(u Unit) bool { return u.InForce(d) }
+	first := slices.IndexFunc(all, inForce)
+	switch {
+	case first >= 0 && !slices.ContainsFunc(all[first+1:], inForce):
+		return all[first], nil
+	case first < 0:
 		e := &NameError{Name: name, At: d, Err: ErrNotInForce, Candidates: all}
 		for _, u := range all {
 			e.Successor = append(e.Successor, r.Successors(u.ID)...)
 		}
 		return Unit{}, e
 	default:
-		var candidates []Unit
-		for _, u := range all {
-			if u.InForce(d) {
-				candidates = append(candidates, u)
-			}
-		}
-		return Unit{}, &NameError{Name: name, At: d, Err: ErrAmbiguousProvince, Candidates: candidates}
+		live := slices.DeleteFunc(slices.Clone(all), func(u Unit) bool { return !u.InForce(d) })
+		return Unit{}, &NameError{Name: name, At: d, Err: ErrAmbiguousProvince, Candidates: live}
 	}
 }
 

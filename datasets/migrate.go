@@ -114,18 +114,16 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // migrateStatus gives observation.status of a database file written when it was a VARCHAR the
 // type figure_status, in one transaction: all of it, or (on any error) nothing. The values stay
-// what they were, and so does the dataset version (updateVersion hashes status as text). The
-// view over the observations is dropped and made again by applySchema, reading the column as
-// text as before. A database with the current schema, or with none yet, is left alone.
+// what they were, and so does the dataset version (updateVersion hashes status as text). It
+// runs after applySchema, which made the type; the view over the observations is dropped and
+// made again, reading the column as text as before. A database with the current schema is
+// left alone.
 func (s *Store) migrateStatus(ctx context.Context) error {
 	typ, err := columnType(ctx, s.db, "observation", "status")
 	if err != nil || typ != "VARCHAR" {
 		return err
 	}
 	err = s.inConnTx(ctx, func(conn *sql.Conn) error {
-		if err := applySchema(ctx, conn); err != nil { // the type, if it is not there yet
-			return err
-		}
 		for _, q := range []string{
 			`DROP VIEW IF EXISTS observations_v`,
 			`ALTER TABLE observation ALTER status TYPE figure_status`,

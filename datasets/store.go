@@ -188,10 +188,10 @@ func (s *Store) init(ctx context.Context, bundled fs.FS) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
-	if err := s.migrateStatus(ctx); err != nil {
+	if err := applySchema(ctx, s.db); err != nil {
 		return err
 	}
-	if err := applySchema(ctx, s.db); err != nil {
+	if err := s.migrateStatus(ctx); err != nil {
 		return err
 	}
 	var loaded int

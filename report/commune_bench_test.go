@@ -83,7 +83,7 @@ func BenchmarkCommunes(b *testing.B) {
 		// adds to any view's tail, whatever the view does.
 		b.Run(label+"/machine-jitter", func(b *testing.B) {
 			latencies(b, func() error {
-				if fixedWork() == 0 {
+				if procstat.Arithmetic(3_000_000) == 0 {
 					return fmt.Errorf("no work done")
 				}
 				return nil
@@ -208,13 +208,4 @@ func benchCommuneSizes() []int {
 		return []int{20}
 	}
 	return []int{20, 150}
-}
-
-// fixedWork is the same arithmetic every call: a few milliseconds of one core.
-func fixedWork() float64 {
-	x := 0.0
-	for i := range 3_000_000 {
-		x += float64(i%7) * 1.0001
-	}
-	return x
 }

@@ -23,7 +23,7 @@ func MeasureSlowdown(d time.Duration) Slowdown {
 	sink := 0.0
 	for start := time.Now(); time.Since(start) < d; {
 		t := time.Now()
-		sink += piece()
+		sink += Arithmetic(30_000) // about 60 µs
 		took = append(took, time.Since(t))
 	}
 	if sink == 0 {
@@ -59,10 +59,11 @@ func slowdownOf(took []time.Duration) Slowdown {
 	return s
 }
 
-// piece is the same small arithmetic every call: about 60 µs of one core.
-func piece() float64 {
+// Arithmetic is n steps of the same arithmetic, whose time on one core is fixed: what a
+// benchmark times to see the machine's own spread (about 2 ns a step here).
+func Arithmetic(n int) float64 {
 	x := 0.0
-	for i := range 30_000 {
+	for i := range n {
 		x += float64(i%7) * 1.0001
 	}
 	return x

@@ -78,11 +78,11 @@ type obsRow struct {
 	Verified  bool
 	Preferred bool
 	SourceID  string
-	Batch     string
 }
 
-// values returns the row of o for the observation table, whose indicator has key.
-func (o obsRow) values(key int32) []any {
+// values returns the row of o for the observation table: its indicator has key, its source
+// sourceKey, and it came in batch.
+func (o obsRow) values(key, sourceKey, batch int32) []any {
 	var v, r, n any
 	if o.Value != nil {
 		v = *o.Value
@@ -93,7 +93,7 @@ func (o obsRow) values(key int32) []any {
 	if o.RankOf != nil {
 		n = int32(*o.RankOf)
 	}
-	return []any{key, o.UnitID, int32(o.Year), v, r, n, o.Status, o.Verified, o.Preferred, o.SourceID, o.Batch}
+	return []any{key, o.UnitID, int32(o.Year), v, r, n, o.Status, o.Verified, o.Preferred, sourceKey, batch}
 }
 
 // sourceID returns the stable id of a citation: the first 12 hex digits of its SHA-256.
@@ -216,7 +216,7 @@ func loadBundle(fsys fs.FS) (*bundle, error) {
 			}
 			br := bundleRow{file: file, line: i + 2, nUnits: len(reg.Units(s.set, year)), province: code, indicator: ind,
 				source: t.get(row, "source"), year: t.get(row, s.year), value: t.get(row, s.value), rank: t.get(row, s.rank)}
-			o := obsRow{Indicator: ind, UnitID: u.ID, Year: year, Status: "published", Preferred: true, Batch: "bundled"}
+			o := obsRow{Indicator: ind, UnitID: u.ID, Year: year, Status: "published", Preferred: true}
 			if o.Value, err = optFloat(t.get(row, s.value)); err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
 			}
@@ -427,7 +427,7 @@ func (b *bundle) loadAlternatives(fsys fs.FS, reg *Registry) error {
 			return fmt.Errorf("%s: %w", where, err)
 		}
 		o := obsRow{Indicator: alt.get(row, "indicator"), UnitID: u.ID, Year: year, Status: "published",
-			Verified: alt.get(row, "verified") == "true", Batch: "bundled", SourceID: b.source(alt.get(row, "source"))}
+			Verified: alt.get(row, "verified") == "true", SourceID: b.source(alt.get(row, "source"))}
 		if o.Value, err = optFloat(alt.get(row, "value")); err != nil {
 			return fmt.Errorf("%s: value: %w", where, err)
 		}
@@ -461,7 +461,7 @@ func (b *bundle) loadAlternatives(fsys fs.FS, reg *Registry) error {
 			return fmt.Errorf("%s: %w", where, err)
 		}
 		b.obs = append(b.obs, obsRow{Indicator: st.get(row, "indicator"), UnitID: u.ID, Year: year,
-			Status: st.get(row, "status"), Verified: true, Preferred: true, Batch: "bundled",
+			Status: st.get(row, "status"), Verified: true, Preferred: true,
 			SourceID: b.source(st.get(row, "source"))})
 		b.rows = append(b.rows, bundleRow{file: stFile, line: i + 2, nUnits: len(reg.Units("", year)),
 			province: st.get(row, "province_code"), indicator: st.get(row, "indicator"), source: st.get(row, "source"),

@@ -51,8 +51,9 @@ func (s *Store) Coverage(ctx context.Context) ([]Coverage, error) {
 // SourceUses returns, for every indicator, the sources of its figures with their counts,
 // ordered by indicator, then most figures first.
 func (s *Store) SourceUses(ctx context.Context) ([]SourceUse, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT i.id, o.source_id, count(*), count(*) FILTER (WHERE o.preferred)
-		FROM observation o JOIN indicator i ON i.key = o.indicator_key GROUP BY ALL ORDER BY 1, 3 DESC, 2`)
+	rows, err := s.db.QueryContext(ctx, `SELECT i.id, s.id, count(*), count(*) FILTER (WHERE o.preferred)
+		FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN source s ON s.key = o.source_key
+		GROUP BY ALL ORDER BY 1, 3 DESC, 2`)
 	if err != nil {
 		return nil, fmt.Errorf("source uses: %w", err)
 	}

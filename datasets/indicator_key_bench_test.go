@@ -53,10 +53,10 @@ func BenchmarkIndicatorQuery(b *testing.B) {
 	// The VARCHAR copy, sorted by its id.
 	exec(`CREATE TABLE observation_varchar AS
 		SELECT 'dti.digital_' || lpad(indicator_key::VARCHAR, 5, '0') AS indicator_id, * EXCLUDE (indicator_key)
-		FROM observation ORDER BY indicator_id, unit_id, year, preferred DESC, source_id`)
-	const cols = "unit_id, year, value, rank, rank_of, status, verified, source_id"
+		FROM observation ORDER BY indicator_id, unit_id, year, preferred DESC, source_key`)
+	const cols = "unit_id, year, value, rank, rank_of, status, verified, source_key"
 	query := func(table, col string) string {
-		return fmt.Sprintf(`SELECT %s, %s FROM %s WHERE %s = ? AND preferred ORDER BY source_id`, col, cols, table, col)
+		return fmt.Sprintf(`SELECT %s, %s FROM %s WHERE %s = ? AND preferred ORDER BY source_key`, col, cols, table, col)
 	}
 	run := func(b *testing.B, q string, arg any) {
 		rowsScanned := scanned(b, conn, q, arg)

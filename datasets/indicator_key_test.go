@@ -215,7 +215,7 @@ func TestIndicatorFilterReachesScan(t *testing.T) {
 	cat := s.Catalogue()
 	pci, _ := cat.key("pci")
 	econ, _ := cat.key("dti.digital_economy")
-	figures := func(q ObservationQuery) (string, []any) { return figureQuery(q, "preferred", cat, true) }
+	figures := func(q ObservationQuery) (string, []any) { return figureQuery(q, true, cat) }
 	observations := func(q ObservationQuery) (string, []any) { return observationsQuery(q, cat) }
 	for _, tc := range []struct {
 		name  string
@@ -243,9 +243,14 @@ func TestIndicatorFilterReachesScan(t *testing.T) {
 	}
 }
 
-// oldSchema is the observation table, the indicator table and the observations view as the
+// oldSchema is the observation, indicator and source tables and the observations view as the
 // schema had them before indicator keys (001_schema.sql and 090_views.sql at commit 8bca118).
 const oldSchema = `
+CREATE TABLE source (
+    id        VARCHAR PRIMARY KEY,
+    citation  VARCHAR NOT NULL,
+    url       VARCHAR
+);
 CREATE TABLE indicator (
     id                VARCHAR PRIMARY KEY,
     parent            VARCHAR,
@@ -353,19 +358,25 @@ func TestOpenMigratesIndicatorID(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	// Back to the old schema: the indicator and observation tables as they were, filled in
-	// id order as the old code kept them, and the old view.
+	// Back to the old schema: the indicator, source and observation tables as they were
+	// (figures naming their indicator, source and batch by id, status as text, no batch
+	// table), filled in id order as the old code kept them, and the old view.
 	execFile(t, path,
 		`CREATE TABLE indicator_new AS SELECT * FROM indicator`,
-		`CREATE TABLE observation_new AS SELECT i.id AS indicator_id, o.* EXCLUDE (indicator_key)
-			FROM observation o JOIN indicator i ON i.key = o.indicator_key`,
+		`CREATE TABLE source_new AS SELECT * FROM source`,
+		`CREATE TABLE observation_new AS SELECT i.id AS indicator_id, o.unit_id, o.year, o.value, o.rank, o.rank_of,
+			o.status::VARCHAR AS status, o.verified, o.preferred, s.id AS source_id, b.id AS batch
+			FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN source s ON s.key = o.source_key
+				JOIN batch b ON b.key = o.batch_key`,
 		`DROP VIEW observations_v`, `DROP VIEW indicators_v`, `DROP TABLE observation`, `DROP TABLE indicator`,
+		`DROP TABLE source`, `DROP TABLE batch`, `DROP TYPE figure_status`,
 		oldSchema,
 		`INSERT INTO indicator SELECT * EXCLUDE (key) FROM indicator_new ORDER BY id`,
+		`INSERT INTO source SELECT * EXCLUDE (key) FROM source_new ORDER BY id`,
 		`INSERT INTO observation SELECT * FROM observation_new ORDER BY indicator_id, unit_id, year, preferred DESC, source_id`,
 		`CREATE VIEW indicators_v AS SELECT id, parent, name_vi, name_en, unit_of_measure, measure, higher_is_better, publisher,
 			scale_min, scale_max, first_year, aggregation_rule, description FROM indicator`,
-		`DROP TABLE indicator_new`, `DROP TABLE observation_new`)
+		`DROP TABLE indicator_new`, `DROP TABLE source_new`, `DROP TABLE observation_new`)
 	if !fileHasIndicatorID(t, path) {
 		t.Fatal("the file does not have the old schema")
 	}
@@ -380,15 +391,16 @@ func TestOpenMigratesIndicatorID(t *testing.T) {
 	t.Run("FailedMigrationChangesNothing", func(t *testing.T) {
 		// A table in the way of the second rename: the migration fails after it has dropped
 		// the view and renamed the indicator table.
-		execFile(t, path, `CREATE TABLE chiso_observation_v1 (x INTEGER)`)
+		execFile(t, path, `CREATE TABLE chiso_observation_old (x INTEGER)`)
 		_, err := Open(ctx, path)
-		if err == nil || !strings.Contains(err.Error(), "nothing was changed") || !strings.Contains(err.Error(), "chiso_observation_v1") {
-			t.Fatalf("Open with a migration that fails: error = %v, want one saying nothing was changed and naming chiso_observation_v1", err)
+		if err == nil || !strings.Contains(err.Error(), "nothing was changed") || !strings.Contains(err.Error(), "chiso_observation_old") {
+			t.Fatalf("Open with a migration that fails: error = %v, want one saying nothing was changed and naming chiso_observation_old", err)
 		}
-		if !fileHasIndicatorID(t, path) {
+		if !fileHasIndicatorID(t, path) || fileColumnType(t, path, "source", "key") != "" || fileColumnType(t, path, "batch", "key") != "" {
 			t.Error("after the failed migration the file no longer has the old schema")
 		}
-		execFile(t, path, `SELECT count(*) FROM observations_v`, `SELECT id FROM indicator LIMIT 1`, `DROP TABLE chiso_observation_v1`)
+		execFile(t, path, `SELECT count(*) FROM observations_v`, `SELECT id FROM indicator LIMIT 1`, `SELECT id FROM source LIMIT 1`,
+			`DROP TABLE chiso_observation_old`)
 	})
 
 	t.Run("OK", func(t *testing.T) {
@@ -397,8 +409,8 @@ func TestOpenMigratesIndicatorID(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		if old, err := hasIndicatorID(ctx, s.db); err != nil || old {
-			t.Fatalf("after Open the file still has observation.indicator_id (%v)", err)
+		if age, err := readSchemaAge(ctx, s.db); err != nil || age.old() {
+			t.Fatalf("after Open the file still has %s (%v)", age, err)
 		}
 		if got := s.Version(); got != bundledVersion {
 			t.Errorf("version after the migration = %s, want %s", got, bundledVersion)
@@ -416,9 +428,15 @@ func TestOpenMigratesIndicatorID(t *testing.T) {
 			t.Errorf("Coverage after the migration differs (%v)", err)
 		}
 		// Keys in id order, as a new database gives them.
-		var misordered int
-		if err := s.db.QueryRow(`SELECT count(*) FROM (SELECT key, row_number() OVER (ORDER BY id) AS n FROM indicator) WHERE key <> n`).Scan(&misordered); err != nil || misordered > 0 {
-			t.Errorf("%d indicator keys not in id order (%v)", misordered, err)
+		for _, table := range []string{"indicator", "source"} {
+			var misordered int
+			if err := s.db.QueryRow(`SELECT count(*) FROM (SELECT key, row_number() OVER (ORDER BY id) AS n FROM ` + table + `) WHERE key <> n`).Scan(&misordered); err != nil || misordered > 0 {
+				t.Errorf("%d %s keys not in id order (%v)", misordered, table, err)
+			}
+		}
+		var batches string
+		if err := s.db.QueryRow(`SELECT string_agg(key || ' ' || id, ', ' ORDER BY key) FROM batch`).Scan(&batches); err != nil || batches != "1 bundled" {
+			t.Errorf("batches after the migration: %q (%v), want 1 bundled", batches, err)
 		}
 		res, err := s.ReadOnlyQuery(ctx, `SELECT indicator, value FROM observations_v WHERE indicator = 'pci' AND unit_id = 'vn63.93' AND year = 2021 AND preferred`, 10)
 		if err != nil || len(res.Rows) != 1 || res.Rows[0][0] != "pci" || res.Rows[0][1] != 63.80 {
@@ -480,7 +498,7 @@ func TestOpenSortsOldOrder(t *testing.T) {
 	}
 	s.Close()
 	execFile(t, path,
-		`CREATE TABLE observation_old AS SELECT * FROM observation ORDER BY indicator_key, unit_id, year, preferred DESC, source_id`,
+		`CREATE TABLE observation_old AS SELECT * FROM observation ORDER BY indicator_key, unit_id, year, preferred DESC, source_key`,
 		`DELETE FROM observation`, `INSERT INTO observation SELECT * FROM observation_old`, `DROP TABLE observation_old`,
 		`DELETE FROM meta WHERE key = 'observation_order'`)
 	descents := func(s *Store) int {

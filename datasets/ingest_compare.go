@@ -102,13 +102,14 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 	}
 	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_cmp AS
 		WITH j AS (
-			SELECT n.*, o.value AS ov, o.rank AS orank, o.rank_of AS orank_of, o.preferred AS opref, o.source_id AS osrc, o.verified AS over,
+			SELECT n.*, o.value AS ov, o.rank AS orank, o.rank_of AS orank_of, o.preferred AS opref, os.id AS osrc, o.verified AS over,
 				(o.value IS NOT DISTINCT FROM n.value AND (n.rank IS NULL OR o.rank IS NOT DISTINCT FROM n.rank)) AS same,
 				(n.value IS NOT NULL AND o.value IS NOT NULL AND chiso_decimals(n.value) > greatest(chiso_decimals(o.value), 2)
 					AND round(n.value, greatest(chiso_decimals(o.value), 2)) = o.value
 					AND (n.rank IS NULL OR o.rank IS NOT DISTINCT FROM n.rank)) AS precise
 			FROM chiso_new n JOIN observation o ON o.indicator_key = n.ind_key AND o.unit_id = n.unit_id AND o.year = n.year
-				AND o.source_id <> n.source_id AND o.status = 'published')
+				AND o.status = 'published'
+				JOIN source os ON os.key = o.source_key AND os.id <> n.source_id)
 		SELECT file, ind, any_value(ind_key) AS ind_key, unit_id, year, any_value(province) AS province, any_value(value) AS value, any_value(rank) AS rank,
 			any_value(source_id) AS source_id,
 			CASE WHEN bool_or(same) THEN 'identical' WHEN bool_or(precise) THEN 'precise' ELSE 'conflict' END AS class,

@@ -184,7 +184,7 @@ func TestIngestNotesFirstSheet(t *testing.T) {
 
 // TestIngestHistoryChanges: the changes an ingest records in the history (figures added to a
 // key without figures, and to a key that had some) are those that the history's general count
-// (changesQuery) finds for its batch, through new keys, keys with bundled figures, identical
+// (batchChanges) finds for its batch, through new keys, keys with bundled figures, identical
 // figures (not added), more precise ones and --prefer.
 // TEST FIXTURES: the figures of "another source" are synthetic.
 func TestIngestHistoryChanges(t *testing.T) {
@@ -216,7 +216,7 @@ func TestIngestHistoryChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := hist[0].Batch
-		general, err := readChanges(ctx, conn, changesQuery, b, b, b, b)
+		general, err := batchChanges(ctx, conn, b)
 		conn.Close()
 		if err != nil {
 			t.Fatal(err)

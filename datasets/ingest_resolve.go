@@ -222,10 +222,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	sort.Slice(units, func(i, j int) bool { return units[i].id < units[j].id })
 	renumber := make([]int32, len(units))
 	var unitRows [][]any
-	ing.unitIDs, ing.sourceIDs = nil, nil
-	for _, r := range srcRows {
-		ing.sourceIDs = append(ing.sourceIDs, r[1].(string))
-	}
+	ing.unitIDs = nil
 	for i, u := range units {
 		renumber[unitNo[u.id]] = int32(i)
 		unitRows = append(unitRows, []any{u.id, int32(i)})
@@ -248,7 +245,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_existing AS
 		SELECT i.ind_no, u.unit_no, o.year, bool_or(o.preferred) AS has_preferred, src.src_no AS same_source_no
 		FROM observation o JOIN chiso_inds i ON i.ind_key = o.indicator_key JOIN chiso_units u ON u.id = o.unit_id
-		LEFT JOIN chiso_sources src ON src.id = o.source_id
+		LEFT JOIN source os ON os.key = o.source_key LEFT JOIN chiso_sources src ON src.id = os.id
 		GROUP BY ALL`); err != nil {
 		return fmt.Errorf("validate: %w", err)
 	}

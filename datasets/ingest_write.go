@@ -222,9 +222,8 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	ing.s.write.Lock()
 	defer ing.s.write.Unlock()
 	err = inTx(ctx, c, func() error {
-		if _, err := c.ExecContext(ctx, `INSERT INTO source SELECT id, citation, url FROM chiso_sources
-			WHERE id NOT IN (SELECT id FROM source)`); err != nil {
-			return fmt.Errorf("write sources: %w", err)
+		if err := addSources(ctx, c, "chiso_sources"); err != nil {
+			return fmt.Errorf("write: %w", err)
 		}
 		if ing.opts.Prefer {
 			if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false
@@ -242,7 +241,7 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 			}
 		}
 		ing.step("write: observations")
-		interleaved, err := insertObservations(ctx, c, batch, ing.unitIDs, ing.sourceIDs)
+		interleaved, err := insertObservations(ctx, c, batch, ing.unitIDs)
 		if err != nil {
 			return err
 		}
@@ -292,25 +291,35 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 	return err == nil, err
 }
 
-// insertObservations appends the rows of chiso_add, with batch, to the observation table in
-// its physical order, inside the caller's transaction, and reports whether they interleave with
-// the stored ones: whether they do not all sort after them. The caller then rewrites the table
-// in order (resortObservations). New rows that sort after every stored one (a new indicator,
-// or a new year of the last indicator) only append, and nothing is to be rewritten.
-// chiso_add is in key order already (ind_key, year, unit_no: unit_no numbers the unit ids in
-// their order, and no key comes twice, so that is the order of observationOrder), and a plain
-// scan of it keeps that order into the table (preserve_insertion_order). So the unit and
-// source ids are put back by position in lists of unitIDs (by unit_no) and sourceIDs (by
-// src_no), not by joins, which would not keep the order exactly.
-func insertObservations(ctx context.Context, c *sql.Conn, batch string, unitIDs, sourceIDs []string) (interleaved bool, err error) {
+// insertObservations appends the rows of chiso_add, as batch, to the observation table in
+// its physical order, inside the caller's transaction, after the sources of chiso_sources
+// are in the source table, and reports whether they interleave with the stored ones: whether
+// they do not all sort after them. The caller then rewrites the table in order
+// (resortObservations). New rows that sort after every stored one (a new indicator, or a new
+// year of the last indicator) only append, and nothing is to be rewritten. chiso_add is in
+// key order already (ind_key, year, unit_no: unit_no numbers the unit ids in their order,
+// and no key comes twice, so that is the order of observationOrder), and a plain scan of it
+// keeps that order into the table (preserve_insertion_order). So the unit ids and the source
+// keys are put back by position in lists of unitIDs (by unit_no) and of the sources' keys
+// (by src_no), not by joins, which would not keep the order exactly.
+func insertObservations(ctx context.Context, c *sql.Conn, batch string, unitIDs []string) (interleaved bool, err error) {
 	interleaved, err = interleaves(ctx, c)
+	if err != nil {
+		return false, fmt.Errorf("write observations: %w", err)
+	}
+	var sourceKeys string
+	if err := c.QueryRowContext(ctx, `SELECT coalesce(list(s.key ORDER BY n.src_no)::VARCHAR, '[]')
+		FROM chiso_sources n JOIN source s USING (id)`).Scan(&sourceKeys); err != nil {
+		return false, fmt.Errorf("write observations: %w", err)
+	}
+	batchNo, err := batchKey(ctx, c, batch)
 	if err != nil {
 		return false, fmt.Errorf("write observations: %w", err)
 	}
 	if _, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
 		SELECT a.ind_key, %s[a.unit_no + 1], a.year, a.value, a.rank, a.rank_of, CASE WHEN a.not_published THEN 'not_published'::figure_status ELSE 'published'::figure_status END,
-			a.verified, a.preferred, %s[a.src_no + 1], ?::VARCHAR
-		FROM chiso_add a`, sqlList(unitIDs), sqlList(sourceIDs)), batch); err != nil {
+			a.verified, a.preferred, %s[a.src_no + 1], %d
+		FROM chiso_add a`, sqlList(unitIDs), sourceKeys, batchNo)); err != nil {
 		return false, fmt.Errorf("write observations: %w", err)
 	}
 	return interleaved, nil

@@ -5,22 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
-// ErrOldSchema reports a database file written before the observations carried integer
-// indicator keys (observation.indicator_id VARCHAR), opened where it cannot be migrated.
-var ErrOldSchema = errors.New("the database file has the schema of an earlier chiso (observation.indicator_id); open it once for writing (chiso serve or chiso ingest, without --read-only) to migrate it")
+// ErrOldSchema reports a database file written by an earlier chiso, whose tables are not
+// those of this one, opened where it cannot be migrated.
+var ErrOldSchema = errors.New("the database file has the schema of an earlier chiso; open it once for writing (chiso serve or chiso ingest, without --read-only) to migrate it")
 
 // A queryer runs queries: a *sql.DB or a *sql.Conn.
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// hasIndicatorID reports whether the database has the observation table of the schema before
-// indicator keys: one whose figures name their indicator by its id (indicator_id VARCHAR).
-func hasIndicatorID(ctx context.Context, q queryer) (bool, error) {
-	typ, err := columnType(ctx, q, "observation", "indicator_id")
-	return typ != "", err
 }
 
 // columnType is the type of a column of a table of the database's main schema, as DuckDB
@@ -39,40 +33,122 @@ func columnType(ctx context.Context, q queryer, table, column string) (string, e
 	return typ, nil
 }
 
-// migrate brings a database file written by the schema before indicator keys to the current
-// one, in one transaction: all of it, or (on any error) nothing. The indicators get keys in id
-// order, as a new database gives them; each observation gets its indicator's key in place of
-// the id and the table is written sorted (observationOrder). The dataset version is a hash of
-// the ids, not the keys, so it stays what it was. A database with the current schema, or with
-// none yet, is left alone.
+// schemaAge is what a database file has of the schemas of earlier chisos: each is a column
+// that this one no longer has, or has with another type.
+type schemaAge struct {
+	indicatorID bool // observation.indicator_id: figures named their indicator by id (before indicator keys)
+	statusText  bool // observation.status VARCHAR (before the type figure_status)
+	sourceID    bool // observation.source_id: figures named their source by id (before source keys)
+	batchText   bool // observation.batch VARCHAR: the batch's id (before the batch table)
+	sourceNoKey bool // source has no key
+}
+
+// old reports whether anything is to be migrated.
+func (a schemaAge) old() bool {
+	return a.indicatorID || a.statusText || a.sourceID || a.batchText || a.sourceNoKey
+}
+
+// String names the old columns.
+func (a schemaAge) String() string {
+	var cols []string
+	for _, c := range []struct {
+		old  bool
+		name string
+	}{
+		{a.indicatorID, "observation.indicator_id"}, {a.statusText, "observation.status as text"},
+		{a.sourceID, "observation.source_id"}, {a.batchText, "observation.batch"}, {a.sourceNoKey, "source without key"},
+	} {
+		if c.old {
+			cols = append(cols, c.name)
+		}
+	}
+	return strings.Join(cols, ", ")
+}
+
+// readSchemaAge reads what the database has of earlier schemas. A database with none of the
+// tables yet has nothing old.
+func readSchemaAge(ctx context.Context, q queryer) (schemaAge, error) {
+	var a schemaAge
+	for _, c := range []struct {
+		table, column string
+		old           func(typ string) bool
+		set           *bool
+	}{
+		{"observation", "indicator_id", func(typ string) bool { return typ != "" }, &a.indicatorID},
+		{"observation", "status", func(typ string) bool { return typ == "VARCHAR" }, &a.statusText},
+		{"observation", "source_id", func(typ string) bool { return typ != "" }, &a.sourceID},
+		{"observation", "batch", func(typ string) bool { return typ != "" }, &a.batchText},
+	} {
+		typ, err := columnType(ctx, q, c.table, c.column)
+		if err != nil {
+			return a, err
+		}
+		*c.set = c.old(typ)
+	}
+	src, err := columnType(ctx, q, "source", "id")
+	if err != nil {
+		return a, err
+	}
+	key, err := columnType(ctx, q, "source", "key")
+	if err != nil {
+		return a, err
+	}
+	a.sourceNoKey = src != "" && key == ""
+	return a, nil
+}
+
+// migrate brings a database file written by an earlier chiso to the current schema, in one
+// transaction: all of it, or (on any error) nothing. The observations are copied into the
+// current table, sorted (observationOrder): each gets its indicator's key in place of the id
+// (the indicators get keys in id order, as a new database gives them), its source's key in
+// place of the id (the sources too, in id order), its batch's key in place of the batch's id
+// (the batches numbered in the order of the history, dataset_version) and its status as
+// figure_status. The dataset version is a hash of the ids, not the keys, and of the status as
+// text, so it stays what it was. A database with the current schema, or with none yet, is left
+// alone.
 func (s *Store) migrate(ctx context.Context) error {
-	old, err := hasIndicatorID(ctx, s.db)
-	if err != nil || !old {
+	age, err := readSchemaAge(ctx, s.db)
+	if err != nil || !age.old() {
 		return err
 	}
 	err = s.inConnTx(ctx, func(conn *sql.Conn) error {
-		// A figure of an indicator missing from the catalogue would have no key: refuse
-		// rather than drop it.
-		var orphans int
-		var example sql.NullString
-		if err := conn.QueryRowContext(ctx, `SELECT count(*), min(indicator_id) FROM observation
-			WHERE indicator_id NOT IN (SELECT id FROM indicator)`).Scan(&orphans, &example); err != nil {
-			return err
-		}
-		if orphans > 0 {
-			return fmt.Errorf("%d figures name an indicator that the indicator table does not have (such as %q)", orphans, example.String)
+		// A figure whose indicator or source is missing from its table would have no key:
+		// refuse rather than drop it.
+		for _, ref := range []struct {
+			old                 bool
+			column, table, what string
+		}{
+			{age.indicatorID, "indicator_id", "indicator", "an indicator"},
+			{age.sourceID, "source_id", "source", "a source"},
+		} {
+			if !ref.old {
+				continue
+			}
+			var orphans int
+			var example sql.NullString
+			if err := conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*), min(%[1]s) FROM observation
+				WHERE %[1]s NOT IN (SELECT id FROM %[2]s)`, ref.column, ref.table)).Scan(&orphans, &example); err != nil {
+				return err
+			}
+			if orphans > 0 {
+				return fmt.Errorf("%d figures name %s that the %s table does not have (such as %q)", orphans, ref.what, ref.table, example.String)
+			}
 		}
 		var before int64
 		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM observation`).Scan(&before); err != nil {
 			return err
 		}
-		// The view over the observations reads the new column: dropped here, it is made again
+		// The view over the observations reads the new columns: dropped here, it is made again
 		// by applySchema, with the new tables.
-		for _, q := range []string{
-			`DROP VIEW IF EXISTS observations_v`,
-			`ALTER TABLE indicator RENAME TO chiso_indicator_v1`,
-			`ALTER TABLE observation RENAME TO chiso_observation_v1`,
-		} {
+		renames := []string{`DROP VIEW IF EXISTS observations_v`}
+		if age.indicatorID {
+			renames = append(renames, `ALTER TABLE indicator RENAME TO chiso_indicator_old`)
+		}
+		if age.sourceNoKey {
+			renames = append(renames, `ALTER TABLE source RENAME TO chiso_source_old`)
+		}
+		renames = append(renames, `ALTER TABLE observation RENAME TO chiso_observation_old`)
+		for _, q := range renames {
 			if _, err := conn.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -80,14 +156,34 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := applySchema(ctx, conn); err != nil {
 			return err
 		}
-		for _, q := range []string{
-			`INSERT INTO indicator BY NAME
-				SELECT *, CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS key FROM chiso_indicator_v1`,
-			`INSERT INTO observation BY NAME
-				SELECT i.key AS indicator_key, o.* EXCLUDE (indicator_id)
-				FROM chiso_observation_v1 o JOIN indicator i ON i.id = o.indicator_id
-				ORDER BY ` + observationOrder,
-		} {
+		ind, src, batch, joins := "o.indicator_key", "o.source_key", "o.batch_key", ""
+		var fill []string
+		if age.indicatorID {
+			fill = append(fill, `INSERT INTO indicator BY NAME
+				SELECT *, CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS key FROM chiso_indicator_old`)
+			ind, joins = "i.key", joins+" JOIN indicator i ON i.id = o.indicator_id"
+		}
+		if age.sourceNoKey {
+			fill = append(fill, `INSERT INTO source BY NAME
+				SELECT *, CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS key FROM chiso_source_old`)
+		}
+		if age.sourceID {
+			src, joins = "s.key", joins+" JOIN source s ON s.id = o.source_id"
+		}
+		if age.batchText {
+			fill = append(fill, `INSERT INTO batch
+				SELECT CAST(row_number() OVER (ORDER BY v.seq NULLS LAST, b.id) AS INTEGER), b.id
+				FROM (SELECT DISTINCT batch AS id FROM chiso_observation_old) b
+				LEFT JOIN (SELECT batch AS id, min(seq) AS seq FROM dataset_version GROUP BY 1) v USING (id)`)
+			batch, joins = "b.key", joins+" JOIN batch b ON b.id = o.batch"
+		}
+		fill = append(fill, fmt.Sprintf(`INSERT INTO observation
+			SELECT %s AS indicator_key, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status::figure_status AS status,
+				o.verified, o.preferred, %s AS source_key, %s AS batch_key
+			FROM chiso_observation_old o%s
+			ORDER BY `+observationOrder, ind, src, batch, joins),
+			`INSERT OR REPLACE INTO meta VALUES ('observation_order', '`+observationOrder+`')`)
+		for _, q := range fill {
 			if _, err := conn.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -99,7 +195,14 @@ func (s *Store) migrate(ctx context.Context) error {
 		if after != before {
 			return fmt.Errorf("%d figures before, %d after", before, after)
 		}
-		for _, q := range []string{`DROP TABLE chiso_observation_v1`, `DROP TABLE chiso_indicator_v1`} {
+		drops := []string{`DROP TABLE chiso_observation_old`}
+		if age.indicatorID {
+			drops = append(drops, `DROP TABLE chiso_indicator_old`)
+		}
+		if age.sourceNoKey {
+			drops = append(drops, `DROP TABLE chiso_source_old`)
+		}
+		for _, q := range drops {
 			if _, err := conn.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -107,35 +210,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("migrate the database to indicator keys (nothing was changed): %w", diskFull(err))
-	}
-	return nil
-}
-
-// migrateStatus gives observation.status of a database file written when it was a VARCHAR the
-// type figure_status, in one transaction: all of it, or (on any error) nothing. The values stay
-// what they were, and so does the dataset version (updateVersion hashes status as text). It
-// runs after applySchema, which made the type; the view over the observations is dropped and
-// made again, reading the column as text as before. A database with the current schema is
-// left alone.
-func (s *Store) migrateStatus(ctx context.Context) error {
-	typ, err := columnType(ctx, s.db, "observation", "status")
-	if err != nil || typ != "VARCHAR" {
-		return err
-	}
-	err = s.inConnTx(ctx, func(conn *sql.Conn) error {
-		for _, q := range []string{
-			`DROP VIEW IF EXISTS observations_v`,
-			`ALTER TABLE observation ALTER status TYPE figure_status`,
-		} {
-			if _, err := conn.ExecContext(ctx, q); err != nil {
-				return err
-			}
-		}
-		return applySchema(ctx, conn)
-	})
-	if err != nil {
-		return fmt.Errorf("migrate the observations' status to the type figure_status (nothing was changed): %w", diskFull(err))
+		return fmt.Errorf("migrate the database from the schema of an earlier chiso (%s; nothing was changed): %w", age, diskFull(err))
 	}
 	return nil
 }

@@ -50,31 +50,27 @@ func (q ObservationQuery) where(prefix string, cat *Catalogue) (conds []string, 
 // key and need neither the units' details nor the other sources' figures. The Figure's
 // pointers are fresh for each call.
 func (s *Store) EachFigure(ctx context.Context, q ObservationQuery, fn func(indicator, unit string, year int, f Figure)) error {
-	return s.eachFigure(ctx, q, "preferred", fn)
+	return s.eachFigure(ctx, q, true, fn)
 }
 
-// EachAlternative is EachFigure for the figures of other sources, those not preferred.
+// EachAlternative is EachFigure for the figures of other sources, those not preferred, in
+// the order of their sources' ids.
 func (s *Store) EachAlternative(ctx context.Context, q ObservationQuery, fn func(indicator, unit string, year int, f Figure)) error {
-	return s.eachFigure(ctx, q, "NOT preferred", fn)
+	return s.eachFigure(ctx, q, false, fn)
 }
 
-// figureQuery is the query of eachFigure: the figures that q selects and which (a condition:
-// "preferred", "NOT preferred") keeps, with its arguments; cat gives the indicators' keys. The
-// status comes as 0 (published) or 1 (not published), and the source last: its id, or if
-// byHash DuckDB's hash of the id (sourceIndex).
-func figureQuery(q ObservationQuery, which string, cat *Catalogue, byHash bool) (string, []any) {
-	where, args := q.where("", cat)
-	order := ""
-	if which != "preferred" { // one preferred figure a key: only other sources' come in an order
-		order = " ORDER BY source_id"
+// figureQuery is the query of eachFigure: the figures that q selects, preferred or not, with
+// its arguments; cat gives the indicators' keys. The status comes as 0 (published) or 1 (not
+// published), and the source last, as its key.
+func figureQuery(q ObservationQuery, preferred bool, cat *Catalogue) (string, []any) {
+	where, args := q.where("o.", cat)
+	from, which, order := "observation o", "o.preferred", ""
+	if !preferred { // one preferred figure a key: only other sources' come in an order
+		from, which, order = "observation o JOIN source s ON s.key = o.source_key", "NOT o.preferred", " ORDER BY s.id"
 	}
-	src := "source_id"
-	if byHash {
-		src = "hash(source_id)"
-	}
-	return `SELECT indicator_key, unit_id, year, value, rank, rank_of,
-			CASE status WHEN 'published' THEN 0 WHEN 'not_published' THEN 1 END, verified, ` + src + `
-		FROM observation WHERE ` + strings.Join(append(where, which), " AND ") + order, args
+	return `SELECT o.indicator_key, o.unit_id, o.year, o.value, o.rank, o.rank_of,
+			CASE o.status WHEN 'published' THEN 0 WHEN 'not_published' THEN 1 END, o.verified, o.source_key
+		FROM ` + from + ` WHERE ` + strings.Join(append(where, which), " AND ") + order, args
 }
 
 // figureStatus is the status of figureQuery's numbers.
@@ -83,11 +79,10 @@ var figureStatus = [...]string{"published", "not_published"}
 // eachFigure reads the figures of figureQuery row by row from the driver, past database/sql's
 // Scan: at a few thousand rows a view, converting each cell through reflection cost as much
 // as the query.
-func (s *Store) eachFigure(ctx context.Context, q ObservationQuery, which string, fn func(indicator, unit string, year int, f Figure)) error {
+func (s *Store) eachFigure(ctx context.Context, q ObservationQuery, preferred bool, fn func(indicator, unit string, year int, f Figure)) error {
 	cat := s.Catalogue()
 	sources := s.sources.Load()
-	byHash := sources.byHash != nil
-	query, args := figureQuery(q, which, cat, byHash)
+	query, args := figureQuery(q, preferred, cat)
 	named := make([]driver.NamedValue, len(args))
 	for i, a := range args {
 		v, err := driver.DefaultParameterConverter.ConvertValue(a)
@@ -132,13 +127,8 @@ func (s *Store) eachFigure(ctx context.Context, q ObservationQuery, which string
 			}
 			f := Figure{Status: figureStatus[st]}
 			f.Verified, _ = row[7].(bool)
-			if byHash {
-				h, _ := row[8].(uint64)
-				f.Source = sources.byHash[h]
-			} else {
-				id, _ := row[8].(string)
-				f.Source = sources.byID[id]
-			}
+			src, _ := row[8].(int32)
+			f.Source = sources.ofKey(src)
 			if v, isFloat := row[3].(float64); isFloat {
 				f.Value = floats.next(v)
 			}

@@ -224,7 +224,7 @@ type ObservationQuery struct {
 // other sources' figures beside it.
 func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observation, error) {
 	query, args := observationsQuery(q, s.Catalogue())
-	sources := s.sourceCache()
+	sources := s.sources.Load()
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query observations: %w", err)
@@ -238,10 +238,11 @@ func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observa
 		var f Figure
 		var v sql.NullFloat64
 		var r, n sql.NullInt64
-		if err := rows.Scan(&ind, &unitID, &year, &v, &r, &n, &f.Status, &f.Verified, &preferred, &f.Source.ID); err != nil {
+		var sourceKey int32
+		if err := rows.Scan(&ind, &unitID, &year, &v, &r, &n, &f.Status, &f.Verified, &preferred, &sourceKey); err != nil {
 			return nil, fmt.Errorf("scan observation: %w", err)
 		}
-		f.Source = sources[f.Source.ID]
+		f.Source = sources.ofKey(sourceKey)
 		if v.Valid {
 			f.Value = &v.Float64
 		}
@@ -275,11 +276,12 @@ func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observa
 func observationsQuery(q ObservationQuery, cat *Catalogue) (string, []any) {
 	where, args := q.where("o.", cat)
 	query := `SELECT i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
-		o.preferred, o.source_id FROM observation o JOIN indicator i ON i.key = o.indicator_key`
+		o.preferred, o.source_key FROM observation o JOIN indicator i ON i.key = o.indicator_key
+		JOIN source s ON s.key = o.source_key`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	return query + " ORDER BY i.id, o.unit_id, o.year, o.preferred DESC, o.source_id", args
+	return query + " ORDER BY i.id, o.unit_id, o.year, o.preferred DESC, s.id", args
 }
 
 // sourceCache returns every source by id. Sources change only when an ingest adds some, so
@@ -288,35 +290,42 @@ func (s *Store) sourceCache() map[string]Source {
 	return s.sources.Load().byID
 }
 
-// sourceIndex holds every source by id, and by DuckDB's hash of the id: a figure read with
-// hash(source_id) finds its source without a string crossing from DuckDB for each row, which
-// cost more than the rest of the row. byHash is nil if two ids hash alike: reads then fetch
-// the ids.
+// sourceIndex holds every source by id, and by key (observation.source_key): a figure's
+// source is found without a string crossing from DuckDB for each row, which cost more than
+// the rest of the row.
 type sourceIndex struct {
-	byID   map[string]Source
-	byHash map[uint64]Source
+	byID  map[string]Source
+	byKey []Source // by key; a key no source has is the zero Source
 }
 
-// readSources reads every source into a new map.
+// ofKey returns the source of key, or the zero Source.
+func (x *sourceIndex) ofKey(key int32) Source {
+	if key < 0 || int(key) >= len(x.byKey) {
+		return Source{}
+	}
+	return x.byKey[key]
+}
+
+// readSources reads every source into a new index.
 func (s *Store) readSources(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, citation, coalesce(url, ''), hash(id) FROM source`)
+	rows, err := s.db.QueryContext(ctx, `SELECT key, id, citation, coalesce(url, '') FROM source ORDER BY key`)
 	if err != nil {
 		return fmt.Errorf("read sources: %w", err)
 	}
 	defer rows.Close()
-	idx := &sourceIndex{byID: map[string]Source{}, byHash: map[uint64]Source{}}
+	idx := &sourceIndex{byID: map[string]Source{}}
 	for rows.Next() {
 		var src Source
-		var h uint64
-		if err := rows.Scan(&src.ID, &src.Citation, &src.URL, &h); err != nil {
+		var key int32
+		if err := rows.Scan(&key, &src.ID, &src.Citation, &src.URL); err != nil {
 			return fmt.Errorf("read sources: %w", err)
 		}
-		idx.byID[src.ID] = src
-		if _, dup := idx.byHash[h]; dup || idx.byHash == nil {
-			idx.byHash = nil
-			continue
+		if key < 0 {
+			return fmt.Errorf("read sources: source %s has the key %d", src.ID, key)
 		}
-		idx.byHash[h] = src
+		idx.byID[src.ID] = src
+		idx.byKey = append(idx.byKey, make([]Source, int(key)+1-len(idx.byKey))...)
+		idx.byKey[key] = src
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read sources: %w", err)

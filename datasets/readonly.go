@@ -25,10 +25,10 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open read-only %s: %w", path, err)
 	}
 	s := &Store{db: sql.OpenDB(connector), conn: connector, readOnly: true}
-	if old, err := hasIndicatorID(ctx, s.db); err != nil || old {
+	if age, err := readSchemaAge(ctx, s.db); err != nil || age.old() {
 		s.Close()
 		if err == nil {
-			err = ErrOldSchema
+			err = fmt.Errorf("%w (%s)", ErrOldSchema, age)
 		}
 		return nil, fmt.Errorf("open read-only %s: %w", path, err)
 	}

@@ -126,7 +126,7 @@ func fmtPtr[T any](p *T) string {
 func readStored(t *testing.T, s *Store) map[figKey][]storedFigure {
 	t.Helper()
 	rows, err := s.db.Query(`SELECT i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
-		o.preferred, src.citation FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN source src ON src.id = o.source_id`)
+		o.preferred, src.citation FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN source src ON src.key = o.source_key`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -191,9 +192,6 @@ func (s *Store) init(ctx context.Context, bundled fs.FS) error {
 	if err := applySchema(ctx, s.db); err != nil {
 		return err
 	}
-	if err := s.migrateStatus(ctx); err != nil {
-		return err
-	}
 	var loaded int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'bundled'`).Scan(&loaded); err != nil {
 		return fmt.Errorf("read meta: %w", err)
@@ -333,16 +331,23 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 		if err := checkBundle(ctx, conn, b, time.Now().Year()); err != nil {
 			return err
 		}
+		// Source keys in id order too.
 		rows = rows[:0]
-		for id, c := range b.sources {
-			rows = append(rows, []any{id, c, nullString(citationURL(c))})
+		sourceKeys := map[string]int32{}
+		for i, id := range slices.Sorted(maps.Keys(b.sources)) {
+			sourceKeys[id] = int32(i + 1)
+			rows = append(rows, []any{id, int32(i + 1), b.sources[id], nullString(citationURL(b.sources[id]))})
 		}
 		if err := appendRows(ctx, conn, "source", rows); err != nil {
 			return err
 		}
+		batch, err := batchKey(ctx, conn, "bundled")
+		if err != nil {
+			return err
+		}
 		rows = rows[:0]
 		for _, o := range b.obs {
-			rows = append(rows, o.values(keys[o.Indicator]))
+			rows = append(rows, o.values(keys[o.Indicator], sourceKeys[o.SourceID], batch))
 		}
 		if err := appendRows(ctx, conn, "observation", rows); err != nil {
 			return err
@@ -358,6 +363,31 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 		}
 		return recordVersion(ctx, conn, "bundled", false)
 	})
+}
+
+// batchKey returns the key of the batch id in the batch table, adding it after the highest
+// key if it is not there.
+func batchKey(ctx context.Context, conn *sql.Conn, id string) (int32, error) {
+	if _, err := conn.ExecContext(ctx, `INSERT INTO batch SELECT (SELECT coalesce(max(key), 0) + 1 FROM batch), ?
+		WHERE NOT EXISTS (SELECT 1 FROM batch WHERE id = ?)`, id, id); err != nil {
+		return 0, fmt.Errorf("batch %s: %w", id, err)
+	}
+	var key int32
+	if err := conn.QueryRowContext(ctx, `SELECT key FROM batch WHERE id = ?`, id).Scan(&key); err != nil {
+		return 0, fmt.Errorf("batch %s: %w", id, err)
+	}
+	return key, nil
+}
+
+// addSources adds the sources of relation (a table or a subquery with columns id, citation
+// and url) that the source table does not have, with keys after the highest, in id order.
+func addSources(ctx context.Context, conn *sql.Conn, relation string, args ...any) error {
+	if _, err := conn.ExecContext(ctx, `INSERT INTO source
+		SELECT n.id, (SELECT coalesce(max(key), 0) FROM source) + row_number() OVER (ORDER BY n.id), n.citation, n.url
+		FROM (SELECT DISTINCT id, citation, url FROM `+relation+`) n WHERE n.id NOT IN (SELECT id FROM source)`, args...); err != nil {
+		return fmt.Errorf("add sources: %w", err)
+	}
+	return nil
 }
 
 // inConnTx runs fn on a connection of its own inside one transaction (inTx).
@@ -424,7 +454,7 @@ func appendWith(ctx context.Context, conn *sql.Conn, table string, rows [][]any,
 //
 // Year before unit: a comparison or a ranking reads one indicator in one year, which is then
 // one run of rows (a few vectors), not one row in every twenty across the indicator's rows.
-const observationOrder = "indicator_key, year, unit_id, preferred DESC, source_id"
+const observationOrder = "indicator_key, year, unit_id, preferred DESC, source_key"
 
 // resortObservations rewrites the observation table physically ordered by (indicator key,
 // year, unit), so that DuckDB's zone maps answer a comparison or a ranking from a few row groups.
@@ -453,9 +483,9 @@ func resortObservations(ctx context.Context, conn *sql.Conn) error {
 
 // updateVersion recomputes the dataset version: a hash of the count and the sum of a hash of
 // every observation's content and source. The sum does not depend on the physical order of
-// the rows. It hashes the indicator's id, not its key, so that the same figures have the same
-// version whatever keys the database gave their indicators (and as before the keys existed:
-// pinned URLs /v/{version} name it). The counts and sums are kept by indicator in
+// the rows. It hashes the indicator's and the source's ids, not their keys, so that the same
+// figures have the same version whatever keys the database gave them (and as before the keys
+// existed: pinned URLs /v/{version} name it). The counts and sums are kept by indicator in
 // observation_digest: touched is a query of the indicator keys whose figures the write
 // changed, and only those are summed again; "" (or a digest not yet made, in a database of an
 // earlier chiso) sums every figure.
@@ -476,8 +506,8 @@ func updateVersion(ctx context.Context, conn *sql.Conn, touched string) error {
 	for _, q := range []string{
 		`DELETE FROM observation_digest` + only,
 		`INSERT INTO observation_digest
-			SELECT o.indicator_key, count(*), sum(hash(i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status::VARCHAR, o.verified, o.preferred, o.source_id)::HUGEINT)
-			FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key` + onlyO + `
+			SELECT o.indicator_key, count(*), sum(hash(i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status::VARCHAR, o.verified, o.preferred, s.id)::HUGEINT)
+			FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key LEFT JOIN source s ON s.key = o.source_key` + onlyO + `
 			GROUP BY o.indicator_key`,
 		`INSERT OR REPLACE INTO meta
 			SELECT 'version', left(md5(coalesce(sum(figures), 0)::VARCHAR || ':' || coalesce(sum(total), 0)::VARCHAR), 16) FROM observation_digest`,

@@ -105,3 +105,48 @@ func TestObservationsOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchAndSourceKeys: a batch id already in the batch table keeps its key and a new one
+// gets the key after the highest; a source already in the source table is not added again,
+// and new ones get keys after the highest, in id order.
+func TestBatchAndSourceKeys(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpenStore(t)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, tc := range []struct {
+		id   string
+		want int32
+	}{{"bundled", 1}, {"i1", 2}, {"i1", 2}, {"bundled", 1}, {"synthetic", 3}} {
+		if got, err := batchKey(ctx, conn, tc.id); err != nil || got != tc.want {
+			t.Errorf("batchKey(%q) = %d, %v; want %d", tc.id, got, err, tc.want)
+		}
+	}
+	var batches int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM batch`).Scan(&batches); err != nil || batches != 3 {
+		t.Errorf("%d batches (%v), want 3", batches, err)
+	}
+
+	var before, highest int32
+	var known string
+	if err := conn.QueryRowContext(ctx, `SELECT count(*), max(key), min(id) FROM source`).Scan(&before, &highest, &known); err != nil {
+		t.Fatal(err)
+	}
+	if err := addSources(ctx, conn, `(VALUES (?, 'known again', NULL), ('zz-b', 'b', NULL), ('zz-a', 'a', NULL)) v(id, citation, url)`, known); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := conn.QueryRowContext(ctx, `SELECT string_agg(id || ' ' || (key - ?), ', ' ORDER BY key) FROM source WHERE key > ?`, highest, highest).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "zz-a 1, zz-b 2" {
+		t.Errorf("sources added: %q, want zz-a and zz-b after the highest key, in id order", got)
+	}
+	var citation string
+	if err := conn.QueryRowContext(ctx, `SELECT citation FROM source WHERE id = ?`, known).Scan(&citation); err != nil || citation == "known again" {
+		t.Errorf("the known source's citation is %q (%v): it was added again", citation, err)
+	}
+}

@@ -94,7 +94,11 @@ func (s *Store) LoadSyntheticPanelOf(ctx context.Context, set string, indicators
 	s.write.Lock()
 	defer s.write.Unlock()
 	err = inTx(ctx, conn, func() error {
-		if _, err := conn.ExecContext(ctx, `INSERT OR IGNORE INTO source VALUES (?, ?, NULL)`, id, SyntheticSource); err != nil {
+		if err := addSources(ctx, conn, `(SELECT ?::VARCHAR AS id, ?::VARCHAR AS citation, NULL::VARCHAR AS url)`, id, SyntheticSource); err != nil {
+			return err
+		}
+		batch, err := batchKey(ctx, conn, "synthetic")
+		if err != nil {
 			return err
 		}
 		if _, err := conn.ExecContext(ctx, `SELECT setseed(?)`, seed); err != nil {
@@ -115,10 +119,11 @@ func (s *Store) LoadSyntheticPanelOf(ctx context.Context, set string, indicators
 			return err
 		}
 		res, err := conn.ExecContext(ctx, `INSERT INTO observation
-			SELECT i.key, u.id, y.y::INTEGER, round(random() * 100, 2), NULL, NULL, 'published', true, true, ?, 'synthetic'
+			SELECT i.key, u.id, y.y::INTEGER, round(random() * 100, 2), NULL, NULL, 'published', true, true,
+				(SELECT key FROM source WHERE id = ?), ?
 			FROM chiso_syn_ind i, (SELECT id FROM unit WHERE unit_set = ? AND id <> 'vn63.46.2025') u,
 				generate_series(?, ?) y(y)
-			ORDER BY i.id, y.y, u.id`, id, set, from, to)
+			ORDER BY i.id, y.y, u.id`, id, batch, set, from, to)
 		if err != nil {
 			return fmt.Errorf("synthetic panel: %w", err)
 		}

@@ -43,20 +43,29 @@ type Version struct {
 // batch is not known: a database from before the history). It runs inside the load's
 // transaction, after updateVersion.
 func recordVersion(ctx context.Context, conn *sql.Conn, batch string, prefer bool) error {
-	changes, err := readChanges(ctx, conn, changesQuery, batch, batch, batch, batch)
+	changes, err := batchChanges(ctx, conn, batch)
 	if err != nil {
 		return err
 	}
 	return recordChanges(ctx, conn, batch, prefer, changes)
 }
 
-// changesQuery counts, for each indicator, the figures of a batch (its argument, four times;
-// "": every figure) whose key had no figure from another batch (added) and had one (changed).
-const changesQuery = `WITH prior AS (SELECT DISTINCT indicator_key, unit_id, year FROM observation WHERE ? <> '' AND batch <> ?),
-		added AS (SELECT indicator_key, unit_id, year FROM observation WHERE ? = '' OR batch = ?)
-	SELECT i.id, count(*) FILTER (WHERE p.year IS NULL), count(*) FILTER (WHERE p.year IS NOT NULL)
-	FROM added a LEFT JOIN prior p USING (indicator_key, unit_id, year) JOIN indicator i ON i.key = a.indicator_key
-	GROUP BY 1 ORDER BY 1`
+// batchChanges counts, for each indicator, the figures of batch ("": every figure) whose key
+// had no figure from another batch (added) and had one (changed).
+func batchChanges(ctx context.Context, conn *sql.Conn, batch string) ([]Change, error) {
+	all, key := batch == "", int32(-1)
+	if !all {
+		err := conn.QueryRowContext(ctx, `SELECT key FROM batch WHERE id = ?`, batch).Scan(&key)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("record version: %w", err)
+		}
+	}
+	return readChanges(ctx, conn, `WITH prior AS (SELECT DISTINCT indicator_key, unit_id, year FROM observation WHERE NOT ? AND batch_key <> ?),
+			added AS (SELECT indicator_key, unit_id, year FROM observation WHERE ? OR batch_key = ?)
+		SELECT i.id, count(*) FILTER (WHERE p.year IS NULL), count(*) FILTER (WHERE p.year IS NOT NULL)
+		FROM added a LEFT JOIN prior p USING (indicator_key, unit_id, year) JOIN indicator i ON i.key = a.indicator_key
+		GROUP BY 1 ORDER BY 1`, all, key, all, key)
+}
 
 // readChanges reads the rows (indicator id, added, changed) of query into Changes.
 func readChanges(ctx context.Context, conn *sql.Conn, query string, args ...any) ([]Change, error) {
@@ -158,6 +167,7 @@ var snapshotTables = []struct{ name, order string }{
 	{"indicator", "id"},
 	{"indicator_break", "indicator_id, year"},
 	{"source", "id"},
+	{"batch", "key"},
 	{"observation", observationOrder},
 }
 
@@ -193,7 +203,7 @@ func (s *Store) Snapshot(ctx context.Context, version string) (*Store, error) {
 	for _, t := range snapshotTables {
 		where := "true"
 		if t.name == "observation" && len(later) > 0 {
-			where = "batch NOT IN (" + strings.Join(later, ", ") + ")"
+			where = "batch_key NOT IN (SELECT key FROM batch WHERE id IN (" + strings.Join(later, ", ") + "))"
 		}
 		path := filepath.Join(dir, t.name+".parquet")
 		if _, err := s.db.ExecContext(ctx, fmt.Sprintf(`COPY (SELECT * FROM %s WHERE %s ORDER BY %s) TO %s (FORMAT parquet)`,

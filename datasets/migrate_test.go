@@ -1,0 +1,142 @@
+package datasets
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// sourceIDSchema turns a file of the current schema back into one that an earlier chiso
+// wrote after indicator keys: figures naming their source and batch by id, a source table
+// without keys, no batch table, and status as status (its type then). The observations keep
+// their order, as that chiso sorted them.
+func sourceIDSchema(status string) []string {
+	return []string{
+		`CREATE TABLE source_new AS SELECT * EXCLUDE (key) FROM source`,
+		`CREATE TABLE observation_new AS SELECT o.indicator_key, o.unit_id, o.year, o.value, o.rank, o.rank_of, ` + status + ` AS status,
+			o.verified, o.preferred, s.id AS source_id, b.id AS batch
+			FROM observation o JOIN source s ON s.key = o.source_key JOIN batch b ON b.key = o.batch_key
+			ORDER BY o.indicator_key, o.year, o.unit_id, o.preferred DESC, s.id`,
+		`DROP VIEW observations_v`, `DROP TABLE observation`, `DROP TABLE source`, `DROP TABLE batch`,
+		`CREATE TABLE source (id VARCHAR PRIMARY KEY, citation VARCHAR NOT NULL, url VARCHAR)`,
+		`INSERT INTO source SELECT * FROM source_new ORDER BY id`,
+		`CREATE TABLE observation AS SELECT * FROM observation_new`,
+		`CREATE VIEW observations_v AS
+		SELECT i.id AS indicator, o.unit_id, u.code AS unit_code, u.unit_set, u.name_vi, u.name_en,
+			o.year, o.value, o.rank, o.rank_of, o.status::VARCHAR AS status, o.verified, o.preferred, s.citation AS source, s.url AS source_url
+		FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN unit u ON u.id = o.unit_id
+			JOIN source s ON s.id = o.source_id`,
+		`DROP TABLE source_new`, `DROP TABLE observation_new`,
+		`INSERT OR REPLACE INTO meta VALUES ('observation_order', 'indicator_key, year, unit_id, preferred DESC, source_id')`,
+	}
+}
+
+// TestOpenMigratesEarlierSchemas: a database file written by an earlier chiso after indicator
+// keys (figures naming their source and batch by id; status as text, or as figure_status)
+// opens with the current schema: the same figures, in order, the same version, the views as
+// they were. Read-only, it is refused with what to do. A migration that fails changes nothing.
+func TestOpenMigratesEarlierSchemas(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status string   // the status column's expression in the old file
+		age    string   // what readSchemaAge finds
+		breaks []string // statements that make the migration fail
+		fix    []string // and undo them
+		want   string   // what the failure's error names
+	}{
+		{"StatusText", "o.status::VARCHAR", "observation.status as text, observation.source_id, observation.batch, source without key",
+			// A status outside the type (a file edited by hand): the conversion fails.
+			[]string{`UPDATE observation SET status = 'withheld' WHERE status = 'not_published' AND year = (SELECT min(year) FROM observation WHERE status = 'not_published')`},
+			[]string{`UPDATE observation SET status = 'not_published' WHERE status = 'withheld'`}, "withheld"},
+		{"SourceIDAndBatch", "o.status", "observation.source_id, observation.batch, source without key",
+			// A figure of a source that the source table lacks.
+			[]string{`CREATE TABLE chiso_test_source AS SELECT * FROM source WHERE id IN (SELECT source_id FROM observation WHERE unit_id = 'vn63.93' AND year = 2021)`,
+				`DELETE FROM source WHERE id IN (SELECT id FROM chiso_test_source)`},
+			[]string{`INSERT INTO source SELECT * FROM chiso_test_source`, `DROP TABLE chiso_test_source`}, "figures name a source that the source table does not have"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "earlier.duckdb")
+			s, wantObs := openFileStore(t, path)
+			var wantWithheld int
+			if err := s.db.QueryRow(`SELECT count(*) FROM observation WHERE status = 'not_published'`).Scan(&wantWithheld); err != nil || wantWithheld == 0 {
+				t.Fatalf("%d figures not published in the bundled data (%v); the test needs some", wantWithheld, err)
+			}
+			s.Close()
+			execFile(t, path, sourceIDSchema(tc.status)...)
+			fileAge := func() string {
+				t.Helper()
+				db, done := openFile(t, path)
+				defer done()
+				age, err := readSchemaAge(ctx, db)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return age.String()
+			}
+			if got := fileAge(); got != tc.age {
+				t.Fatalf("the old file has %q, want %q: the test tests something else", got, tc.age)
+			}
+
+			t.Run("ReadOnlyRefuses", func(t *testing.T) {
+				_, err := OpenReadOnly(ctx, path)
+				if !errors.Is(err, ErrOldSchema) || !strings.Contains(err.Error(), "open it once for writing") || !strings.Contains(err.Error(), "observation.source_id") {
+					t.Errorf("OpenReadOnly(earlier schema) error = %v, want ErrOldSchema naming observation.source_id and saying what to do", err)
+				}
+			})
+
+			t.Run("FailedMigrationChangesNothing", func(t *testing.T) {
+				execFile(t, path, tc.breaks...)
+				_, err := Open(ctx, path)
+				if err == nil || !strings.Contains(err.Error(), "nothing was changed") || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("Open with a migration that fails: error = %v, want one saying nothing was changed and naming %q", err, tc.want)
+				}
+				if got := fileAge(); got != tc.age {
+					t.Errorf("after the failed migration the file has %q, want %q", got, tc.age)
+				}
+				execFile(t, path, append([]string{`SELECT count(*) FROM observations_v`}, tc.fix...)...)
+			})
+
+			t.Run("OK", func(t *testing.T) {
+				s, err := Open(ctx, path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+				if age, err := readSchemaAge(ctx, s.db); err != nil || age.old() {
+					t.Fatalf("after Open the file still has %s (%v)", age, err)
+				}
+				if got := s.Version(); got != bundledVersion {
+					t.Errorf("version after the migration = %s, want %s", got, bundledVersion)
+				}
+				if obs, err := s.Observations(ctx, ObservationQuery{}); err != nil || !reflect.DeepEqual(obs, wantObs) {
+					t.Errorf("Observations after the migration: %d, %v; want the %d before it, equal", len(obs), err, len(wantObs))
+				}
+				var withheld int
+				if err := s.db.QueryRow(`SELECT count(*) FROM observation WHERE status = 'not_published'`).Scan(&withheld); err != nil || withheld != wantWithheld {
+					t.Errorf("%d figures not published after the migration (%v), want %d", withheld, err, wantWithheld)
+				}
+				if n, descents := physicalDescents(t, s.db); descents != 0 {
+					t.Errorf("%d of %d figures out of order after the migration", descents, n)
+				}
+				var misordered int
+				if err := s.db.QueryRow(`SELECT count(*) FROM (SELECT key, row_number() OVER (ORDER BY id) AS n FROM source) WHERE key <> n`).Scan(&misordered); err != nil || misordered > 0 {
+					t.Errorf("%d source keys not in id order (%v)", misordered, err)
+				}
+				var batches string
+				if err := s.db.QueryRow(`SELECT string_agg(key || ' ' || id, ', ' ORDER BY key) FROM batch`).Scan(&batches); err != nil || batches != "1 bundled" {
+					t.Errorf("batches after the migration: %q (%v), want 1 bundled", batches, err)
+				}
+				res, err := s.ReadOnlyQuery(ctx, `SELECT typeof(status), status, value, rank, source FROM observations_v
+					WHERE indicator = 'pci' AND unit_id = 'vn63.93' AND year = 2021 AND preferred`, 10)
+				if err != nil || len(res.Rows) != 1 || res.Rows[0][0] != "VARCHAR" || res.Rows[0][1] != "published" || res.Rows[0][2] != 63.80 ||
+					!strings.Contains(res.Rows[0][4].(string), "PCI") {
+					t.Errorf("observations_v after the migration: %v, %v; want one VARCHAR 'published' figure of 63.80 from a PCI source", res.Rows, err)
+				}
+			})
+		})
+	}
+}

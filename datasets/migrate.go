@@ -100,7 +100,7 @@ func readSchemaAge(ctx context.Context, q queryer) (schemaAge, error) {
 // migrate brings a database file written by an earlier chiso to the current schema, in one
 // transaction: all of it, or (on any error) nothing. The observations are copied into the
 // current table, sorted (observationOrder): each gets its indicator's key in place of the id
-// (the indicators get keys in id order, as a new database gives them), its source's key in
+// (the indicators get keys in id order), its source's key in
 // place of the id (the sources too, in id order), its batch's key in place of the batch's id
 // (the batches numbered in the order of the history, dataset_version) and its status as
 // figure_status. The dataset version is a hash of the ids, not the keys, and of the status as

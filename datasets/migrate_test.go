@@ -101,34 +101,14 @@ func TestOpenMigratesEarlierSchemas(t *testing.T) {
 			})
 
 			t.Run("OK", func(t *testing.T) {
-				s, err := Open(ctx, path)
-				if err != nil {
-					t.Fatal(err)
-				}
+				s := openMigrated(t, path)
 				defer s.Close()
-				if age, err := readSchemaAge(ctx, s.db); err != nil || age.old() {
-					t.Fatalf("after Open the file still has %s (%v)", age, err)
-				}
-				if got := s.Version(); got != bundledVersion {
-					t.Errorf("version after the migration = %s, want %s", got, bundledVersion)
-				}
 				if obs, err := s.Observations(ctx, ObservationQuery{}); err != nil || !reflect.DeepEqual(obs, wantObs) {
 					t.Errorf("Observations after the migration: %d, %v; want the %d before it, equal", len(obs), err, len(wantObs))
 				}
 				var withheld int
 				if err := s.db.QueryRow(`SELECT count(*) FROM observation WHERE status = 'not_published'`).Scan(&withheld); err != nil || withheld != wantWithheld {
 					t.Errorf("%d figures not published after the migration (%v), want %d", withheld, err, wantWithheld)
-				}
-				if n, descents := physicalDescents(t, s.db); descents != 0 {
-					t.Errorf("%d of %d figures out of order after the migration", descents, n)
-				}
-				var misordered int
-				if err := s.db.QueryRow(`SELECT count(*) FROM (SELECT key, row_number() OVER (ORDER BY id) AS n FROM source) WHERE key <> n`).Scan(&misordered); err != nil || misordered > 0 {
-					t.Errorf("%d source keys not in id order (%v)", misordered, err)
-				}
-				var batches string
-				if err := s.db.QueryRow(`SELECT string_agg(key || ' ' || id, ', ' ORDER BY key) FROM batch`).Scan(&batches); err != nil || batches != "1 bundled" {
-					t.Errorf("batches after the migration: %q (%v), want 1 bundled", batches, err)
 				}
 				res, err := s.ReadOnlyQuery(ctx, `SELECT typeof(status), status, value, rank, source FROM observations_v
 					WHERE indicator = 'pci' AND unit_id = 'vn63.93' AND year = 2021 AND preferred`, 10)
@@ -139,4 +119,45 @@ func TestOpenMigratesEarlierSchemas(t *testing.T) {
 			})
 		})
 	}
+}
+
+// openMigrated opens the file at path, which has the bundled data in the schema of an earlier
+// chiso, and checks what every migration must give: nothing of an earlier schema left, the
+// version as it was, the figures in order, source keys in id order, and one batch.
+func openMigrated(t *testing.T, path string) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if age, err := readSchemaAge(ctx, s.db); err != nil || age.old() {
+		s.Close()
+		t.Fatalf("after Open the file still has %s (%v)", age, err)
+	}
+	if got := s.Version(); got != bundledVersion {
+		t.Errorf("version after the migration = %s, want %s", got, bundledVersion)
+	}
+	if n, descents := physicalDescents(t, s.db); descents != 0 {
+		t.Errorf("%d of %d figures out of order after the migration", descents, n)
+	}
+	if n := keysOutOfIDOrder(t, s, "source"); n > 0 {
+		t.Errorf("%d source keys not in id order", n)
+	}
+	var batches string
+	if err := s.db.QueryRow(`SELECT string_agg(key || ' ' || id, ', ' ORDER BY key) FROM batch`).Scan(&batches); err != nil || batches != "1 bundled" {
+		t.Errorf("batches after the migration: %q (%v), want 1 bundled", batches, err)
+	}
+	return s
+}
+
+// keysOutOfIDOrder is the number of rows of table (indicator or source) whose key is not their
+// rank in id order.
+func keysOutOfIDOrder(t *testing.T, s *Store, table string) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM (SELECT key, row_number() OVER (ORDER BY id) AS n FROM ` + table + `) WHERE key <> n`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

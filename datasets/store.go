@@ -315,7 +315,7 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 		if err := appendRows(ctx, conn, "lineage", rows); err != nil {
 			return err
 		}
-		// Keys in id order: the bundled observations sort by key as by id.
+		// Keys in the catalogue's order (indicators.csv).
 		keys := map[string]int32{}
 		rows = rows[:0]
 		for i, in := range b.indicators {

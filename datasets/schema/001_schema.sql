@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS lineage (
 );
 
 -- key is the integer the observations carry: assigned when the indicator is added (the
--- bundled catalogue in id order, then each addition after the highest key), never reused.
+-- bundled catalogue in its order, then each addition after the highest key), never reused.
 CREATE TABLE IF NOT EXISTS indicator (
     id                VARCHAR PRIMARY KEY,
     key               INTEGER NOT NULL UNIQUE,

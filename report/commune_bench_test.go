@@ -36,22 +36,33 @@ func communeStore(b *testing.B, indicators int) (*datasets.Store, []string, int)
 	return store, ids, n
 }
 
-// latencies runs fn b.N times and reports its p50, p90 and p99 in ms, and the peak RSS.
+// latencies runs fn b.N times and reports its p50, p90 and p99 in ms, and the peak RSS. Each
+// call is timed between two pieces of fixed arithmetic (procstat.Steady): it also reports the
+// p99 of the calls around which the machine ran steady, and the share of calls left out of it.
 func latencies(b *testing.B, fn func() error) {
 	b.Helper()
 	var lat []time.Duration
+	var calls []procstat.Call
 	b.ReportAllocs()
 	for b.Loop() {
+		before := procstat.Piece()
 		start := time.Now()
 		if err := fn(); err != nil {
 			b.Fatal(err)
 		}
-		lat = append(lat, time.Since(start))
+		took := time.Since(start)
+		lat = append(lat, took)
+		calls = append(calls, procstat.Call{Took: took, Before: before, After: procstat.Piece()})
 	}
 	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-	b.ReportMetric(float64(lat[len(lat)*50/100].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(lat[len(lat)*90/100].Microseconds())/1000, "p90-ms")
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+	b.ReportMetric(ms(lat[len(lat)*50/100]), "p50-ms")
+	b.ReportMetric(ms(lat[len(lat)*90/100]), "p90-ms")
+	if steady, left := procstat.Steady(calls); len(steady) > 0 {
+		b.ReportMetric(ms(steady[len(steady)*99/100]), "p99-steady-ms")
+		b.ReportMetric(100*float64(left)/float64(len(calls)), "unsteady-%")
+	}
 	b.ReportMetric(procstat.PeakRSSMiB(), "peak-RSS-MiB")
 }
 

@@ -33,6 +33,11 @@ func TestOpenReadOnly(t *testing.T) {
 		if err != nil || len(obs) != 1 || *obs[0].Value != 63.80 || s.Version() != version {
 			t.Fatalf("read-only store: %v, %+v, version %s want %s", err, obs, s.Version(), version)
 		}
+		// The researchers' SQL runs on a snapshot that a read-only store, too, must write.
+		res, err := s.ReadOnlyQuery(ctx, `SELECT value, rank FROM observations_v WHERE indicator = 'pci' AND unit_id = 'vn63.93' AND year = 2021 AND preferred`, 10)
+		if err != nil || len(res.Rows) != 1 || res.Rows[0][0] != 63.80 || res.Version != version {
+			t.Fatalf("SQL on a read-only store: %v, %v; want 63.80 of version %s", res, err, version)
+		}
 	}
 	if _, err := stores[0].Ingest(ctx, []string{filepath.Join("testdata", "long.csv")}, IngestOptions{}); err == nil {
 		t.Error("a read-only store ingested a file")

@@ -403,7 +403,9 @@ func (s *Store) snapshotViews(ctx context.Context) (_ *sqlSnapshot, err error) {
 		return nil, fmt.Errorf("snapshot for SQL: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `ATTACH `+sqlString(path)+` AS chiso_sql_snapshot`); err != nil {
+	// READ_WRITE: in a store opened read-only (a replica) an attached database is read-only
+	// unless it says otherwise, and the new file could not be made.
+	if _, err := conn.ExecContext(ctx, `ATTACH `+sqlString(path)+` AS chiso_sql_snapshot (READ_WRITE)`); err != nil {
 		return nil, fmt.Errorf("snapshot for SQL: attach %s: %w", path, err)
 	}
 	var version string

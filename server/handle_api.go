@@ -19,8 +19,10 @@ const maxBody = 64 << 10
 // handleHealthz answers 200 with the dataset version once the store is open.
 func handleHealthz(rs *responder) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		version := rs.store.Version()
 		w.Header().Set("Cache-Control", cacheNone)
-		rs.writeJSON(w, r, http.StatusOK, map[string]string{"status": "ok", "dataset_version": rs.store.Version()})
+		w.Header()["X-Dataset-Version"] = []string{version}
+		rs.writeJSON(w, r, http.StatusOK, map[string]string{"status": "ok", "dataset_version": version})
 	})
 }
 

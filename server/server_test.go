@@ -311,8 +311,8 @@ func TestIndicatorsCatalogue(t *testing.T) {
 func TestHealthz(t *testing.T) {
 	srv, store := newTestServer(t)
 	resp, body := get(t, srv, "/healthz")
-	if resp.StatusCode != 200 || !strings.Contains(string(body), store.Version()) {
-		t.Errorf("healthz: %d %s", resp.StatusCode, body)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), store.Version()) || resp.Header.Get("X-Dataset-Version") != store.Version() {
+		t.Errorf("healthz: %d %s, X-Dataset-Version %q; want the version %s in both", resp.StatusCode, body, resp.Header.Get("X-Dataset-Version"), store.Version())
 	}
 }
 

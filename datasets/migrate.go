@@ -5,7 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
 )
 
 // ErrOldSchema reports a database file written by an earlier chiso, whose tables are not
@@ -111,6 +116,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil || !age.old() {
 		return err
 	}
+	s.migrated = age
 	err = s.inConnTx(ctx, func(conn *sql.Conn) error {
 		// A figure whose indicator or source is missing from its table would have no key:
 		// refuse rather than drop it.
@@ -213,4 +219,82 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate the database from the schema of an earlier chiso (%s; nothing was changed): %w", age, diskFull(err))
 	}
 	return nil
+}
+
+// Migrated names what Open brought to the current schema from that of an earlier chiso (the
+// old columns, as "observation.source_id, observation.batch"), or "" if the file needed
+// nothing. The figures and the dataset version are those the file had.
+func (s *Store) Migrated() string { return s.migrated.String() }
+
+// OpenUnchanged opens the database file at path for work that changes nothing in it (validate,
+// export, an ingest's dry run). It is Open, except for a file of an earlier chiso's schema,
+// which Open would migrate in place: OpenUnchanged migrates a copy of it in a temporary
+// directory and opens that, and Close removes the copy; the file stays as it was. Migrated
+// then says what the copy was migrated from.
+func OpenUnchanged(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return Open(ctx, path)
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return Open(ctx, path) // a new file: nothing of it to change
+	}
+	age, err := fileSchemaAge(ctx, path)
+	if err != nil {
+		if lockConflict(err) {
+			return Open(ctx, path) // which names the process that holds the file
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if !age.old() {
+		return Open(ctx, path)
+	}
+	dir, err := os.MkdirTemp("", "chiso-migrated-")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: a copy to migrate: %w", path, err)
+	}
+	cp := filepath.Join(dir, filepath.Base(path))
+	for _, suffix := range []string{"", ".wal"} {
+		if err := copyFile(path+suffix, cp+suffix); err != nil && !(suffix != "" && errors.Is(err, os.ErrNotExist)) {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("open %s: a copy to migrate: %w", path, diskFull(err))
+		}
+	}
+	s, err := Open(ctx, cp)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("open %s (a migrated copy): %w", path, err)
+	}
+	s.copyDir = dir
+	return s, nil
+}
+
+// fileSchemaAge reads what the database file at path has of earlier schemas, opening it
+// read-only.
+func fileSchemaAge(ctx context.Context, path string) (schemaAge, error) {
+	connector, err := duckdb.NewConnector(path+"?access_mode=READ_ONLY", nil)
+	if err != nil {
+		return schemaAge{}, err
+	}
+	defer connector.Close()
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	return readSchemaAge(ctx, db)
+}
+
+// copyFile copies the file src to dst, a new file.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -1,38 +1,15 @@
 package datasets
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 )
-
-// sourceIDSchema turns a file of the current schema back into one that an earlier chiso
-// wrote after indicator keys: figures naming their source and batch by id, a source table
-// without keys, no batch table, and status as status (its type then). The observations keep
-// their order, as that chiso sorted them.
-func sourceIDSchema(status string) []string {
-	return []string{
-		`CREATE TABLE source_new AS SELECT * EXCLUDE (key) FROM source`,
-		`CREATE TABLE observation_new AS SELECT o.indicator_key, o.unit_id, o.year, o.value, o.rank, o.rank_of, ` + status + ` AS status,
-			o.verified, o.preferred, s.id AS source_id, b.id AS batch
-			FROM observation o JOIN source s ON s.key = o.source_key JOIN batch b ON b.key = o.batch_key
-			ORDER BY o.indicator_key, o.year, o.unit_id, o.preferred DESC, s.id`,
-		`DROP VIEW observations_v`, `DROP TABLE observation`, `DROP TABLE source`, `DROP TABLE batch`,
-		`CREATE TABLE source (id VARCHAR PRIMARY KEY, citation VARCHAR NOT NULL, url VARCHAR)`,
-		`INSERT INTO source SELECT * FROM source_new ORDER BY id`,
-		`CREATE TABLE observation AS SELECT * FROM observation_new`,
-		`CREATE VIEW observations_v AS
-		SELECT i.id AS indicator, o.unit_id, u.code AS unit_code, u.unit_set, u.name_vi, u.name_en,
-			o.year, o.value, o.rank, o.rank_of, o.status::VARCHAR AS status, o.verified, o.preferred, s.citation AS source, s.url AS source_url
-		FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN unit u ON u.id = o.unit_id
-			JOIN source s ON s.id = o.source_id`,
-		`DROP TABLE source_new`, `DROP TABLE observation_new`,
-		`INSERT OR REPLACE INTO meta VALUES ('observation_order', 'indicator_key, year, unit_id, preferred DESC, source_id')`,
-	}
-}
 
 // TestOpenMigratesEarlierSchemas: a database file written by an earlier chiso after indicator
 // keys (figures naming their source and batch by id; status as text, or as figure_status)
@@ -41,17 +18,17 @@ func sourceIDSchema(status string) []string {
 func TestOpenMigratesEarlierSchemas(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		status string   // the status column's expression in the old file
+		text   bool     // the old file has status as text
 		age    string   // what readSchemaAge finds
 		breaks []string // statements that make the migration fail
 		fix    []string // and undo them
 		want   string   // what the failure's error names
 	}{
-		{"StatusText", "o.status::VARCHAR", "observation.status as text, observation.source_id, observation.batch, source without key",
+		{"StatusText", true, "observation.status as text, observation.source_id, observation.batch, source without key",
 			// A status outside the type (a file edited by hand): the conversion fails.
 			[]string{`UPDATE observation SET status = 'withheld' WHERE status = 'not_published' AND year = (SELECT min(year) FROM observation WHERE status = 'not_published')`},
 			[]string{`UPDATE observation SET status = 'not_published' WHERE status = 'withheld'`}, "withheld"},
-		{"SourceIDAndBatch", "o.status", "observation.source_id, observation.batch, source without key",
+		{"SourceIDAndBatch", false, "observation.source_id, observation.batch, source without key",
 			// A figure of a source that the source table lacks.
 			[]string{`CREATE TABLE chiso_test_source AS SELECT * FROM source WHERE id IN (SELECT source_id FROM observation WHERE unit_id = 'vn63.93' AND year = 2021)`,
 				`DELETE FROM source WHERE id IN (SELECT id FROM chiso_test_source)`},
@@ -66,7 +43,9 @@ func TestOpenMigratesEarlierSchemas(t *testing.T) {
 				t.Fatalf("%d figures not published in the bundled data (%v); the test needs some", wantWithheld, err)
 			}
 			s.Close()
-			execFile(t, path, sourceIDSchema(tc.status)...)
+			if err := EarlierSchema(ctx, path, tc.text); err != nil {
+				t.Fatal(err)
+			}
 			fileAge := func() string {
 				t.Helper()
 				db, done := openFile(t, path)
@@ -160,4 +139,58 @@ func keysOutOfIDOrder(t *testing.T, s *Store, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestOpenUnchanged: a file of an earlier chiso's schema, opened for work that changes nothing,
+// is read through a migrated copy: the figures and the version are the file's, the file stays
+// byte for byte as it was, and Close removes the copy. A file of the current schema is opened
+// as it is.
+func TestOpenUnchanged(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "earlier.duckdb")
+	s, wantObs := openFileStore(t, path)
+	s.Close()
+	if err := EarlierSchema(ctx, path, false); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = OpenUnchanged(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyDir := s.copyDir
+	if s.Migrated() != "observation.source_id, observation.batch, source without key" || copyDir == "" {
+		t.Errorf("Migrated() = %q, copy in %q; want the old columns and a copy", s.Migrated(), copyDir)
+	}
+	if obs, err := s.Observations(ctx, ObservationQuery{}); err != nil || !reflect.DeepEqual(obs, wantObs) || s.Version() != bundledVersion {
+		t.Errorf("through the copy: %d figures, %v, version %s; want the %d of the file, version %s", len(obs), err, s.Version(), len(wantObs), bundledVersion)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(copyDir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the copy's directory is still there after Close: %v", err)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("OpenUnchanged changed the file: %d bytes → %d (%v)", len(before), len(after), err)
+	}
+
+	// Migrated in place by Open, the file is then opened as it is.
+	s = openMigrated(t, path)
+	if s.Migrated() == "" {
+		t.Error("Open migrated the file but Migrated() is empty")
+	}
+	s.Close()
+	s, err = OpenUnchanged(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.copyDir != "" || s.Migrated() != "" {
+		t.Errorf("a file of the current schema: copy %q, Migrated() %q; want the file itself", s.copyDir, s.Migrated())
+	}
 }

@@ -74,6 +74,11 @@ func (e *LockError) Unwrap() error { return e.Err }
 // `Conflicting lock is held in /usr/bin/chiso (PID 1234) by user …`.
 var lockHolder = regexp.MustCompile(`\(PID (\d+)\)`)
 
+// lockConflict reports whether err is DuckDB's report that another process holds the file.
+func lockConflict(err error) bool {
+	return strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock")
+}
+
 // newLockError builds the LockError of DuckDB's lock conflict err on path, with the holder's
 // PID and, where /proc shows it, its command line.
 func newLockError(path string, err error) *LockError {
@@ -100,6 +105,8 @@ type Store struct {
 	memo      memo                        // values computed once per dataset version
 	sandbox   sqlSandbox                  // the read-only snapshot ReadOnlyQuery runs on (sql.go)
 	readOnly  bool                        // opened by OpenReadOnly: nothing is written, not even the history
+	migrated  schemaAge                   // what Open migrated from an earlier chiso's schema (migrate)
+	copyDir   string                      // the temporary directory of the migrated copy that OpenUnchanged opened, removed by Close
 
 	// mu guards version. Writers take it only to publish the version of what they have
 	// committed (ingest's readVersion, LoadSyntheticPanel); it does not order writes.
@@ -138,7 +145,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 func open(ctx context.Context, path string, bundled fs.FS) (*Store, error) {
 	connector, err := duckdb.NewConnector(path, nil)
 	if err != nil {
-		if strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock") {
+		if lockConflict(err) {
 			return nil, newLockError(path, err)
 		}
 		if msg := err.Error(); strings.Contains(msg, "Read-only file system") || strings.Contains(msg, "Permission denied") {
@@ -275,6 +282,11 @@ func (s *Store) Close() error {
 	}
 	if cerr := s.conn.Close(); err == nil {
 		err = cerr
+	}
+	if s.copyDir != "" {
+		if rerr := os.RemoveAll(s.copyDir); err == nil {
+			err = rerr
+		}
 	}
 	return err
 }

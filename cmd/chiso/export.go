@@ -53,11 +53,12 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	store, err := datasets.Open(ctx, *dbPath)
+	store, err := datasets.OpenUnchanged(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	migrationNotice(stderr, *dbPath, store, true)
 	var buf bytes.Buffer
 	if *format == "zip" {
 		if *indicators != "" || *provinces != "" || *years != "" || *units != "" {

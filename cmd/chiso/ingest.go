@@ -68,7 +68,15 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 			created = true
 		}
 	}
-	store, err := datasets.Open(ctx, *dbPath)
+	spill, err := os.MkdirTemp("", "chiso-ingest-spill-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(spill)
+	opts.Exclusive = true // the command holds the database file alone
+	store, refused, err := openForIngest(ctx, *dbPath, files, opts, func(s *datasets.Store) error {
+		return s.SetMemoryLimit(ctx, *memMB<<20, spill)
+	}, stderr)
 	if err != nil {
 		if created {
 			removeDB(*dbPath)
@@ -77,19 +85,13 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	keep := false
 	defer func() {
-		store.Close()
+		if store != nil {
+			store.Close()
+		}
 		if created && !keep {
 			removeDB(*dbPath)
 		}
 	}()
-	spill, err := os.MkdirTemp("", "chiso-ingest-spill-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(spill)
-	if err := store.SetMemoryLimit(ctx, *memMB<<20, spill); err != nil {
-		return err
-	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSpinnerType(14),
 			progressbar.OptionSetElapsedTime(true), progressbar.OptionClearOnFinish())
@@ -110,8 +112,10 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 			}
 		}()
 	}
-	opts.Exclusive = true // the command holds the database file alone
-	rep, err := store.Ingest(ctx, files, opts)
+	var rep datasets.IngestReport
+	if err = refused; err == nil {
+		rep, err = store.Ingest(ctx, files, opts)
+	}
 	if err == nil {
 		keep = !rep.DryRun
 	}
@@ -236,4 +240,57 @@ func ingestFailure(err error) any {
 		}
 	}
 	return out
+}
+
+// migrationNotice tells, on w, that the database file at path had the schema of an earlier
+// chiso: migrated in place (the figures and the version unchanged), or, if unchanged, read
+// through a migrated copy with the file left as it was.
+func migrationNotice(w io.Writer, path string, store *datasets.Store, unchanged bool) {
+	old := store.Migrated()
+	if old == "" {
+		return
+	}
+	if unchanged {
+		fmt.Fprintf(w, "chiso: %s has the schema of an earlier chiso (%s); read through a migrated copy, the file is left as it was\n", path, old)
+		return
+	}
+	fmt.Fprintf(w, "chiso: migrated %s from the schema of an earlier chiso (%s); its figures and dataset version are unchanged\n", path, old)
+}
+
+// openForIngest opens the database file at path for an ingest of files with opts, and
+// configures the store. A file of an earlier chiso's schema is migrated in place only for an
+// ingest whose files pass: a dry run reads it through a migrated copy
+// (datasets.OpenUnchanged), and an ingest first checks the files on such a copy, as a dry
+// run, so that bad input leaves the file as it was. A check that refuses the files is
+// returned as refused, with no store.
+func openForIngest(ctx context.Context, path string, files []string, opts datasets.IngestOptions,
+	configure func(*datasets.Store) error, stderr io.Writer) (store *datasets.Store, refused, err error) {
+	store, err = datasets.OpenUnchanged(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := configure(store); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	if store.Migrated() == "" || opts.DryRun {
+		migrationNotice(stderr, path, store, true)
+		return store, nil, nil
+	}
+	opts.DryRun = true
+	_, refused = store.Ingest(ctx, files, opts)
+	store.Close()
+	if refused != nil {
+		fmt.Fprintf(stderr, "chiso: %s has the schema of an earlier chiso; the files were checked on a migrated copy and the file is left as it was\n", path)
+		return nil, refused, nil
+	}
+	if store, err = datasets.Open(ctx, path); err != nil {
+		return nil, nil, err
+	}
+	if err := configure(store); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	migrationNotice(stderr, path, store, false)
+	return store, nil, nil
 }

@@ -113,6 +113,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer store.Close()
+	if old := store.Migrated(); old != "" {
+		logger.Info("migrated the database file from the schema of an earlier chiso; its figures and dataset version are unchanged",
+			"db", dbName(cfg.DBPath), "old", old, "took", time.Since(start).String())
+	}
 	if err := report.Warm(ctx, store); err != nil {
 		return fmt.Errorf("warm up: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -16,6 +17,41 @@ import (
 // ErrOldSchema reports a database file written by an earlier chiso, whose tables are not
 // those of this one, opened where it cannot be migrated.
 var ErrOldSchema = errors.New("the database file has the schema of an earlier chiso; open it once for writing (chiso serve or chiso ingest, without --read-only) to migrate it")
+
+// schemaVersion numbers the schema of this chiso, kept in meta ('schema'): a later chiso that
+// changes the schema raises it, so that this one refuses a file it cannot read with ErrNewerSchema.
+// Files from before the number have no such row (readSchemaAge tells their schema by its columns).
+const schemaVersion = 3
+
+// ErrNewerSchema reports a database file written by a later chiso, whose schema this one does not know.
+var ErrNewerSchema = errors.New("the database file was written by a later chiso, with a schema this one does not know; open it with that chiso")
+
+// checkSchemaVersion returns ErrNewerSchema if the database's meta says its schema is later than
+// schemaVersion. A database without meta, or without the row, is not later.
+func checkSchemaVersion(ctx context.Context, q queryer) error {
+	if typ, err := columnType(ctx, q, "meta", "value"); err != nil || typ == "" {
+		return err
+	}
+	var v sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the schema: %w", err)
+	}
+	if n, err := strconv.Atoi(v.String); err != nil || n > schemaVersion {
+		return fmt.Errorf("%w (schema %s; this chiso knows up to %d)", ErrNewerSchema, v.String, schemaVersion)
+	}
+	return nil
+}
+
+// recordSchemaVersion writes schemaVersion into meta, inside the caller's transaction: when a
+// database is made, and when it is migrated.
+func recordSchemaVersion(ctx context.Context, conn *sql.Conn) error {
+	_, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('schema', ?)`, strconv.Itoa(schemaVersion))
+	return err
+}
 
 // A queryer runs queries: a *sql.DB or a *sql.Conn.
 type queryer interface {
@@ -194,6 +230,9 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 		}
+		if err := recordSchemaVersion(ctx, conn); err != nil {
+			return err
+		}
 		var after int64
 		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM observation`).Scan(&after); err != nil {
 			return err
@@ -269,7 +308,7 @@ func OpenUnchanged(ctx context.Context, path string) (*Store, error) {
 }
 
 // fileSchemaAge reads what the database file at path has of earlier schemas, opening it
-// read-only.
+// read-only; a file of a later chiso is ErrNewerSchema.
 func fileSchemaAge(ctx context.Context, path string) (schemaAge, error) {
 	connector, err := duckdb.NewConnector(path+"?access_mode=READ_ONLY", nil)
 	if err != nil {
@@ -278,6 +317,9 @@ func fileSchemaAge(ctx context.Context, path string) (schemaAge, error) {
 	defer connector.Close()
 	db := sql.OpenDB(connector)
 	defer db.Close()
+	if err := checkSchemaVersion(ctx, db); err != nil {
+		return schemaAge{}, err
+	}
 	return readSchemaAge(ctx, db)
 }
 

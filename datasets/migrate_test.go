@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -127,6 +128,10 @@ func openMigrated(t *testing.T, path string) *Store {
 	if err := s.db.QueryRow(`SELECT string_agg(key || ' ' || id, ', ' ORDER BY key) FROM batch`).Scan(&batches); err != nil || batches != "1 bundled" {
 		t.Errorf("batches after the migration: %q (%v), want 1 bundled", batches, err)
 	}
+	var schema string
+	if err := s.db.QueryRow(`SELECT value FROM meta WHERE key = 'schema'`).Scan(&schema); err != nil || schema != strconv.Itoa(schemaVersion) {
+		t.Errorf("meta schema after the migration: %q (%v), want %d", schema, err, schemaVersion)
+	}
 	return s
 }
 
@@ -192,5 +197,36 @@ func TestOpenUnchanged(t *testing.T) {
 	defer s.Close()
 	if s.copyDir != "" || s.Migrated() != "" {
 		t.Errorf("a file of the current schema: copy %q, Migrated() %q; want the file itself", s.copyDir, s.Migrated())
+	}
+}
+
+// TestNewerSchemaRefused: a new database records its schema's number; a file whose number is
+// later than this chiso's is refused by every way of opening it, with ErrNewerSchema, and left
+// as it was.
+func TestNewerSchemaRefused(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "later.duckdb")
+	s, _ := openFileStore(t, path)
+	var schema string
+	if err := s.db.QueryRow(`SELECT value FROM meta WHERE key = 'schema'`).Scan(&schema); err != nil || schema != strconv.Itoa(schemaVersion) {
+		t.Errorf("a new database's schema: %q (%v), want %d", schema, err, schemaVersion)
+	}
+	s.Close()
+	execFile(t, path, `UPDATE meta SET value = '`+strconv.Itoa(schemaVersion+1)+`' WHERE key = 'schema'`)
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, open := range map[string]func(context.Context, string) (*Store, error){"Open": Open, "OpenReadOnly": OpenReadOnly, "OpenUnchanged": OpenUnchanged} {
+		s, err := open(ctx, path)
+		if err == nil {
+			s.Close()
+		}
+		if !errors.Is(err, ErrNewerSchema) || !strings.Contains(err.Error(), "later chiso") {
+			t.Errorf("%s of a later schema: %v, want ErrNewerSchema", name, err)
+		}
+	}
+	if after, err := os.ReadFile(path); err != nil || !bytes.Equal(before, after) {
+		t.Errorf("opening a file of a later schema changed it (%v)", err)
 	}
 }

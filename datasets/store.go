@@ -193,6 +193,9 @@ func applySchema(ctx context.Context, db execer) error {
 }
 
 func (s *Store) init(ctx context.Context, bundled fs.FS) error {
+	if err := checkSchemaVersion(ctx, s.db); err != nil {
+		return err
+	}
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
@@ -368,6 +371,9 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 			return err
 		}
 		if _, err := conn.ExecContext(ctx, `INSERT INTO meta VALUES ('bundled', ?)`, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			return err
+		}
+		if err := recordSchemaVersion(ctx, conn); err != nil {
 			return err
 		}
 		if err := updateVersion(ctx, conn, ""); err != nil {

@@ -106,36 +106,34 @@ func (a schemaAge) String() string {
 	return strings.Join(cols, ", ")
 }
 
-// readSchemaAge reads what the database has of earlier schemas. A database with none of the
-// tables yet has nothing old.
+// readSchemaAge reads what the database has of earlier schemas, in one read of its columns. A
+// database with none of the tables yet has nothing old.
 func readSchemaAge(ctx context.Context, q queryer) (schemaAge, error) {
-	var a schemaAge
-	for _, c := range []struct {
-		table, column string
-		old           func(typ string) bool
-		set           *bool
-	}{
-		{"observation", "indicator_id", func(typ string) bool { return typ != "" }, &a.indicatorID},
-		{"observation", "status", func(typ string) bool { return typ == "VARCHAR" }, &a.statusText},
-		{"observation", "source_id", func(typ string) bool { return typ != "" }, &a.sourceID},
-		{"observation", "batch", func(typ string) bool { return typ != "" }, &a.batchText},
-	} {
-		typ, err := columnType(ctx, q, c.table, c.column)
-		if err != nil {
-			return a, err
+	var cols string
+	err := q.QueryRowContext(ctx, `SELECT coalesce(string_agg(table_name || '.' || column_name || ' ' || data_type, chr(10)), '')
+		FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main'
+			AND table_name IN ('observation', 'source')`).Scan(&cols)
+	if err != nil {
+		return schemaAge{}, fmt.Errorf("read the schema: %w", err)
+	}
+	typ := map[string]string{}
+	for _, c := range strings.Split(cols, "\n") { // a type may hold commas: ENUM('a', 'b')
+		if name, t, ok := strings.Cut(c, " "); ok {
+			typ[name] = t
 		}
-		*c.set = c.old(typ)
 	}
-	src, err := columnType(ctx, q, "source", "id")
-	if err != nil {
-		return a, err
-	}
-	key, err := columnType(ctx, q, "source", "key")
-	if err != nil {
-		return a, err
-	}
-	a.sourceNoKey = src != "" && key == ""
-	return a, nil
+	_, indicatorID := typ["observation.indicator_id"]
+	_, sourceID := typ["observation.source_id"]
+	_, batch := typ["observation.batch"]
+	_, source := typ["source.id"]
+	_, sourceKey := typ["source.key"]
+	return schemaAge{
+		indicatorID: indicatorID,
+		statusText:  typ["observation.status"] == "VARCHAR",
+		sourceID:    sourceID,
+		batchText:   batch,
+		sourceNoKey: source && !sourceKey,
+	}, nil
 }
 
 // migrate brings a database file written by an earlier chiso to the current schema, in one

@@ -308,9 +308,13 @@ func insertObservations(ctx context.Context, c *sql.Conn, batch string, unitIDs 
 		return false, fmt.Errorf("write observations: %w", err)
 	}
 	var sourceKeys string
-	if err := c.QueryRowContext(ctx, `SELECT coalesce(list(s.key ORDER BY n.src_no)::VARCHAR, '[]')
-		FROM chiso_sources n JOIN source s USING (id)`).Scan(&sourceKeys); err != nil {
+	var missing int
+	if err := c.QueryRowContext(ctx, `SELECT coalesce(list(s.key ORDER BY n.src_no)::VARCHAR, '[]'), count(*) FILTER (WHERE s.key IS NULL)
+		FROM chiso_sources n LEFT JOIN source s USING (id)`).Scan(&sourceKeys, &missing); err != nil {
 		return false, fmt.Errorf("write observations: %w", err)
+	}
+	if missing > 0 {
+		return false, fmt.Errorf("write observations: %d of the ingest's sources are not in the source table", missing)
 	}
 	batchNo, err := batchKey(ctx, c, batch)
 	if err != nil {

@@ -37,7 +37,8 @@ func (e *ParseError) Error() string {
 	return b.String()
 }
 
-// Position returns where the problem is: "file.csv:14:3" or `file.xlsx: sheet "PCI" cell C14`.
+// Position returns where the problem is: "file.csv:14:3", `file.xlsx: sheet "PCI" cell C14`,
+// or the file alone for a problem of the whole file.
 func (e *ParseError) Position() string {
 	if e.Sheet != "" {
 		if e.Line == 0 {
@@ -48,6 +49,9 @@ func (e *ParseError) Position() string {
 			cell = fmt.Sprintf("R%dC%d", e.Line, e.Column)
 		}
 		return fmt.Sprintf("%s: sheet %q cell %s", e.File, e.Sheet, cell)
+	}
+	if e.Line == 0 { // the whole file
+		return e.File
 	}
 	if e.Column == 0 {
 		return fmt.Sprintf("%s:%d", e.File, e.Line)

@@ -89,3 +89,20 @@ func TestRowRulesSameOnEveryPath(t *testing.T) {
 		}
 	}
 }
+
+func TestParseErrorPosition(t *testing.T) {
+	for _, tc := range []struct {
+		e    ParseError
+		want string
+	}{
+		{ParseError{File: "a.csv", Line: 14, Column: 3}, "a.csv:14:3"},
+		{ParseError{File: "a.csv", Line: 14}, "a.csv:14"},
+		{ParseError{File: "a.csv"}, "a.csv"}, // the whole file: figures that mostly differ from those loaded
+		{ParseError{File: "a.xlsx", Sheet: "PCI", Line: 14, Column: 3}, `a.xlsx: sheet "PCI" cell C14`},
+		{ParseError{File: "a.xlsx", Sheet: "PCI"}, `a.xlsx: sheet "PCI"`},
+	} {
+		if got := tc.e.Position(); got != tc.want {
+			t.Errorf("Position(%+v) = %q, want %q", tc.e, got, tc.want)
+		}
+	}
+}

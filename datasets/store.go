@@ -156,7 +156,7 @@ func open(ctx context.Context, path string, bundled fs.FS) (*Store, error) {
 	s := &Store{db: sql.OpenDB(connector), conn: connector}
 	if err := s.init(ctx, bundled); err != nil {
 		s.Close()
-		return nil, err
+		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
 	}
 	return s, nil
 }

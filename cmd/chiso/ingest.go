@@ -259,10 +259,10 @@ func migrationNotice(w io.Writer, path string, store *datasets.Store, unchanged 
 
 // openForIngest opens the database file at path for an ingest of files with opts, and
 // configures the store. A file of an earlier chiso's schema is migrated in place only for an
-// ingest whose files pass: a dry run reads it through a migrated copy
-// (datasets.OpenUnchanged), and an ingest first checks the files on such a copy, as a dry
-// run, so that bad input leaves the file as it was. A check that refuses the files is
-// returned as refused, with no store.
+// ingest that lands: a dry run reads it through a migrated copy (datasets.OpenUnchanged), and
+// an ingest is first made into such a copy, so that an ingest refused for any reason (a bad
+// row, figures that mostly conflict with those loaded, values far off in scale) leaves the
+// file as it was. A refusal there is returned as refused, with no store.
 func openForIngest(ctx context.Context, path string, files []string, opts datasets.IngestOptions,
 	configure func(*datasets.Store) error, stderr io.Writer) (store *datasets.Store, refused, err error) {
 	store, err = datasets.OpenUnchanged(ctx, path)
@@ -277,11 +277,10 @@ func openForIngest(ctx context.Context, path string, files []string, opts datase
 		migrationNotice(stderr, path, store, true)
 		return store, nil, nil
 	}
-	opts.DryRun = true
 	_, refused = store.Ingest(ctx, files, opts)
 	store.Close()
 	if refused != nil {
-		fmt.Fprintf(stderr, "chiso: %s has the schema of an earlier chiso; the files were checked on a migrated copy and the file is left as it was\n", path)
+		fmt.Fprintf(stderr, "chiso: %s has the schema of an earlier chiso; the ingest was tried on a migrated copy and the file is left as it was\n", path)
 		return nil, refused, nil
 	}
 	if store, err = datasets.Open(ctx, path); err != nil {

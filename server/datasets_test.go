@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -270,5 +272,42 @@ func TestPinned(t *testing.T) {
 	}
 	if resp, _ := get(t, srv, "/v/"+v1+obs); resp.StatusCode != 200 {
 		t.Errorf("kept version %s: status %d", v1, resp.StatusCode)
+	}
+}
+
+// TestCloseRemovesPinnedSnapshots: Server.Close closes the snapshots of earlier versions that
+// /v/{version}/… built, and with them the files of their SQL snapshots.
+func TestCloseRemovesPinnedSnapshots(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	store := mustOpenStore(t)
+	s := NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), Config{KeepVersions: 2}, store)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	v0 := store.Version()
+	// TEST FIXTURE: synthetic par_index figures for 2015
+	if _, err := store.Ingest(context.Background(), []string{"../datasets/testdata/long.csv"}, datasets.IngestOptions{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	q := url.QueryEscape(`SELECT value FROM observations_v WHERE indicator = 'pci' AND unit_id = 'vn63.93' AND year = 2021 AND preferred`)
+	if resp, body := get(t, srv, "/v/"+v0+"/api/v1/sql?q="+q); resp.StatusCode != 200 || !strings.Contains(string(body), "63.8") {
+		t.Fatalf("pinned SQL: %d %s", resp.StatusCode, body)
+	}
+	snapshots := func() []string {
+		t.Helper()
+		m, err := filepath.Glob(filepath.Join(tmp, "chiso-sql-*"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if len(snapshots()) == 0 {
+		t.Fatal("the pinned SQL query left no snapshot file in TMPDIR: the test tests nothing")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left := snapshots(); len(left) > 0 {
+		t.Errorf("after Close, SQL snapshots remain: %v", left)
 	}
 }

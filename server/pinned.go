@@ -134,6 +134,21 @@ func (p *pins) handler(ctx context.Context, version, cur string) (http.Handler, 
 	return pv.handler, nil
 }
 
+// close closes the snapshots of every earlier version, once the builds in progress are done.
+func (p *pins) close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var err error
+	for v, pv := range p.old {
+		delete(p.old, v)
+		pv.once.Do(func() {})
+		if pv.store != nil {
+			err = errors.Join(err, pv.store.Close())
+		}
+	}
+	return err
+}
+
 // prune closes the snapshots of versions no longer served, once per change of the current
 // version. A request still running on one then fails; that needs a load and a request for the
 // oldest kept version at the same moment.

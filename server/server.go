@@ -91,6 +91,11 @@ type Server struct {
 	slow   fasthttp.RequestHandler // everything the front does not answer, through next (serve.go)
 }
 
+// Close closes the snapshots of earlier dataset versions that the server built to answer
+// /v/{version}/… (their stores and the files of their SQL snapshots). The server's own store
+// is the caller's. Call it once the server answers no more requests.
+func (f *Server) Close() error { return f.rs.pins.close() }
+
 // ServeHTTP answers a net/http request.
 func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && len(r.URL.RawQuery)+len(r.URL.Path) <= maxURL {

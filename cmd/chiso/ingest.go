@@ -81,7 +81,13 @@ func runIngest(ctx context.Context, args []string, getenv func(string) string, s
 		if created {
 			removeDB(*dbPath)
 		}
-		return lockMessage(err)
+		err = lockMessage(err)
+		if *asJSON {
+			if jerr := json.NewEncoder(stdout).Encode(ingestFailure(err)); jerr != nil {
+				return jerr
+			}
+		}
+		return err
 	}
 	keep := false
 	defer func() {

@@ -34,6 +34,28 @@ func TestValidateJSONFailure(t *testing.T) {
 	}
 }
 
+// TestIngestJSONOpenFailure: with --json a database file that cannot be opened is a JSON
+// failure too, and the file is left as it was.
+func TestIngestJSONOpenFailure(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "not-a-database.db")
+	text := []byte("this is not a DuckDB file\n")
+	os.WriteFile(db, text, 0o600)
+	out, _, err := runCmd(t, nil, "ingest", "--json", "--db", db, fixtureDir+"long.csv")
+	if err == nil {
+		t.Fatal("ingest into a file that is not a database succeeded")
+	}
+	var got struct {
+		Error   string `json:"error"`
+		Changed bool   `json:"changed"`
+	}
+	if jerr := json.Unmarshal([]byte(out), &got); jerr != nil || got.Error != err.Error() || got.Changed {
+		t.Errorf("stdout %q (%v), want the JSON failure %q, not changed", out, jerr, err)
+	}
+	if after, rerr := os.ReadFile(db); rerr != nil || string(after) != string(text) {
+		t.Errorf("the file changed: %q (%v)", after, rerr)
+	}
+}
+
 // TestValidateRecipeReport: a VCCI file is read by the detected recipe, and the report says
 // what it used, skipped and how the figures compare.
 func TestValidateRecipeReport(t *testing.T) {

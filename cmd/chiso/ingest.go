@@ -260,7 +260,7 @@ func migrationNotice(w io.Writer, path string, store *datasets.Store, unchanged 
 		fmt.Fprintf(w, "chiso: %s has the schema of an earlier chiso (%s); read through a migrated copy, the file is left as it was\n", path, old)
 		return
 	}
-	fmt.Fprintf(w, "chiso: migrated %s from the schema of an earlier chiso (%s); its figures and dataset version are unchanged\n", path, old)
+	fmt.Fprintf(w, "chiso: migrated %s from the schema of an earlier chiso (%s); the migration kept its figures and dataset version\n", path, old)
 }
 
 // openForIngest opens the database file at path for an ingest of files with opts, and

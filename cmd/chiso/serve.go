@@ -114,7 +114,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer store.Close()
 	if old := store.Migrated(); old != "" {
-		logger.Info("migrated the database file from the schema of an earlier chiso; its figures and dataset version are unchanged",
+		logger.Info("migrated the database file from the schema of an earlier chiso; the migration kept its figures and dataset version",
 			"db", dbName(cfg.DBPath), "old", old, "took", time.Since(start).String())
 	}
 	if err := report.Warm(ctx, store); err != nil {

@@ -80,9 +80,9 @@ type obsRow struct {
 	SourceID  string
 }
 
-// values returns the row of o for the observation table: its indicator has key, its source
-// sourceKey, and it came in batch.
-func (o obsRow) values(key, sourceKey, batch int32) []any {
+// values returns the row of o for the observation table: its indicator has key, its unit
+// unitKey, its source sourceKey, and it came in batch.
+func (o obsRow) values(key, unitKey, sourceKey, batch int32) []any {
 	var v, r, n any
 	if o.Value != nil {
 		v = *o.Value
@@ -93,7 +93,7 @@ func (o obsRow) values(key, sourceKey, batch int32) []any {
 	if o.RankOf != nil {
 		n = int32(*o.RankOf)
 	}
-	return []any{key, o.UnitID, int32(o.Year), v, r, n, o.Status, o.Verified, o.Preferred, sourceKey, batch}
+	return []any{key, unitKey, int32(o.Year), v, r, n, o.Status, o.Verified, o.Preferred, sourceKey, batch}
 }
 
 // sourceID returns the stable id of a citation: the first 12 hex digits of its SHA-256.

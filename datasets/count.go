@@ -23,7 +23,11 @@ func (s *Store) Figures(ctx context.Context) (int, error) {
 // IndicatorsOf returns, in catalogue order, the ids of the indicators with a figure (preferred
 // or not) for the unit with id unitID.
 func (s *Store) IndicatorsOf(ctx context.Context, unitID string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT indicator_key FROM observation WHERE unit_id = ?`, unitID)
+	key, ok := s.registry.unitKey(unitID)
+	if !ok {
+		return nil, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT indicator_key FROM observation WHERE unit_key = ?`, key)
 	if err != nil {
 		return nil, fmt.Errorf("indicators of %s: %w", unitID, err)
 	}

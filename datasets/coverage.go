@@ -28,7 +28,7 @@ type SourceUse struct {
 func (s *Store) Coverage(ctx context.Context) ([]Coverage, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT i.id, o.year, u.unit_set,
 			count(*) FILTER (WHERE o.status = 'published'), count(*) FILTER (WHERE o.status = 'not_published')
-		FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN unit u ON u.id = o.unit_id
+		FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN unit u ON u.key = o.unit_key
 		WHERE o.preferred GROUP BY ALL ORDER BY 1, 2, 3 DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: %w", err)

@@ -15,7 +15,7 @@ func TestTrendAgainstDuckDB(t *testing.T) {
 	s := mustOpenStore(t)
 	ctx := context.Background()
 	rows, err := s.db.QueryContext(ctx, `SELECT unit_id, regr_slope(value, year), regr_r2(value, year), count(*)
-		FROM observation WHERE indicator_key = (SELECT key FROM indicator WHERE id = 'pci') AND preferred AND year BETWEEN 2006 AND 2016 AND value IS NOT NULL
+		FROM observations_v WHERE indicator = 'pci' AND preferred AND year BETWEEN 2006 AND 2016 AND value IS NOT NULL
 		GROUP BY unit_id ORDER BY unit_id`)
 	if err != nil {
 		t.Fatal(err)

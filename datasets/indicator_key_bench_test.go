@@ -15,7 +15,7 @@ import (
 // bundled ones), laid out three ways:
 //   - Interleaved: in (year, unit, indicator) order, as appending ingests of one year across
 //     all indicators would leave it without a re-sort;
-//   - Sorted: in (indicator_key, unit_id, year) order, as resortObservations leaves it;
+//   - Sorted: in (indicator_key, unit_key, year) order, as resortObservations leaves it;
 //   - SortedVarchar: the same sorted rows in a copy of the table keyed by a VARCHAR id, the
 //     ids sharing their first 12 bytes as dti.digital_economy and dti.digital_society do.
 //
@@ -53,8 +53,8 @@ func BenchmarkIndicatorQuery(b *testing.B) {
 	// The VARCHAR copy, sorted by its id.
 	exec(`CREATE TABLE observation_varchar AS
 		SELECT 'dti.digital_' || lpad(indicator_key::VARCHAR, 5, '0') AS indicator_id, * EXCLUDE (indicator_key)
-		FROM observation ORDER BY indicator_id, unit_id, year, preferred DESC, source_key`)
-	const cols = "unit_id, year, value, rank, rank_of, status, verified, source_key"
+		FROM observation ORDER BY indicator_id, unit_key, year, preferred DESC, source_key`)
+	const cols = "unit_key, year, value, rank, rank_of, status, verified, source_key"
 	query := func(table, col string) string {
 		return fmt.Sprintf(`SELECT %s, %s FROM %s WHERE %s = ? AND preferred ORDER BY source_key`, col, cols, table, col)
 	}
@@ -93,7 +93,7 @@ func BenchmarkIndicatorQuery(b *testing.B) {
 		b.ReportMetric(float64(rowsScanned), "rows-scanned/op")
 		b.ReportMetric(float64(n), "figures/op")
 	}
-	exec(`CREATE TABLE observation_interleaved AS SELECT * FROM observation ORDER BY year, unit_id, indicator_key`)
+	exec(`CREATE TABLE observation_interleaved AS SELECT * FROM observation ORDER BY year, unit_key, indicator_key`)
 	b.Run("Interleaved", func(b *testing.B) { run(b, query("observation_interleaved", "indicator_key"), key) })
 	b.Run("Sorted", func(b *testing.B) { run(b, query("observation", "indicator_key"), key) })
 	b.Run("SortedVarchar", func(b *testing.B) {

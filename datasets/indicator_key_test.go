@@ -208,30 +208,32 @@ func scanFilters(t *testing.T, db *sql.DB, query string, args ...any) []string {
 	return out
 }
 
-// TestIndicatorFilterReachesScan: the filter on an indicator is a comparison of the integer
-// key inside the scan of the observation table, where DuckDB's zone maps prune row groups.
+// TestIndicatorFilterReachesScan: the filters on an indicator and on a unit are comparisons of
+// integer keys inside the scan of the observation table, where DuckDB's zone maps prune row
+// groups.
 func TestIndicatorFilterReachesScan(t *testing.T) {
 	s := mustOpenStore(t)
-	cat := s.Catalogue()
+	cat, reg := s.Catalogue(), s.Registry()
 	pci, _ := cat.key("pci")
 	econ, _ := cat.key("dti.digital_economy")
-	figures := func(q ObservationQuery) (string, []any) { return figureQuery(q, true, cat) }
-	observations := func(q ObservationQuery) (string, []any) { return observationsQuery(q, cat) }
+	hg, _ := reg.unitKey("vn63.93")
+	figures := func(q ObservationQuery) string { return figureQuery(q, true, cat, reg) }
+	observations := func(q ObservationQuery) string { return observationsQuery(q, cat, reg) }
 	for _, tc := range []struct {
 		name  string
-		query func(ObservationQuery) (string, []any)
+		query func(ObservationQuery) string
 		q     ObservationQuery
 		want  string
 	}{
 		{"EachFigure", figures, ObservationQuery{Indicators: []string{"pci"}, From: 2020}, fmt.Sprintf("indicator_key=%d", pci)},
 		{"Observations", observations, ObservationQuery{Indicators: []string{"pci"}, UnitIDs: []string{"vn63.01"}}, fmt.Sprintf("indicator_key=%d", pci)},
 		{"TwoIndicators", figures, ObservationQuery{Indicators: []string{"pci", "dti.digital_economy"}}, "indicator_key"},
+		{"Unit", figures, ObservationQuery{UnitIDs: []string{"vn63.93"}}, fmt.Sprintf("unit_key=%d", hg)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			query, args := tc.query(tc.q)
-			filters := scanFilters(t, s.db, query, args...)
+			filters := scanFilters(t, s.db, tc.query(tc.q))
 			if len(filters) != 1 || !strings.Contains(filters[0], tc.want) {
-				t.Errorf("scans of observation have filters %q, want one with %q (keys: pci %d, dti.digital_economy %d)", filters, tc.want, pci, econ)
+				t.Errorf("scans of observation have filters %q, want one with %q (keys: pci %d, dti.digital_economy %d, vn63.93 %d)", filters, tc.want, pci, econ, hg)
 			}
 		})
 	}
@@ -241,11 +243,34 @@ func TestIndicatorFilterReachesScan(t *testing.T) {
 	if err != nil || n != 0 {
 		t.Errorf("EachFigure(no_such_indicator) = %d figures, %v; want none", n, err)
 	}
+	// Nor a unit id the registry does not know; a known one beside it keeps its figures.
+	for _, tc := range []struct {
+		units []string
+		want  int
+	}{{[]string{"vn63.99"}, 0}, {[]string{"vn63.99", "vn63.93"}, 1}} {
+		obs, err := s.Observations(context.Background(), ObservationQuery{Indicators: []string{"pci"}, UnitIDs: tc.units, From: 2021, To: 2021})
+		if err != nil || len(obs) != tc.want || tc.want == 1 && (obs[0].Unit.ID != "vn63.93" || *obs[0].Value != 63.80) {
+			t.Errorf("Observations(pci 2021, %v) = %+v, %v; want %d figures (Hậu Giang 63.80)", tc.units, obs, err, tc.want)
+		}
+	}
 }
 
-// oldSchema is the observation, indicator and source tables and the observations view as the
-// schema had them before indicator keys (001_schema.sql and 090_views.sql at commit 8bca118).
+// oldSchema is the observation, indicator, source and unit tables and the observations view as
+// the schema had them before indicator keys (001_schema.sql and 090_views.sql at commit 8bca118).
 const oldSchema = `
+CREATE TABLE unit (
+    id          VARCHAR PRIMARY KEY,
+    code        VARCHAR NOT NULL,
+    unit_set    VARCHAR NOT NULL,
+    name_vi     VARCHAR NOT NULL,
+    name_en     VARCHAR NOT NULL,
+    slug        VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,
+    region      VARCHAR,
+    valid_from  DATE,
+    valid_to    DATE,
+    source      VARCHAR NOT NULL
+);
 CREATE TABLE source (
     id        VARCHAR PRIMARY KEY,
     citation  VARCHAR NOT NULL,
@@ -364,19 +389,21 @@ func TestOpenMigratesIndicatorID(t *testing.T) {
 	execFile(t, path,
 		`CREATE TABLE indicator_new AS SELECT * FROM indicator`,
 		`CREATE TABLE source_new AS SELECT * FROM source`,
-		`CREATE TABLE observation_new AS SELECT i.id AS indicator_id, o.unit_id, o.year, o.value, o.rank, o.rank_of,
+		`CREATE TABLE unit_new AS SELECT * FROM unit`,
+		`CREATE TABLE observation_new AS SELECT i.id AS indicator_id, u.id AS unit_id, o.year, o.value, o.rank, o.rank_of,
 			o.status::VARCHAR AS status, o.verified, o.preferred, s.id AS source_id, b.id AS batch
-			FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN source s ON s.key = o.source_key
-				JOIN batch b ON b.key = o.batch_key`,
+			FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN unit u ON u.key = o.unit_key
+				JOIN source s ON s.key = o.source_key JOIN batch b ON b.key = o.batch_key`,
 		`DROP VIEW observations_v`, `DROP VIEW indicators_v`, `DROP TABLE observation`, `DROP TABLE indicator`,
-		`DROP TABLE source`, `DROP TABLE batch`, `DROP TYPE figure_status`,
+		`DROP TABLE source`, `DROP TABLE batch`, `DROP TABLE unit`, `DROP TYPE figure_status`,
 		oldSchema,
 		`INSERT INTO indicator SELECT * EXCLUDE (key) FROM indicator_new ORDER BY id`,
 		`INSERT INTO source SELECT * EXCLUDE (key) FROM source_new ORDER BY id`,
+		`INSERT INTO unit SELECT * EXCLUDE (key) FROM unit_new ORDER BY id`,
 		`INSERT INTO observation SELECT * FROM observation_new ORDER BY indicator_id, unit_id, year, preferred DESC, source_id`,
 		`CREATE VIEW indicators_v AS SELECT id, parent, name_vi, name_en, unit_of_measure, measure, higher_is_better, publisher,
 			scale_min, scale_max, first_year, aggregation_rule, description FROM indicator`,
-		`DROP TABLE indicator_new`, `DROP TABLE source_new`, `DROP TABLE observation_new`)
+		`DROP TABLE indicator_new`, `DROP TABLE source_new`, `DROP TABLE unit_new`, `DROP TABLE observation_new`)
 	if !fileHasIndicatorID(t, path) {
 		t.Fatal("the file does not have the old schema")
 	}
@@ -482,7 +509,7 @@ func TestOpenSortsOldOrder(t *testing.T) {
 	}
 	s.Close()
 	execFile(t, path,
-		`CREATE TABLE observation_old AS SELECT * FROM observation ORDER BY indicator_key, unit_id, year, preferred DESC, source_key`,
+		`CREATE TABLE observation_old AS SELECT * FROM observation ORDER BY indicator_key, unit_key, year, preferred DESC, source_key`,
 		`DELETE FROM observation`, `INSERT INTO observation SELECT * FROM observation_old`, `DROP TABLE observation_old`,
 		`DELETE FROM meta WHERE key = 'observation_order'`)
 	descents := func(s *Store) int {

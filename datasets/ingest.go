@@ -313,8 +313,8 @@ type ingestion struct {
 	step  func(string)
 	// oneSource: every row that may join a key has the same source cell (see joinDims).
 	oneSource bool
-	// unitIDs are the ids of chiso_units by unit_no.
-	unitIDs []string
+	// unitKeys are the keys of chiso_units by unit_no.
+	unitKeys []int32
 	// implausible lists the value columns far from the indicator's loaded figures (plausible).
 	implausible []*ParseError
 }

@@ -91,11 +91,11 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 		return nil, fmt.Errorf("compare: %w", err)
 	}
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE chiso_new AS
-		SELECT s.file, s.vcol, s.province, c.id AS ind, c.ind_key, k.unit_id, s.year, s.value, s.rank, k.source_id
+		SELECT s.file, s.vcol, s.province, c.id AS ind, c.ind_key, k.unit_id, k.unit_key, s.year, s.value, s.rank, k.source_id
 		FROM %s s %s WHERE %s AND c.ind_key IN (SELECT DISTINCT indicator_key FROM observation)`, rows, ing.joinDims(), ing.rules.allOK())
 	if loaded == 0 {
 		q = `CREATE OR REPLACE TEMP TABLE chiso_new (file INTEGER, vcol INTEGER, province VARCHAR, ind VARCHAR, ind_key INTEGER, unit_id VARCHAR,
-			year INTEGER, value DOUBLE, rank INTEGER, source_id VARCHAR)`
+			unit_key INTEGER, year INTEGER, value DOUBLE, rank INTEGER, source_id VARCHAR)`
 	}
 	if _, err := c.ExecContext(ctx, q); err != nil {
 		return nil, fmt.Errorf("compare: %w", err)
@@ -107,10 +107,10 @@ func (ing *ingestion) compare(ctx context.Context, rows string, cmp *Comparison)
 				(n.value IS NOT NULL AND o.value IS NOT NULL AND chiso_decimals(n.value) > greatest(chiso_decimals(o.value), 2)
 					AND round(n.value, greatest(chiso_decimals(o.value), 2)) = o.value
 					AND (n.rank IS NULL OR o.rank IS NOT DISTINCT FROM n.rank)) AS precise
-			FROM chiso_new n JOIN observation o ON o.indicator_key = n.ind_key AND o.unit_id = n.unit_id AND o.year = n.year
+			FROM chiso_new n JOIN observation o ON o.indicator_key = n.ind_key AND o.unit_key = n.unit_key AND o.year = n.year
 				AND o.status = 'published'
 				JOIN source os ON os.key = o.source_key AND os.id <> n.source_id)
-		SELECT file, ind, any_value(ind_key) AS ind_key, unit_id, year, any_value(province) AS province, any_value(value) AS value, any_value(rank) AS rank,
+		SELECT file, ind, any_value(ind_key) AS ind_key, unit_id, any_value(unit_key) AS unit_key, year, any_value(province) AS province, any_value(value) AS value, any_value(rank) AS rank,
 			any_value(source_id) AS source_id,
 			CASE WHEN bool_or(same) THEN 'identical' WHEN bool_or(precise) THEN 'precise' ELSE 'conflict' END AS class,
 			bool_or(precise AND opref) AS precise_pref,

@@ -218,20 +218,27 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	// One source cell for every row that may join a key (a row without a name or a year joins
 	// none): then a row's province and year find its key.
 	ing.oneSource = len(cells) == 1
-	// Units are numbered in id order, so that (ind_no, year, unit_no) sorts as the stored table does.
-	sort.Slice(units, func(i, j int) bool { return units[i].id < units[j].id })
+	// Units are numbered in the order of their keys, so that (ind_no, year, unit_no) sorts as
+	// the stored table does.
+	reg := ing.s.registry
+	unitKeyOf := func(id string) int32 { k, _ := reg.unitKey(id); return k }
+	sort.Slice(units, func(i, j int) bool { return unitKeyOf(units[i].id) < unitKeyOf(units[j].id) })
 	renumber := make([]int32, len(units))
 	var unitRows [][]any
-	ing.unitIDs = nil
+	ing.unitKeys = nil
 	for i, u := range units {
+		k, ok := reg.unitKey(u.id)
+		if !ok {
+			return fmt.Errorf("validate provinces: unit %s has no key", u.id)
+		}
 		renumber[unitNo[u.id]] = int32(i)
-		unitRows = append(unitRows, []any{u.id, int32(i)})
-		ing.unitIDs = append(ing.unitIDs, u.id)
+		unitRows = append(unitRows, []any{u.id, int32(i), k})
+		ing.unitKeys = append(ing.unitKeys, k)
 	}
 	for _, k := range keys {
 		k[3] = renumber[k[3].(int32)]
 	}
-	if err := ing.table(ctx, "chiso_units", "id VARCHAR, unit_no INTEGER", unitRows); err != nil {
+	if err := ing.table(ctx, "chiso_units", "id VARCHAR, unit_no INTEGER, key INTEGER", unitRows); err != nil {
 		return err
 	}
 	if err := ing.table(ctx, "chiso_sources", "src_no INTEGER, id VARCHAR, citation VARCHAR, url VARCHAR", srcRows); err != nil {
@@ -244,7 +251,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 	// chiso_existing: the keys of this ingest that already have figures in the database.
 	if _, err := c.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE chiso_existing AS
 		SELECT i.ind_no, u.unit_no, o.year, bool_or(o.preferred) AS has_preferred, src.src_no AS same_source_no
-		FROM observation o JOIN chiso_inds i ON i.ind_key = o.indicator_key JOIN chiso_units u ON u.id = o.unit_id
+		FROM observation o JOIN chiso_inds i ON i.ind_key = o.indicator_key JOIN chiso_units u ON u.key = o.unit_key
 		LEFT JOIN source os ON os.key = o.source_key LEFT JOIN chiso_sources src ON src.id = os.id
 		GROUP BY ALL`); err != nil {
 		return fmt.Errorf("validate: %w", err)
@@ -258,7 +265,7 @@ func (ing *ingestion) resolve(ctx context.Context, probs *problems, d distincts)
 		SELECT r.raw, i.ind_no, i.id, i.ind_key, c.first_year, c.scale_min, c.scale_max, c.unit_of_measure
 		FROM chiso_indraw r JOIN chiso_inds i USING (ind_no) JOIN indicator c ON c.id = i.id;
 		CREATE OR REPLACE TEMP TABLE chiso_keydim AS
-		SELECT k.province, k.year, k.source, k.unit_no, u.id AS unit_id, k.n_units, k.src_no, src.id AS source_id,
+		SELECT k.province, k.year, k.source, k.unit_no, u.id AS unit_id, u.key AS unit_key, k.n_units, k.src_no, src.id AS source_id,
 			NOT contains(src.citation, 'UNVERIFIED') AS verified
 		FROM chiso_keys k JOIN chiso_units u USING (unit_no) JOIN chiso_sources src USING (src_no)`); err != nil {
 		return fmt.Errorf("validate: %w", err)

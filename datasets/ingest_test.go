@@ -474,8 +474,8 @@ func TestIngestKeepsPhysicalOrder(t *testing.T) {
 // observationOrder (indicator key, year, unit): 0 descents is a table in order.
 func physicalDescents(t *testing.T, db *sql.DB) (n, descents int) {
 	t.Helper()
-	if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE p1 IS NOT NULL AND (indicator_key, year, unit_id) < (p1, p2, p3)) FROM (
-		SELECT indicator_key, year, unit_id, lag(indicator_key) OVER w AS p1, lag(year) OVER w AS p2, lag(unit_id) OVER w AS p3
+	if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE p1 IS NOT NULL AND (indicator_key, year, unit_key) < (p1, p2, p3)) FROM (
+		SELECT indicator_key, year, unit_key, lag(indicator_key) OVER w AS p1, lag(year) OVER w AS p2, lag(unit_key) OVER w AS p3
 		FROM observation WINDOW w AS (ORDER BY rowid))`).Scan(&n, &descents); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -227,21 +228,21 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 		}
 		if ing.opts.Prefer {
 			if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false
-				FROM (SELECT DISTINCT i.ind_key, u.id AS unit_id, e.year FROM chiso_existing e
+				FROM (SELECT DISTINCT i.ind_key, u.key AS unit_key, e.year FROM chiso_existing e
 					JOIN chiso_inds i USING (ind_no) JOIN chiso_units u USING (unit_no)) x
-				WHERE observation.indicator_key = x.ind_key AND observation.unit_id = x.unit_id AND observation.year = x.year`); err != nil {
+				WHERE observation.indicator_key = x.ind_key AND observation.unit_key = x.unit_key AND observation.year = x.year`); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
 		}
 		if compared > 0 {
 			if _, err := c.ExecContext(ctx, `UPDATE observation SET preferred = false FROM chiso_cmp x
 				WHERE x.precise_pref AND observation.preferred AND observation.indicator_key = x.ind_key
-					AND observation.unit_id = x.unit_id AND observation.year = x.year`); err != nil {
+					AND observation.unit_key = x.unit_key AND observation.year = x.year`); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
 		}
 		ing.step("write: observations")
-		interleaved, err := insertObservations(ctx, c, batch, ing.unitIDs)
+		interleaved, err := insertObservations(ctx, c, batch, ing.unitKeys)
 		if err != nil {
 			return err
 		}
@@ -299,10 +300,10 @@ func (ing *ingestion) write(ctx context.Context, rep *IngestReport, rows string,
 // year of the last indicator) only append, and nothing is to be rewritten. chiso_add is in
 // key order already (ind_key, year, unit_no: unit_no numbers the unit ids in their order,
 // and no key comes twice, so that is the order of observationOrder), and a plain scan of it
-// keeps that order into the table (preserve_insertion_order). So the unit ids and the source
-// keys are put back by position in lists of unitIDs (by unit_no) and of the sources' keys
-// (by src_no), not by joins, which would not keep the order exactly.
-func insertObservations(ctx context.Context, c *sql.Conn, batch string, unitIDs []string) (interleaved bool, err error) {
+// keeps that order into the table (preserve_insertion_order). So the unit and source keys are
+// put back by position in lists of unitKeys (by unit_no) and of the sources' keys (by
+// src_no), not by joins, which would not keep the order exactly.
+func insertObservations(ctx context.Context, c *sql.Conn, batch string, unitKeys []int32) (interleaved bool, err error) {
 	interleaved, err = interleaves(ctx, c)
 	if err != nil {
 		return false, fmt.Errorf("write observations: %w", err)
@@ -323,7 +324,7 @@ func insertObservations(ctx context.Context, c *sql.Conn, batch string, unitIDs 
 	if _, err := c.ExecContext(ctx, fmt.Sprintf(`INSERT INTO observation
 		SELECT a.ind_key, %s[a.unit_no + 1], a.year, a.value, a.rank, a.rank_of, CASE WHEN a.not_published THEN 'not_published'::figure_status ELSE 'published'::figure_status END,
 			a.verified, a.preferred, %s[a.src_no + 1], %d
-		FROM chiso_add a`, sqlList(unitIDs), sourceKeys, batchNo)); err != nil {
+		FROM chiso_add a`, intList(unitKeys), sourceKeys, batchNo)); err != nil {
 		return false, fmt.Errorf("write observations: %w", err)
 	}
 	return interleaved, nil
@@ -356,11 +357,11 @@ func interleaves(ctx context.Context, c *sql.Conn) (bool, error) {
 	return newYear.Int64 <= lastYear.Int64, nil
 }
 
-// sqlList is the SQL literal of a list of strings.
-func sqlList(items []string) string {
+// intList is the SQL literal of a list of integers.
+func intList(items []int32) string {
 	q := make([]string, len(items))
-	for i, s := range items {
-		q[i] = sqlString(s)
+	for i, n := range items {
+		q[i] = strconv.Itoa(int(n))
 	}
-	return "([" + strings.Join(q, ", ") + "]::VARCHAR[])"
+	return "([" + strings.Join(q, ", ") + "]::INTEGER[])"
 }

@@ -21,7 +21,7 @@ var ErrOldSchema = errors.New("the database file has the schema of an earlier ch
 // schemaVersion numbers the schema of this chiso, kept in meta ('schema'): a later chiso that
 // changes the schema raises it, so that this one refuses a file it cannot read with ErrNewerSchema.
 // Files from before the number have no such row (readSchemaAge tells their schema by its columns).
-const schemaVersion = 3
+const schemaVersion = 4
 
 // ErrNewerSchema reports a database file written by a later chiso, whose schema this one does not know.
 var ErrNewerSchema = errors.New("the database file was written by a later chiso, with a schema this one does not know; open it with that chiso")
@@ -78,6 +78,8 @@ func columnType(ctx context.Context, q queryer, table, column string) (string, e
 // that this one no longer has, or has with another type.
 type schemaAge struct {
 	indicatorID bool // observation.indicator_id: figures named their indicator by id (before indicator keys)
+	unitID      bool // observation.unit_id: figures named their unit by id (before unit keys)
+	unitNoKey   bool // unit has no key
 	statusText  bool // observation.status VARCHAR (before the type figure_status)
 	sourceID    bool // observation.source_id: figures named their source by id (before source keys)
 	batchText   bool // observation.batch VARCHAR: the batch's id (before the batch table)
@@ -86,7 +88,7 @@ type schemaAge struct {
 
 // old reports whether anything is to be migrated.
 func (a schemaAge) old() bool {
-	return a.indicatorID || a.statusText || a.sourceID || a.batchText || a.sourceNoKey
+	return a.indicatorID || a.unitID || a.unitNoKey || a.statusText || a.sourceID || a.batchText || a.sourceNoKey
 }
 
 // String names the old columns.
@@ -96,7 +98,8 @@ func (a schemaAge) String() string {
 		old  bool
 		name string
 	}{
-		{a.indicatorID, "observation.indicator_id"}, {a.statusText, "observation.status as text"},
+		{a.indicatorID, "observation.indicator_id"}, {a.unitID, "observation.unit_id"}, {a.unitNoKey, "unit without key"},
+		{a.statusText, "observation.status as text"},
 		{a.sourceID, "observation.source_id"}, {a.batchText, "observation.batch"}, {a.sourceNoKey, "source without key"},
 	} {
 		if c.old {
@@ -112,7 +115,7 @@ func readSchemaAge(ctx context.Context, q queryer) (schemaAge, error) {
 	var cols string
 	err := q.QueryRowContext(ctx, `SELECT coalesce(string_agg(table_name || '.' || column_name || ' ' || data_type, chr(10)), '')
 		FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main'
-			AND table_name IN ('observation', 'source')`).Scan(&cols)
+			AND table_name IN ('observation', 'source', 'unit')`).Scan(&cols)
 	if err != nil {
 		return schemaAge{}, fmt.Errorf("read the schema: %w", err)
 	}
@@ -123,12 +126,17 @@ func readSchemaAge(ctx context.Context, q queryer) (schemaAge, error) {
 		}
 	}
 	_, indicatorID := typ["observation.indicator_id"]
+	_, unitID := typ["observation.unit_id"]
+	_, unit := typ["unit.id"]
+	_, unitKey := typ["unit.key"]
 	_, sourceID := typ["observation.source_id"]
 	_, batch := typ["observation.batch"]
 	_, source := typ["source.id"]
 	_, sourceKey := typ["source.key"]
 	return schemaAge{
 		indicatorID: indicatorID,
+		unitID:      unitID,
+		unitNoKey:   unit && !unitKey,
 		statusText:  typ["observation.status"] == "VARCHAR",
 		sourceID:    sourceID,
 		batchText:   batch,
@@ -138,11 +146,10 @@ func readSchemaAge(ctx context.Context, q queryer) (schemaAge, error) {
 
 // migrate brings a database file written by an earlier chiso to the current schema, in one
 // transaction: all of it, or (on any error) nothing. The observations are copied into the
-// current table, sorted (observationOrder): each gets its indicator's key in place of the id
-// (the indicators get keys in id order), its source's key in
-// place of the id (the sources too, in id order), its batch's key in place of the batch's id
-// (the batches numbered in the order of the history, dataset_version) and its status as
-// figure_status. The dataset version is a hash of the ids, not the keys, and of the status as
+// current table, sorted (observationOrder): each gets the keys of its indicator, unit and
+// source in place of their ids (each table, if it had no keys, gets them in id order), its
+// batch's key in place of the batch's id (the batches numbered in the order of the history,
+// dataset_version) and its status as figure_status. The dataset version is a hash of the ids, not the keys, and of the status as
 // text, so it stays what it was. A database with the current schema, or with none yet, is left
 // alone.
 func (s *Store) migrate(ctx context.Context) error {
@@ -159,6 +166,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			column, table, what string
 		}{
 			{age.indicatorID, "indicator_id", "indicator", "an indicator"},
+			{age.unitID, "unit_id", "unit", "a unit"},
 			{age.sourceID, "source_id", "source", "a source"},
 		} {
 			if !ref.old {
@@ -187,6 +195,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		if age.sourceNoKey {
 			renames = append(renames, `ALTER TABLE source RENAME TO chiso_source_old`)
 		}
+		if age.unitNoKey {
+			renames = append(renames, `ALTER TABLE unit RENAME TO chiso_unit_old`)
+		}
 		renames = append(renames, `ALTER TABLE observation RENAME TO chiso_observation_old`)
 		for _, q := range renames {
 			if _, err := conn.ExecContext(ctx, q); err != nil {
@@ -196,12 +207,19 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := applySchema(ctx, conn); err != nil {
 			return err
 		}
-		ind, src, batch, joins := "o.indicator_key", "o.source_key", "o.batch_key", ""
+		ind, unit, src, batch, joins := "o.indicator_key", "o.unit_key", "o.source_key", "o.batch_key", ""
 		var fill []string
 		if age.indicatorID {
 			fill = append(fill, `INSERT INTO indicator BY NAME
 				SELECT *, CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS key FROM chiso_indicator_old`)
 			ind, joins = "i.key", joins+" JOIN indicator i ON i.id = o.indicator_id"
+		}
+		if age.unitNoKey {
+			fill = append(fill, `INSERT INTO unit BY NAME
+				SELECT *, CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS key FROM chiso_unit_old`)
+		}
+		if age.unitID {
+			unit, joins = "u.key", joins+" JOIN unit u ON u.id = o.unit_id"
 		}
 		if age.sourceNoKey {
 			fill = append(fill, `INSERT INTO source BY NAME
@@ -218,10 +236,10 @@ func (s *Store) migrate(ctx context.Context) error {
 			batch, joins = "b.key", joins+" JOIN batch b ON b.id = o.batch"
 		}
 		fill = append(fill, fmt.Sprintf(`INSERT INTO observation
-			SELECT %s AS indicator_key, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status::figure_status AS status,
+			SELECT %s AS indicator_key, %s AS unit_key, o.year, o.value, o.rank, o.rank_of, o.status::figure_status AS status,
 				o.verified, o.preferred, %s AS source_key, %s AS batch_key
 			FROM chiso_observation_old o%s
-			ORDER BY `+observationOrder, ind, src, batch, joins),
+			ORDER BY `+observationOrder, ind, unit, src, batch, joins),
 			`INSERT OR REPLACE INTO meta VALUES ('observation_order', '`+observationOrder+`')`)
 		for _, q := range fill {
 			if _, err := conn.ExecContext(ctx, q); err != nil {
@@ -244,6 +262,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		if age.sourceNoKey {
 			drops = append(drops, `DROP TABLE chiso_source_old`)
+		}
+		if age.unitNoKey {
+			drops = append(drops, `DROP TABLE chiso_unit_old`)
 		}
 		for _, q := range drops {
 			if _, err := conn.ExecContext(ctx, q); err != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 // TestOpenMigratesEarlierSchemas: a database file written by an earlier chiso after indicator
-// keys (figures naming their source and batch by id; status as text, or as figure_status)
+// keys (figures naming their unit, source and batch by id; status as text, or as figure_status)
 // opens with the current schema: the same figures, in order, the same version, the views as
 // they were. Read-only, it is refused with what to do. A migration that fails changes nothing.
 func TestOpenMigratesEarlierSchemas(t *testing.T) {
@@ -25,11 +25,11 @@ func TestOpenMigratesEarlierSchemas(t *testing.T) {
 		fix    []string // and undo them
 		want   string   // what the failure's error names
 	}{
-		{"StatusText", true, "observation.status as text, observation.source_id, observation.batch, source without key",
+		{"StatusText", true, "observation.unit_id, unit without key, observation.status as text, observation.source_id, observation.batch, source without key",
 			// A status outside the type (a file edited by hand): the conversion fails.
 			[]string{`UPDATE observation SET status = 'withheld' WHERE status = 'not_published' AND year = (SELECT min(year) FROM observation WHERE status = 'not_published')`},
 			[]string{`UPDATE observation SET status = 'not_published' WHERE status = 'withheld'`}, "withheld"},
-		{"SourceIDAndBatch", false, "observation.source_id, observation.batch, source without key",
+		{"SourceIDAndBatch", false, "observation.unit_id, unit without key, observation.source_id, observation.batch, source without key",
 			// A figure of a source that the source table lacks.
 			[]string{`CREATE TABLE chiso_test_source AS SELECT * FROM source WHERE id IN (SELECT source_id FROM observation WHERE unit_id = 'vn63.93' AND year = 2021)`,
 				`DELETE FROM source WHERE id IN (SELECT id FROM chiso_test_source)`},
@@ -103,7 +103,7 @@ func TestOpenMigratesEarlierSchemas(t *testing.T) {
 
 // openMigrated opens the file at path, which has the bundled data in the schema of an earlier
 // chiso, and checks what every migration must give: nothing of an earlier schema left, the
-// version as it was, the figures in order, source keys in id order, and one batch.
+// version as it was, the figures in order, unit and source keys in id order, and one batch.
 func openMigrated(t *testing.T, path string) *Store {
 	t.Helper()
 	ctx := context.Background()
@@ -121,8 +121,10 @@ func openMigrated(t *testing.T, path string) *Store {
 	if n, descents := physicalDescents(t, s.db); descents != 0 {
 		t.Errorf("%d of %d figures out of order after the migration", descents, n)
 	}
-	if n := keysOutOfIDOrder(t, s, "source"); n > 0 {
-		t.Errorf("%d source keys not in id order", n)
+	for _, table := range []string{"unit", "source"} {
+		if n := keysOutOfIDOrder(t, s, table); n > 0 {
+			t.Errorf("%d %s keys not in id order", n, table)
+		}
 	}
 	var batches string
 	if err := s.db.QueryRow(`SELECT string_agg(key || ' ' || id, ', ' ORDER BY key) FROM batch`).Scan(&batches); err != nil || batches != "1 bundled" {
@@ -167,7 +169,7 @@ func TestOpenUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	copyDir := s.copyDir
-	if s.Migrated() != "observation.source_id, observation.batch, source without key" || copyDir == "" {
+	if s.Migrated() != "observation.unit_id, unit without key, observation.source_id, observation.batch, source without key" || copyDir == "" {
 		t.Errorf("Migrated() = %q, copy in %q; want the old columns and a copy", s.Migrated(), copyDir)
 	}
 	if obs, err := s.Observations(ctx, ObservationQuery{}); err != nil || !reflect.DeepEqual(obs, wantObs) || s.Version() != bundledVersion {

@@ -23,7 +23,8 @@ func TestEachFigureSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{}
-	rows, err := s.db.Query(`SELECT 'pci/' || o.unit_id || '/' || o.year, s.id FROM observation o JOIN source s ON s.key = o.source_key
+	rows, err := s.db.Query(`SELECT 'pci/' || u.id || '/' || o.year, s.id FROM observation o JOIN source s ON s.key = o.source_key
+		JOIN unit u ON u.key = o.unit_key
 		WHERE o.indicator_key = (SELECT key FROM indicator WHERE id = 'pci') AND o.preferred`)
 	if err != nil {
 		t.Fatal(err)

@@ -129,6 +129,45 @@ type Registry struct {
 	// the index of each (Index).
 	listsMu sync.Mutex
 	lists   []*unitList
+
+	// keyOf and idOfKey map a unit's id to the integer the observations carry (unit.key) and
+	// back: set by withKeys for a registry read from the database, empty otherwise.
+	keyOf   map[string]int32
+	idOfKey []string // by key; "" where no unit has the key
+}
+
+// withKeys gives the registry the keys of its units, keys[i] that of the i-th unit given to
+// NewRegistry, and returns it.
+func (r *Registry) withKeys(keys []int32) (*Registry, error) {
+	if len(keys) != len(r.units) {
+		return nil, fmt.Errorf("%d unit keys for %d units", len(keys), len(r.units))
+	}
+	r.keyOf = make(map[string]int32, len(keys))
+	for i, k := range keys {
+		if k < 0 {
+			return nil, fmt.Errorf("unit %s has the key %d", r.units[i].ID, k)
+		}
+		if int(k) >= len(r.idOfKey) {
+			r.idOfKey = append(r.idOfKey, make([]string, int(k)+1-len(r.idOfKey))...)
+		}
+		r.keyOf[r.units[i].ID] = k
+		r.idOfKey[k] = r.units[i].ID
+	}
+	return r, nil
+}
+
+// unitKey returns the key of the unit with id.
+func (r *Registry) unitKey(id string) (int32, bool) {
+	k, ok := r.keyOf[id]
+	return k, ok
+}
+
+// unitIDOfKey returns the id of the unit with key.
+func (r *Registry) unitIDOfKey(key int32) (string, bool) {
+	if key < 0 || int(key) >= len(r.idOfKey) || r.idOfKey[key] == "" {
+		return "", false
+	}
+	return r.idOfKey[key], true
 }
 
 type unitList struct {

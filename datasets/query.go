@@ -223,9 +223,8 @@ type ObservationQuery struct {
 // a unit set, the order of the codes) and year, each with its preferred figure first and the
 // other sources' figures beside it.
 func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observation, error) {
-	query, args := observationsQuery(q, s.Catalogue())
 	sources := s.sources.Load()
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.db.QueryContext(ctx, observationsQuery(q, s.Catalogue(), s.registry))
 	if err != nil {
 		return nil, fmt.Errorf("query observations: %w", err)
 	}
@@ -270,18 +269,18 @@ func (s *Store) Observations(ctx context.Context, q ObservationQuery) ([]Observa
 	return out, nil
 }
 
-// observationsQuery is the query of Observations for q, with its arguments; cat gives the
-// indicators' keys. The join names each figure's indicator and orders by its id; the filter
-// compares keys.
-func observationsQuery(q ObservationQuery, cat *Catalogue) (string, []any) {
-	where, args := q.where("o.", cat)
-	query := `SELECT i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
+// observationsQuery is the query of Observations for q; cat and reg give the indicators' and
+// units' keys. The joins name each figure's indicator and unit and order by their ids; the
+// filter compares keys.
+func observationsQuery(q ObservationQuery, cat *Catalogue, reg *Registry) string {
+	where := q.where("o.", cat, reg)
+	query := `SELECT i.id, u.id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
 		o.preferred, o.source_key FROM observation o JOIN indicator i ON i.key = o.indicator_key
-		JOIN source s ON s.key = o.source_key`
+		JOIN unit u ON u.key = o.unit_key JOIN source s ON s.key = o.source_key`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	return query + " ORDER BY i.id, o.unit_id, o.year, o.preferred DESC, s.id", args
+	return query + " ORDER BY i.id, u.id, o.year, o.preferred DESC, s.id"
 }
 
 // sourceCache returns every source by id. Sources change only when an ingest adds some, so

@@ -110,7 +110,7 @@ func TestVCCIRecipeMatchesBundled(t *testing.T) {
 					t.Errorf("%s: %d rows, want %d", id, n, want)
 				}
 			}
-			rows, err := s.db.Query(`SELECT unit_id, value, rank FROM observation WHERE indicator_key = (SELECT key FROM indicator WHERE id = 'pci') AND year = ? AND batch_key = (SELECT key FROM batch WHERE id = 'bundled') AND preferred`, year)
+			rows, err := s.db.Query(`SELECT (SELECT id FROM unit WHERE key = unit_key), value, rank FROM observation WHERE indicator_key = (SELECT key FROM indicator WHERE id = 'pci') AND year = ? AND batch_key = (SELECT key FROM batch WHERE id = 'bundled') AND preferred`, year)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -125,8 +125,9 @@ func fmtPtr[T any](p *T) string {
 
 func readStored(t *testing.T, s *Store) map[figKey][]storedFigure {
 	t.Helper()
-	rows, err := s.db.Query(`SELECT i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
-		o.preferred, src.citation FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN source src ON src.key = o.source_key`)
+	rows, err := s.db.Query(`SELECT i.id, u.id, o.year, o.value, o.rank, o.rank_of, o.status, o.verified,
+		o.preferred, src.citation FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN unit u ON u.key = o.unit_key
+		JOIN source src ON src.key = o.source_key`)
 	if err != nil {
 		t.Fatal(err)
 	}

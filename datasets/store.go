@@ -315,9 +315,17 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 	}
 	defer conn.Close()
 	return inTx(ctx, conn, func() error {
+		// Unit keys in id order.
 		var rows [][]any
+		unitKeys := map[string]int32{}
 		for _, u := range b.units {
-			rows = append(rows, []any{u.ID, u.Code, u.Set, u.NameVI, u.NameEN, u.Slug, u.Kind,
+			unitKeys[u.ID] = 0
+		}
+		for i, id := range slices.Sorted(maps.Keys(unitKeys)) {
+			unitKeys[id] = int32(i + 1)
+		}
+		for _, u := range b.units {
+			rows = append(rows, []any{u.ID, unitKeys[u.ID], u.Code, u.Set, u.NameVI, u.NameEN, u.Slug, u.Kind,
 				nullString(u.Region), nullTime(u.ValidFrom), nullTime(u.ValidTo), u.Source})
 		}
 		if err := appendRows(ctx, conn, "unit", rows); err != nil {
@@ -362,7 +370,7 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 		}
 		rows = rows[:0]
 		for _, o := range b.obs {
-			rows = append(rows, o.values(keys[o.Indicator], sourceKeys[o.SourceID], batch))
+			rows = append(rows, o.values(keys[o.Indicator], unitKeys[o.UnitID], sourceKeys[o.SourceID], batch))
 		}
 		if err := appendRows(ctx, conn, "observation", rows); err != nil {
 			return err
@@ -472,7 +480,7 @@ func appendWith(ctx context.Context, conn *sql.Conn, table string, rows [][]any,
 //
 // Year before unit: a comparison or a ranking reads one indicator in one year, which is then
 // one run of rows (a few vectors), not one row in every twenty across the indicator's rows.
-const observationOrder = "indicator_key, year, unit_id, preferred DESC, source_key"
+const observationOrder = "indicator_key, year, unit_key, preferred DESC, source_key"
 
 // resortObservations rewrites the observation table physically ordered by (indicator key,
 // year, unit), so that DuckDB's zone maps answer a comparison or a ranking from a few row groups.
@@ -501,7 +509,7 @@ func resortObservations(ctx context.Context, conn *sql.Conn) error {
 
 // updateVersion recomputes the dataset version: a hash of the count and the sum of a hash of
 // every observation's content and source. The sum does not depend on the physical order of
-// the rows. It hashes the indicator's and the source's ids, not their keys, so that the same
+// the rows. It hashes the indicator's, unit's and source's ids, not their keys, so that the same
 // figures have the same version whatever keys the database gave them (and as before the keys
 // existed: pinned URLs /v/{version} name it). The counts and sums are kept by indicator in
 // observation_digest: touched is a query of the indicator keys whose figures the write
@@ -524,8 +532,9 @@ func updateVersion(ctx context.Context, conn *sql.Conn, touched string) error {
 	for _, q := range []string{
 		`DELETE FROM observation_digest` + only,
 		`INSERT INTO observation_digest
-			SELECT o.indicator_key, count(*), sum(hash(i.id, o.unit_id, o.year, o.value, o.rank, o.rank_of, o.status::VARCHAR, o.verified, o.preferred, s.id)::HUGEINT)
-			FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key LEFT JOIN source s ON s.key = o.source_key` + onlyO + `
+			SELECT o.indicator_key, count(*), sum(hash(i.id, u.id, o.year, o.value, o.rank, o.rank_of, o.status::VARCHAR, o.verified, o.preferred, s.id)::HUGEINT)
+			FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key LEFT JOIN unit u ON u.key = o.unit_key
+				LEFT JOIN source s ON s.key = o.source_key` + onlyO + `
 			GROUP BY o.indicator_key`,
 		`INSERT OR REPLACE INTO meta
 			SELECT 'version', left(md5(coalesce(sum(figures), 0)::VARCHAR || ':' || coalesce(sum(total), 0)::VARCHAR), 16) FROM observation_digest`,
@@ -545,21 +554,24 @@ func nullTime(t time.Time) any {
 }
 
 func (s *Store) readRegistry(ctx context.Context) (*Registry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, code, unit_set, name_vi, name_en, slug, kind,
+	rows, err := s.db.QueryContext(ctx, `SELECT id, key, code, unit_set, name_vi, name_en, slug, kind,
 		coalesce(region, ''), valid_from, valid_to, source FROM unit ORDER BY unit_set DESC, code, valid_from NULLS FIRST`)
 	if err != nil {
 		return nil, fmt.Errorf("read units: %w", err)
 	}
 	defer rows.Close()
 	var units []Unit
+	var keys []int32
 	for rows.Next() {
 		var u Unit
+		var key int32
 		var from, to sql.NullTime
-		if err := rows.Scan(&u.ID, &u.Code, &u.Set, &u.NameVI, &u.NameEN, &u.Slug, &u.Kind, &u.Region, &from, &to, &u.Source); err != nil {
+		if err := rows.Scan(&u.ID, &key, &u.Code, &u.Set, &u.NameVI, &u.NameEN, &u.Slug, &u.Kind, &u.Region, &from, &to, &u.Source); err != nil {
 			return nil, fmt.Errorf("read units: %w", err)
 		}
 		u.ValidFrom, u.ValidTo = from.Time, to.Time
 		units = append(units, u)
+		keys = append(keys, key)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read units: %w", err)
@@ -580,5 +592,9 @@ func (s *Store) readRegistry(ctx context.Context) (*Registry, error) {
 	if err := lrows.Err(); err != nil {
 		return nil, fmt.Errorf("read lineage: %w", err)
 	}
-	return NewRegistry(units, links)
+	reg, err := NewRegistry(units, links)
+	if err != nil {
+		return nil, err
+	}
+	return reg.withKeys(keys)
 }

@@ -52,17 +52,21 @@ const SyntheticSet = "syn"
 // throughout) to the registry — the scale of Vietnam's 3,321 communes after the 2025 reform.
 // For benchmarks and tests only.
 func (s *Store) AddSyntheticUnits(ctx context.Context, n int) error {
-	rows := make([][]any, n)
-	for i := range n {
-		code := fmt.Sprintf("%05d", i+1)
-		rows[i] = []any{"syn." + code, code, SyntheticSet, "Xã tổng hợp " + code + " (SYNTHETIC)", "Synthetic commune " + code,
-			"syn-" + code, "commune", nil, nil, nil, SyntheticSource}
-	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	var highest int32
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(key), 0) FROM unit`).Scan(&highest); err != nil {
+		return fmt.Errorf("synthetic units: %w", err)
+	}
+	rows := make([][]any, n)
+	for i := range n {
+		code := fmt.Sprintf("%05d", i+1)
+		rows[i] = []any{"syn." + code, highest + int32(i) + 1, code, SyntheticSet, "Xã tổng hợp " + code + " (SYNTHETIC)", "Synthetic commune " + code,
+			"syn-" + code, "commune", nil, nil, nil, SyntheticSource}
+	}
 	if err := appendRows(ctx, conn, "unit", rows); err != nil {
 		return fmt.Errorf("synthetic units: %w", err)
 	}
@@ -119,9 +123,9 @@ func (s *Store) LoadSyntheticPanelOf(ctx context.Context, set string, indicators
 			return err
 		}
 		res, err := conn.ExecContext(ctx, `INSERT INTO observation
-			SELECT i.key, u.id, y.y::INTEGER, round(random() * 100, 2), NULL, NULL, 'published', true, true,
+			SELECT i.key, u.key, y.y::INTEGER, round(random() * 100, 2), NULL, NULL, 'published', true, true,
 				(SELECT key FROM source WHERE id = ?), ?
-			FROM chiso_syn_ind i, (SELECT id FROM unit WHERE unit_set = ? AND id <> 'vn63.46.2025') u,
+			FROM chiso_syn_ind i, (SELECT id, key FROM unit WHERE unit_set = ? AND id <> 'vn63.46.2025') u,
 				generate_series(?, ?) y(y)
 			ORDER BY i.id, y.y, u.id`, id, batch, set, from, to)
 		if err != nil {

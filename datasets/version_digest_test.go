@@ -8,9 +8,10 @@ import (
 // fullVersion is the dataset version summed over every figure at once, the way chiso computed
 // it before observation_digest (status hashed as the text, and the source's id, that it stored): what updateVersion
 // must give.
-const fullVersion = `SELECT left(md5(count(*)::VARCHAR || ':' || coalesce(sum(hash(i.id, o.unit_id, o.year, o.value, o.rank,
+const fullVersion = `SELECT left(md5(count(*)::VARCHAR || ':' || coalesce(sum(hash(i.id, u.id, o.year, o.value, o.rank,
 	o.rank_of, o.status::VARCHAR, o.verified, o.preferred, s.id)::HUGEINT), 0)::VARCHAR), 16)
-	FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key LEFT JOIN source s ON s.key = o.source_key`
+	FROM observation o LEFT JOIN indicator i ON i.key = o.indicator_key LEFT JOIN unit u ON u.key = o.unit_key
+	LEFT JOIN source s ON s.key = o.source_key`
 
 // TestVersionDigest: the version that an ingest computes from the digest of the indicators it
 // touched is the version of every figure summed anew, through new figures, figures that take

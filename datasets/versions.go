@@ -60,10 +60,10 @@ func batchChanges(ctx context.Context, conn *sql.Conn, batch string) ([]Change, 
 			return nil, fmt.Errorf("record version: %w", err)
 		}
 	}
-	return readChanges(ctx, conn, `WITH prior AS (SELECT DISTINCT indicator_key, unit_id, year FROM observation WHERE NOT ? AND batch_key <> ?),
-			added AS (SELECT indicator_key, unit_id, year FROM observation WHERE ? OR batch_key = ?)
+	return readChanges(ctx, conn, `WITH prior AS (SELECT DISTINCT indicator_key, unit_key, year FROM observation WHERE NOT ? AND batch_key <> ?),
+			added AS (SELECT indicator_key, unit_key, year FROM observation WHERE ? OR batch_key = ?)
 		SELECT i.id, count(*) FILTER (WHERE p.year IS NULL), count(*) FILTER (WHERE p.year IS NOT NULL)
-		FROM added a LEFT JOIN prior p USING (indicator_key, unit_id, year) JOIN indicator i ON i.key = a.indicator_key
+		FROM added a LEFT JOIN prior p USING (indicator_key, unit_key, year) JOIN indicator i ON i.key = a.indicator_key
 		GROUP BY 1 ORDER BY 1`, all, key, all, key)
 }
 

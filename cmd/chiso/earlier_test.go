@@ -70,7 +70,7 @@ func TestEarlierSchemaFile(t *testing.T) {
 
 	out, stderr, err := runCmd(t, nil, "ingest", "--db", db, fixtureDir+"long.csv")
 	if err != nil || !strings.Contains(out, "added 5 observations (5 preferred)") ||
-		!strings.Contains(stderr, "migrated "+db+" from the schema of an earlier chiso (observation.source_id, observation.batch, source without key); the migration kept its figures and dataset version") {
+		!strings.Contains(stderr, "migrated "+db+" from the schema of an earlier chiso (observation.unit_id, unit without key, observation.source_id, observation.batch, source without key); the migration kept its figures and dataset version") {
 		t.Fatalf("ingest into the earlier file: %v; output %q, stderr %q", err, out, stderr)
 	}
 	ro, err := datasets.OpenReadOnly(ctx, db) // refused before the migration

@@ -1,8 +1,11 @@
 -- chiso schema. A unit is a code plus its validity period: after 2025-07-01 some codes name
 -- another unit, so every join goes through unit.id, never through the bare code.
 
+-- key is the integer the observations carry: the bundled units in id order, then each addition
+-- after the highest key.
 CREATE TABLE IF NOT EXISTS unit (
     id          VARCHAR PRIMARY KEY,  -- 'vn63.15' (Yên Bái until 2025-06-30), 'vn34.15' (Lào Cai from 2025-07-01)
+    key         INTEGER NOT NULL UNIQUE,
     code        VARCHAR NOT NULL,     -- 2-digit GSO code, reused across unit sets
     unit_set    VARCHAR NOT NULL,     -- '63' or '34'
     name_vi     VARCHAR NOT NULL,
@@ -72,14 +75,14 @@ CREATE TABLE IF NOT EXISTS batch (
 -- An observation names its indicator by indicator.key, not by the id: DuckDB's zone maps keep
 -- an 8-byte prefix of a VARCHAR, so 'dti.digital_economy' and 'dti.digital_society' would not
 -- prune each other's row groups, while an integer does. The table is kept physically sorted by
--- (indicator_key, year, unit_id) (resortObservations). A figure's status is an ENUM, and its
--- source and batch are integer keys: as text, each column cost DuckDB a dictionary and string
--- statistics on every insert (0.1–0.2 s of a 1.3M-figure ingest each).
+-- (indicator_key, year, unit_key) (resortObservations). A figure's status is an ENUM, and its
+-- unit, source and batch are integer keys: as text, each column cost DuckDB a dictionary and
+-- string statistics on every insert (0.1–0.2 s of a 1.3M-figure ingest each).
 CREATE TYPE IF NOT EXISTS figure_status AS ENUM ('published', 'not_published');
 
 CREATE TABLE IF NOT EXISTS observation (
     indicator_key INTEGER NOT NULL,      -- indicator.key
-    unit_id       VARCHAR NOT NULL,
+    unit_key      INTEGER NOT NULL,      -- unit.key
     year          INTEGER NOT NULL,
     value         DOUBLE,
     rank          INTEGER,

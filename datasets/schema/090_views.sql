@@ -3,13 +3,13 @@
 -- for joins; every figure keeps its unit id, status, source and whether it is preferred.
 -- IF NOT EXISTS: opening a database never writes to it (a refused ingest, a full disk); a view
 -- whose definition changes needs a migration that drops it (migrate.go: observations_v, when
--- the observations came to name their indicator and source by key).
+-- the observations came to name their indicator, unit and source by key).
 
 CREATE VIEW IF NOT EXISTS observations_v AS
-SELECT i.id AS indicator, o.unit_id, u.code AS unit_code, u.unit_set, u.name_vi, u.name_en,
+SELECT i.id AS indicator, u.id AS unit_id, u.code AS unit_code, u.unit_set, u.name_vi, u.name_en,
        o.year, o.value, o.rank, o.rank_of, o.status::VARCHAR AS status, o.verified, o.preferred,
        s.citation AS source, s.url AS source_url
-FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN unit u ON u.id = o.unit_id
+FROM observation o JOIN indicator i ON i.key = o.indicator_key JOIN unit u ON u.key = o.unit_key
     JOIN source s ON s.key = o.source_key;
 
 CREATE VIEW IF NOT EXISTS indicators_v AS

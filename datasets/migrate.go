@@ -109,9 +109,13 @@ func (a schemaAge) String() string {
 	return strings.Join(cols, ", ")
 }
 
-// readSchemaAge reads what the database has of earlier schemas, in one read of its columns. A
-// database with none of the tables yet has nothing old.
+// readSchemaAge reads what the database has of earlier schemas, in one read of its columns; a
+// database of a later chiso is ErrNewerSchema (checkSchemaVersion). A database with none of the
+// tables yet has nothing old.
 func readSchemaAge(ctx context.Context, q queryer) (schemaAge, error) {
+	if err := checkSchemaVersion(ctx, q); err != nil {
+		return schemaAge{}, err
+	}
 	var cols string
 	err := q.QueryRowContext(ctx, `SELECT coalesce(string_agg(table_name || '.' || column_name || ' ' || data_type, chr(10)), '')
 		FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main'
@@ -149,9 +153,9 @@ func readSchemaAge(ctx context.Context, q queryer) (schemaAge, error) {
 // current table, sorted (observationOrder): each gets the keys of its indicator, unit and
 // source in place of their ids (each table, if it had no keys, gets them in id order), its
 // batch's key in place of the batch's id (the batches numbered in the order of the history,
-// dataset_version) and its status as figure_status. The dataset version is a hash of the ids, not the keys, and of the status as
-// text, so it stays what it was. A database with the current schema, or with none yet, is left
-// alone.
+// dataset_version) and its status as figure_status. The dataset version is a hash of the ids,
+// not the keys, and of the status as text, so it stays what it was. A database with the
+// current schema, or with none yet, is left alone; one of a later chiso is ErrNewerSchema.
 func (s *Store) migrate(ctx context.Context) error {
 	age, err := readSchemaAge(ctx, s.db)
 	if err != nil || !age.old() {
@@ -326,8 +330,7 @@ func OpenUnchanged(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// fileSchemaAge reads what the database file at path has of earlier schemas, opening it
-// read-only; a file of a later chiso is ErrNewerSchema.
+// fileSchemaAge is readSchemaAge of the database file at path, opened read-only.
 func fileSchemaAge(ctx context.Context, path string) (schemaAge, error) {
 	connector, err := duckdb.NewConnector(path+"?access_mode=READ_ONLY", nil)
 	if err != nil {
@@ -336,9 +339,6 @@ func fileSchemaAge(ctx context.Context, path string) (schemaAge, error) {
 	defer connector.Close()
 	db := sql.OpenDB(connector)
 	defer db.Close()
-	if err := checkSchemaVersion(ctx, db); err != nil {
-		return schemaAge{}, err
-	}
 	return readSchemaAge(ctx, db)
 }
 

@@ -25,10 +25,6 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open read-only %s: %w", path, err)
 	}
 	s := &Store{db: sql.OpenDB(connector), conn: connector, readOnly: true}
-	if err := checkSchemaVersion(ctx, s.db); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("open read-only %s: %w", path, err)
-	}
 	if age, err := readSchemaAge(ctx, s.db); err != nil || age.old() {
 		s.Close()
 		if err == nil {

@@ -121,9 +121,6 @@ func applySchema(ctx context.Context, db execer) error {
 }
 
 func (s *Store) init(ctx context.Context, bundled fs.FS) error {
-	if err := checkSchemaVersion(ctx, s.db); err != nil {
-		return err
-	}
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package datasets
 import (
 	"context"
 	"io/fs"
+	"iter"
 	"maps"
 	"slices"
 	"time"
@@ -22,15 +23,12 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 	}
 	defer conn.Close()
 	return inTx(ctx, conn, func() error {
-		// Unit keys in id order.
 		var rows [][]any
-		unitKeys := map[string]int32{}
-		for _, u := range b.units {
-			unitKeys[u.ID] = 0
+		unitIDs := make([]string, len(b.units))
+		for i, u := range b.units {
+			unitIDs[i] = u.ID
 		}
-		for i, id := range slices.Sorted(maps.Keys(unitKeys)) {
-			unitKeys[id] = int32(i + 1)
-		}
+		unitKeys := keysInIDOrder(slices.Values(unitIDs))
 		for _, u := range b.units {
 			rows = append(rows, []any{u.ID, unitKeys[u.ID], u.Code, u.Set, u.NameVI, u.NameEN, u.Slug, u.Kind,
 				nullString(u.Region), nullTime(u.ValidFrom), nullTime(u.ValidTo), u.Source})
@@ -61,12 +59,10 @@ func (s *Store) loadBundled(ctx context.Context, fsys fs.FS) error {
 		if err := checkBundle(ctx, conn, b, time.Now().Year()); err != nil {
 			return err
 		}
-		// Source keys in id order too.
 		rows = rows[:0]
-		sourceKeys := map[string]int32{}
-		for i, id := range slices.Sorted(maps.Keys(b.sources)) {
-			sourceKeys[id] = int32(i + 1)
-			rows = append(rows, []any{id, int32(i + 1), b.sources[id], nullString(citationURL(b.sources[id]))})
+		sourceKeys := keysInIDOrder(maps.Keys(b.sources))
+		for id, c := range b.sources {
+			rows = append(rows, []any{id, sourceKeys[id], c, nullString(citationURL(c))})
 		}
 		if err := appendRows(ctx, conn, "source", rows); err != nil {
 			return err
@@ -103,4 +99,14 @@ func nullTime(t time.Time) any {
 		return nil
 	}
 	return t
+}
+
+// keysInIDOrder numbers ids from 1 in their order: the keys a new database gives its units and
+// sources, which then sort by key as by id.
+func keysInIDOrder(ids iter.Seq[string]) map[string]int32 {
+	keys := map[string]int32{}
+	for i, id := range slices.Sorted(ids) {
+		keys[id] = int32(i + 1)
+	}
+	return keys
 }

@@ -112,6 +112,11 @@ func TestObservationsOrder(t *testing.T) {
 func TestBatchAndSourceKeys(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpenStore(t)
+	for _, table := range []string{"unit", "source"} { // a new database numbers them in id order
+		if n := keysOutOfIDOrder(t, s, table); n > 0 {
+			t.Errorf("%d %s keys of a new database not in id order", n, table)
+		}
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)

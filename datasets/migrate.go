@@ -162,9 +162,21 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	s.migrated = age
+	// The tables that had no keys yet: each is renamed, made again by applySchema, and filled
+	// from the old one with keys in id order (the indicator table had none when the figures
+	// named their indicator by id).
+	var keyless []string
+	for _, t := range []struct {
+		old   bool
+		table string
+	}{{age.indicatorID, "indicator"}, {age.unitNoKey, "unit"}, {age.sourceNoKey, "source"}} {
+		if t.old {
+			keyless = append(keyless, t.table)
+		}
+	}
 	err = s.inConnTx(ctx, func(conn *sql.Conn) error {
-		// A figure whose indicator or source is missing from its table would have no key:
-		// refuse rather than drop it.
+		// A figure whose indicator, unit or source is missing from its table would have no
+		// key: refuse rather than drop it.
 		for _, ref := range []struct {
 			old                 bool
 			column, table, what string
@@ -193,14 +205,8 @@ func (s *Store) migrate(ctx context.Context) error {
 		// The view over the observations reads the new columns: dropped here, it is made again
 		// by applySchema, with the new tables.
 		renames := []string{`DROP VIEW IF EXISTS observations_v`}
-		if age.indicatorID {
-			renames = append(renames, `ALTER TABLE indicator RENAME TO chiso_indicator_old`)
-		}
-		if age.sourceNoKey {
-			renames = append(renames, `ALTER TABLE source RENAME TO chiso_source_old`)
-		}
-		if age.unitNoKey {
-			renames = append(renames, `ALTER TABLE unit RENAME TO chiso_unit_old`)
+		for _, t := range keyless {
+			renames = append(renames, `ALTER TABLE `+t+` RENAME TO chiso_`+t+`_old`)
 		}
 		renames = append(renames, `ALTER TABLE observation RENAME TO chiso_observation_old`)
 		for _, q := range renames {
@@ -213,21 +219,15 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		ind, unit, src, batch, joins := "o.indicator_key", "o.unit_key", "o.source_key", "o.batch_key", ""
 		var fill []string
-		if age.indicatorID {
-			fill = append(fill, `INSERT INTO indicator BY NAME
-				SELECT *, CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS key FROM chiso_indicator_old`)
-			ind, joins = "i.key", joins+" JOIN indicator i ON i.id = o.indicator_id"
+		for _, t := range keyless {
+			fill = append(fill, `INSERT INTO `+t+` BY NAME
+				SELECT *, CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS key FROM chiso_`+t+`_old`)
 		}
-		if age.unitNoKey {
-			fill = append(fill, `INSERT INTO unit BY NAME
-				SELECT *, CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS key FROM chiso_unit_old`)
+		if age.indicatorID {
+			ind, joins = "i.key", joins+" JOIN indicator i ON i.id = o.indicator_id"
 		}
 		if age.unitID {
 			unit, joins = "u.key", joins+" JOIN unit u ON u.id = o.unit_id"
-		}
-		if age.sourceNoKey {
-			fill = append(fill, `INSERT INTO source BY NAME
-				SELECT *, CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS key FROM chiso_source_old`)
 		}
 		if age.sourceID {
 			src, joins = "s.key", joins+" JOIN source s ON s.id = o.source_id"
@@ -261,14 +261,8 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("%d figures before, %d after", before, after)
 		}
 		drops := []string{`DROP TABLE chiso_observation_old`}
-		if age.indicatorID {
-			drops = append(drops, `DROP TABLE chiso_indicator_old`)
-		}
-		if age.sourceNoKey {
-			drops = append(drops, `DROP TABLE chiso_source_old`)
-		}
-		if age.unitNoKey {
-			drops = append(drops, `DROP TABLE chiso_unit_old`)
+		for _, t := range keyless {
+			drops = append(drops, `DROP TABLE chiso_`+t+`_old`)
 		}
 		for _, q := range drops {
 			if _, err := conn.ExecContext(ctx, q); err != nil {
